@@ -1,0 +1,67 @@
+/**
+ * What one run of a scenario under one schedule produces, on any backend.
+ */
+import type { HistoryEvent } from '../history/events.ts';
+import type { Deviation, Schedule } from '../scheduler/deviation.ts';
+import type { SemaphoreKind } from '../scenario/types.ts';
+
+/** One row of the execution trace: a step of one thread between two scheduling points. */
+export interface TraceEntry {
+  readonly step: number;
+  readonly time: number;
+  readonly thread: string;
+  readonly task: string | null;
+  /** CPython source location of the point where this step ended, e.g. "asyncio/locks.py:Semaphore.acquire:373". */
+  readonly label: string;
+  /** What happened, in words: "point", "blocks on lock#3", "select(timeout=None)", "acquired sem", ... */
+  readonly what: string;
+  /** Shared objects this step read and wrote, e.g. "sem._value". */
+  readonly reads?: readonly string[];
+  readonly writes?: readonly string[];
+  /** The deviation taken at this point, if any. */
+  readonly decision?: Deviation;
+}
+
+/** The state of one semaphore instance when the run's outcome was decided. */
+export interface SemaphoreFinal {
+  readonly id: string;
+  readonly kind: SemaphoreKind;
+  readonly initial: number;
+  readonly bounded: boolean;
+  /** The implementation's own `_value`. */
+  readonly value: number;
+  /** Waiters still registered (asyncio: futures in `_waiters`; threading: Condition waiters). */
+  readonly waiters: number;
+  /** Loop id the asyncio semaphore is bound to, or null. */
+  readonly boundLoop: string | null;
+}
+
+export interface BlockedThread {
+  readonly thread: string;
+  /** Human description of what it waits on: "select(timeout=None) on loop@T1", "lock#2 (sem._cond)". */
+  readonly on: string;
+  /** Tasks of this thread's loop still pending, with what each awaits. */
+  readonly tasks?: readonly { readonly task: string; readonly awaits: string }[];
+}
+
+export type RunStatus =
+  | 'completed' // every thread finished
+  | 'hang' // nothing can run and no timer is pending, but some thread has not finished
+  | 'step-limit' // the run exceeded its step budget
+  | 'error'; // the backend itself failed (harness crash); never a property verdict
+
+export interface RunResult {
+  readonly status: RunStatus;
+  readonly history: readonly HistoryEvent[];
+  readonly trace: readonly TraceEntry[];
+  readonly semaphores: readonly SemaphoreFinal[];
+  /** Present when status is 'hang'. */
+  readonly blocked?: readonly BlockedThread[];
+  /** Virtual time at which the run ended. */
+  readonly endTime: number;
+  readonly steps: number;
+  /** The deviations that actually took effect: replaying them reproduces the run exactly. */
+  readonly schedule: Schedule;
+  /** Backend-specific failure description when status is 'error'. */
+  readonly detail?: string;
+}

@@ -1,0 +1,69 @@
+/**
+ * The observable history of a run: the event vocabulary shared by every backend
+ * (simulated ports and real CPython), every model and every property.
+ *
+ * A history is the list of semaphore operations as a user of the semaphore sees them:
+ * an operation's call and its return (or exception). Nothing here depends on how the
+ * implementation works inside; that is what lets one property check both backends.
+ */
+
+/** What happened. `acquired` is "entered the critical section"; `release` (the call) is "exited it". */
+export type EventKind =
+  | 'acquire' // acquire() called
+  | 'waiting' // the caller parked inside acquire() (asyncio: awaits its waiter future; threading: blocks in Condition.wait)
+  | 'acquired' // acquire() returned True: the caller now holds a permit
+  | 'release' // release() called (recorded before release() runs, so a holder has left before anyone can see the permit)
+  | 'released' // release() returned normally
+  | 'cancelled' // acquire() ended with CancelledError
+  | 'error'; // an operation raised an exception other than CancelledError
+
+/** The Python operation an event belongs to. */
+export type OpName = 'acquire' | 'release';
+
+/** Why an operation failed, classified once at the boundary so that nobody downstream greps messages. */
+export type ErrorClass =
+  | 'wrong-loop' // RuntimeError: <...> is bound to a different event loop
+  | 'future-other-loop' // RuntimeError: Task got Future attached to a different loop (3.9 and older)
+  | 'released-too-many' // ValueError from BoundedSemaphore.release
+  | 'other';
+
+export interface PyError {
+  /** Python exception type name, e.g. "RuntimeError". */
+  readonly type: string;
+  /** The message with 0x... addresses normalised to 0x?, so histories compare across runs. */
+  readonly message: string;
+  readonly class: ErrorClass;
+}
+
+export interface HistoryEvent {
+  /** Position in the history (0-based). */
+  readonly seq: number;
+  /** Global scheduler step at which the event happened; violations point at steps. */
+  readonly step: number;
+  /** Virtual time in seconds. */
+  readonly time: number;
+  /** Thread name from the scenario, e.g. "T0". */
+  readonly thread: string;
+  /** Event loop id ("loop@T0") when the caller runs in a loop, else null. */
+  readonly loop: string | null;
+  /** Task name from the scenario when the caller is an asyncio task, else null. */
+  readonly task: string | null;
+  /** Semaphore instance id: the scenario's name, suffixed "@T1" for per-thread instances. */
+  readonly sem: string;
+  readonly kind: EventKind;
+  readonly op: OpName;
+  /** Present on `error` events. */
+  readonly error?: PyError;
+}
+
+/** The caller's identity: the unit whose operations are sequential (a task, or a plain thread). */
+export function actorOf(e: Pick<HistoryEvent, 'thread' | 'task'>): string {
+  return e.task ?? e.thread;
+}
+
+const ADDRESS = /0x[0-9a-fA-F]+/g;
+
+/** Normalise object addresses in Python messages so two runs of the same schedule print the same text. */
+export function normaliseMessage(message: string): string {
+  return message.replace(ADDRESS, '0x?');
+}

@@ -1,0 +1,47 @@
+/**
+ * What an implementation under test provides. A port is one Python semaphore class written
+ * against the simulated runtime; ports of other CPython versions, or a user's own design,
+ * sit beside the 3.11 ones and register in ports/registry.ts without touching the runtime.
+ */
+import type { Py } from '../runtime/instructions.ts';
+import type { PyRuntime } from '../runtime/runtime.ts';
+import type { SemaphoreKind } from '../scenario/types.ts';
+
+export interface SemaphoreSnapshot {
+  readonly value: number;
+  readonly waiters: number;
+  /** Permits handed to woken waiters that have not returned from acquire() yet. */
+  readonly inFlight: number;
+  readonly boundLoop: string | null;
+}
+
+/** The Python-level surface a scenario uses. */
+export interface SemaphorePort {
+  readonly kind: SemaphoreKind;
+  /** `await sem.acquire()` / `sem.acquire()`. */
+  acquire(): Py<boolean>;
+  /** `sem.release()`. */
+  release(): Py<void>;
+  /** `async with sem:` entry (`__aenter__`) / `with sem:` entry (`__enter__`). */
+  enter(): Py<void>;
+  /** `__aexit__` / `__exit__`. */
+  exit(): Py<void>;
+  snapshot(): SemaphoreSnapshot;
+}
+
+export interface SemaphoreArgs {
+  readonly rt: PyRuntime;
+  /** Instance id used in events ("sem", "sem@T1"). */
+  readonly id: string;
+  readonly value: number;
+  readonly bounded: boolean;
+}
+
+export interface Implementation {
+  /** "cpython-3.11" */
+  readonly id: string;
+  /** The CPython release whose source the ports follow, e.g. "3.11.7". */
+  readonly follows: string;
+  readonly asyncio: (args: SemaphoreArgs) => SemaphorePort;
+  readonly threading: (args: SemaphoreArgs) => SemaphorePort;
+}

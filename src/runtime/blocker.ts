@@ -1,0 +1,32 @@
+/**
+ * What a blocked thread waits for. The machine resolves blockers: a lock release wakes a
+ * lock waiter, the virtual clock ends sleeps and select timeouts, a self-pipe write wakes a
+ * loop's select.
+ */
+import type { SimLock } from './lock.ts';
+import type { EventLoop } from './event-loop.ts';
+
+export type Blocker =
+  | { readonly kind: 'lock'; readonly lock: SimLock }
+  | { readonly kind: 'sleep'; readonly until: number }
+  | { readonly kind: 'select'; readonly loop: EventLoop; readonly until: number | null };
+
+/** The virtual time at which the clock resolves this blocker, or null if only another thread can. */
+export function deadlineOf(b: Blocker): number | null {
+  if (b.kind === 'sleep') return b.until;
+  if (b.kind === 'select') return b.until;
+  return null;
+}
+
+export function describeBlocker(b: Blocker): string {
+  switch (b.kind) {
+    case 'lock':
+      return `${b.lock.name}.acquire()`;
+    case 'sleep':
+      return `time.sleep until t=${b.until.toFixed(3)}s`;
+    case 'select':
+      return b.until === null
+        ? `select(timeout=None) on ${b.loop.id} (only a call_soon_threadsafe or a timer can wake it)`
+        : `select(timeout) on ${b.loop.id} until t=${b.until.toFixed(3)}s`;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * collections.deque as the ports need it. Iteration follows CPython's deque iterator: it
+ * raises RuntimeError if the deque changed since the iterator was made, which can happen
+ * when another thread appends or removes between two scheduling points of the iterating one.
+ */
+import { RuntimeError, ValueError } from './errors.ts';
+
+export class PyDeque<T> {
+  private items: T[] = [];
+  /** Bumped on every mutation (CPython's deque->state). */
+  private state = 0;
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  at(i: number): T {
+    if (i < 0 || i >= this.items.length) throw new RuntimeError('deque index out of range');
+    return this.items[i]!;
+  }
+
+  append(x: T): void {
+    this.items.push(x);
+    this.state++;
+  }
+
+  remove(x: T): void {
+    const i = this.items.indexOf(x);
+    if (i < 0) throw new ValueError('deque.remove(x): x not in deque');
+    this.items.splice(i, 1);
+    this.state++;
+  }
+
+  popleft(): T {
+    if (this.items.length === 0) throw new RuntimeError('pop from an empty deque');
+    this.state++;
+    return this.items.shift()!;
+  }
+
+  toArray(): readonly T[] {
+    return [...this.items];
+  }
+
+  /** iter(deque): next() raises if the deque was mutated meanwhile. */
+  iterator(): { next(): { done: true } | { done: false; value: T } } {
+    const start = this.state;
+    let i = 0;
+    return {
+      next: () => {
+        if (this.state !== start) throw new RuntimeError('deque mutated during iteration');
+        if (i >= this.items.length) return { done: true };
+        return { done: false, value: this.items[i++]! };
+      },
+    };
+  }
+}

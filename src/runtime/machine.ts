@@ -1,0 +1,357 @@
+/**
+ * The machine: simulated OS threads, the virtual clock and the scheduler loop.
+ *
+ * Exactly one thread runs at a time (the GIL). A thread runs until it yields a scheduling
+ * point or blocks; at every point the decision source may preempt it. Virtual time advances
+ * only when no thread can run. Every non-default decision is recorded as a Deviation keyed
+ * by (thread, label, occurrence), so the recorded schedule replays the run exactly.
+ * Semantics: docs/execution-model.md.
+ */
+import type { Blocker } from './blocker.ts';
+import { deadlineOf, describeBlocker } from './blocker.ts';
+import type { Instr, Py } from './instructions.ts';
+import { PyException, SimulationError } from './errors.ts';
+import type { EventLoop } from './event-loop.ts';
+import type { Task } from './task.ts';
+import type { Deviation, PointKey } from '../scheduler/deviation.ts';
+import type { DecisionSource } from '../scheduler/source.ts';
+import type { BlockedThread, RunStatus, TraceEntry } from '../backends/run-result.ts';
+import type { EventKind, HistoryEvent, OpName, PyError } from '../history/events.ts';
+import { normaliseMessage } from '../history/events.ts';
+
+export type PreemptionModelName = 'gil' | 'free-threaded';
+
+export interface MachineOptions {
+  readonly model: PreemptionModelName;
+  readonly maxSteps: number;
+  readonly source: DecisionSource;
+  /** Record a trace entry per step (replays and counterexamples); off for bulk exploration. */
+  readonly recordTrace: boolean;
+}
+
+type ThreadState = 'runnable' | 'blocked' | 'delayed' | 'done';
+
+export class SimThread {
+  state: ThreadState = 'runnable';
+  blocker: Blocker | null = null;
+  /** The event loop running in this thread (events._get_running_loop()). */
+  runningLoop: EventLoop | null = null;
+  /** Name of the plain function running, for traces of non-loop threads. */
+  activity: string | null = null;
+  /** The exception that ended the thread, if any (threading.excepthook would print it). */
+  uncaught: PyException | null = null;
+  readonly occurrences = new Map<string, number>();
+  gen: Py<void> | null = null;
+
+  constructor(
+    readonly name: string,
+    readonly index: number,
+  ) {}
+
+  /** The asyncio task currently stepping in this thread, if any. */
+  get task(): Task | null {
+    return this.runningLoop?.currentTask ?? null;
+  }
+}
+
+export interface MachineOutcome {
+  readonly status: RunStatus;
+  readonly blocked: readonly BlockedThread[];
+}
+
+export class Machine {
+  readonly threads: SimThread[] = [];
+  now = 0;
+  steps = 0;
+  readonly history: HistoryEvent[] = [];
+  readonly trace: TraceEntry[] = [];
+  readonly applied: Deviation[] = [];
+  /** The thread whose code is executing now. */
+  current: SimThread | null = null;
+  private reads = new Set<string>();
+  private writes = new Set<string>();
+  private nextIds = new Map<string, number>();
+
+  constructor(readonly options: MachineOptions) {}
+
+  /** A deterministic per-run id ("lock#3"): never real addresses, so replays print identically. */
+  freshId(prefix: string): string {
+    const n = (this.nextIds.get(prefix) ?? 0) + 1;
+    this.nextIds.set(prefix, n);
+    return `${prefix}#${n}`;
+  }
+
+  addThread(name: string, body: (t: SimThread) => Py<void>): SimThread {
+    const t = new SimThread(name, this.threads.length);
+    t.gen = body(t);
+    this.threads.push(t);
+    return t;
+  }
+
+  get running(): SimThread {
+    if (!this.current) throw new SimulationError('no thread is running');
+    return this.current;
+  }
+
+  /** Record that the running step read or wrote a shared field (shown in traces; used to tell steps apart). */
+  touch(field: string, mode: 'r' | 'w'): void {
+    if (!this.options.recordTrace) return;
+    (mode === 'r' ? this.reads : this.writes).add(field);
+  }
+
+  emit(kind: EventKind, op: OpName, sem: string, error?: PyException): void {
+    const t = this.running;
+    const pyError: PyError | undefined = error
+      ? { type: error.pyType, message: normaliseMessage(error.message), class: error.errorClass }
+      : undefined;
+    const event: HistoryEvent = {
+      seq: this.history.length,
+      step: this.steps,
+      time: this.now,
+      thread: t.name,
+      loop: t.runningLoop?.id ?? null,
+      task: t.task?.name ?? null,
+      sem,
+      kind,
+      op,
+      ...(pyError ? { error: pyError } : {}),
+    };
+    this.history.push(event);
+    if (this.options.recordTrace) {
+      const what = pyError ? `${kind} ${sem}: ${pyError.type}: ${pyError.message}` : `${kind} ${sem}`;
+      this.trace.push({ step: this.steps, time: this.now, thread: t.name, task: this.actorTask(t), label: 'event', what });
+    }
+  }
+
+  /** A free-form trace note from the runtime (thread finished, task cancelled, ...). */
+  note(what: string, thread: SimThread | null = this.current): void {
+    if (!this.options.recordTrace || !thread) return;
+    this.trace.push({ step: this.steps, time: this.now, thread: thread.name, task: this.actorTask(thread), label: 'note', what });
+  }
+
+  private actorTask(t: SimThread): string | null {
+    return t.task?.name ?? t.activity;
+  }
+
+  private occurrence(t: SimThread, label: string): number {
+    const n = (t.occurrences.get(label) ?? 0) + 1;
+    t.occurrences.set(label, n);
+    return n;
+  }
+
+  /** The key the *next* arrival of the running thread at `label` will have (for decisions taken inside a C call). */
+  private keyAt(label: string): PointKey {
+    const t = this.running;
+    return { thread: t.name, label, occ: (t.occurrences.get(label) ?? 0) + 1 };
+  }
+
+  // ---------------------------------------------------------------- decisions taken by runtime code
+
+  /** A loop slot: declared cancellations may fire. Counts an occurrence but is not a step. */
+  slotDecision(label: string, cancellable: readonly string[]): string | null {
+    const t = this.running;
+    const key: PointKey = { thread: t.name, label, occ: this.occurrence(t, label) };
+    if (cancellable.length === 0) return null;
+    const task = this.options.source.slot({ key, cancellable });
+    if (task === null || !cancellable.includes(task)) return null;
+    this.record({ kind: 'cancel', ...key, task });
+    return task;
+  }
+
+  /** A lock released at `label` with several waiters: which is woken. */
+  wakeDecision(label: string, waiters: readonly SimThread[]): SimThread {
+    if (waiters.length < 2) return waiters[0]!;
+    const key = this.keyAt(label);
+    const options = waiters.map((w) => w.name);
+    const i = clampIndex(this.options.source.wake({ key, options }), options.length);
+    if (i !== 0) this.record({ kind: 'wake', ...key, waiter: options[i]! });
+    return waiters[i]!;
+  }
+
+  /** Tied timers at `label`: the order they fire in. */
+  tieDecision(label: string, n: number): readonly number[] {
+    const t = this.running;
+    const key: PointKey = { thread: t.name, label, occ: this.occurrence(t, label) };
+    const identity = [...Array(n).keys()];
+    const order = this.options.source.tie({ key, options: identity.map(String) });
+    if (!order || !isPermutation(order, n) || order.every((v, i) => v === i)) return identity;
+    this.record({ kind: 'tie', ...key, order: [...order] });
+    return order;
+  }
+
+  private record(d: Deviation): void {
+    this.applied.push(d);
+    if (this.options.recordTrace) {
+      const t = this.threads.find((x) => x.name === d.thread) ?? null;
+      this.trace.push({ step: this.steps, time: this.now, thread: d.thread, task: t ? this.actorTask(t) : null, label: d.label, what: 'decision', decision: d });
+    }
+  }
+
+  // ---------------------------------------------------------------- blocking resolution
+
+  /** Make a blocked thread runnable (its blocking loop re-checks its condition when it runs). */
+  unblock(t: SimThread): void {
+    if (t.state !== 'blocked') return;
+    t.state = 'runnable';
+    t.blocker = null;
+  }
+
+  // ---------------------------------------------------------------- the scheduler loop
+
+  run(): MachineOutcome {
+    const source = this.options.source;
+    let clockAdvances = 0;
+    for (;;) {
+      if (this.steps >= this.options.maxSteps) return { status: 'step-limit', blocked: this.blockedDetail() };
+      let t = this.current && this.current.state === 'runnable' ? this.current : this.firstRunnable();
+      if (!t) {
+        const woken = this.advanceClock();
+        if (woken === null) {
+          const unfinished = this.threads.some((x) => x.state !== 'done');
+          return { status: unfinished ? 'hang' : 'completed', blocked: unfinished ? this.blockedDetail() : [] };
+        }
+        clockAdvances++;
+        t = woken[0]!;
+        if (woken.length > 1) {
+          const key: PointKey = { thread: 'clock', label: 'clock:advance', occ: clockAdvances };
+          const options = woken.map((w) => w.name);
+          const i = clampIndex(source.clock({ key, options }), options.length);
+          if (i !== 0) this.record({ kind: 'switch', ...key, to: options[i]! });
+          t = woken[i]!;
+        }
+      }
+      this.current = t;
+      this.stepThread(t);
+    }
+  }
+
+  /** Run `t` until its next point; handle what it yields. */
+  private stepThread(t: SimThread): void {
+    let r: IteratorResult<Instr, void>;
+    try {
+      r = t.gen!.next();
+    } catch (e) {
+      if (!(e instanceof PyException)) throw e;
+      t.uncaught = e;
+      this.finish(t, `thread ends with uncaught ${e.pyType}: ${normaliseMessage(e.message)}`);
+      return;
+    }
+    if (r.done) {
+      this.finish(t, 'thread finished');
+      return;
+    }
+    const ins = r.value;
+    if (ins.t === 'await') throw new SimulationError(`'await' reached thread ${t.name} outside a task`);
+    if (ins.t === 'point' && ins.ft && this.options.model !== 'free-threaded') return;
+    this.atPoint(t, ins.label, ins.t === 'block' ? ins.blocker : null);
+  }
+
+  private finish(t: SimThread, what: string): void {
+    t.state = 'done';
+    this.note(what, t);
+    this.current = null;
+  }
+
+  private atPoint(t: SimThread, label: string, blocker: Blocker | null): void {
+    this.steps++;
+    const key: PointKey = { thread: t.name, label, occ: this.occurrence(t, label) };
+    const others = this.threads.filter((x) => x !== t && x.state === 'runnable').map((x) => x.name);
+    const canDelay = blocker === null && this.threads.some((x) => x !== t && x.state !== 'done');
+    const choice = this.options.source.point({ key, step: this.steps, others, canDelay, blocking: blocker !== null });
+    let decision: Deviation | undefined;
+    if (choice.kind === 'switch' && others.length > 0) {
+      const to = choice.to && others.includes(choice.to) ? choice.to : this.nextAfter(t, others);
+      decision = { kind: 'switch', ...key, to };
+      this.current = this.threads.find((x) => x.name === to)!;
+    } else if (choice.kind === 'delay' && canDelay) {
+      decision = { kind: 'delay', ...key };
+      t.state = 'delayed';
+      this.current = null;
+    }
+    if (decision) this.applied.push(decision);
+    if (blocker) this.block(t, blocker);
+    if (this.options.recordTrace) {
+      const what = blocker ? `blocks: ${describeBlocker(blocker)}` : 'point';
+      this.trace.push({
+        step: this.steps,
+        time: this.now,
+        thread: t.name,
+        task: this.actorTask(t),
+        label,
+        what,
+        ...(this.reads.size ? { reads: [...this.reads] } : {}),
+        ...(this.writes.size ? { writes: [...this.writes] } : {}),
+        ...(decision ? { decision } : {}),
+      });
+      this.reads = new Set();
+      this.writes = new Set();
+    }
+  }
+
+  private block(t: SimThread, blocker: Blocker): void {
+    if (blocker.kind === 'lock') blocker.lock.addWaiter(t);
+    if (t.state === 'delayed') {
+      // Delayed at a blocking point is not offered (canDelay is false there); keep the invariant explicit.
+      throw new SimulationError('a thread cannot be delayed and blocked at once');
+    }
+    t.state = 'blocked';
+    t.blocker = blocker;
+    if (this.current === t) this.current = null;
+  }
+
+  private firstRunnable(): SimThread | null {
+    return this.threads.find((x) => x.state === 'runnable') ?? null;
+  }
+
+  private nextAfter(t: SimThread, others: readonly string[]): string {
+    const n = this.threads.length;
+    for (let i = 1; i <= n; i++) {
+      const cand = this.threads[(t.index + i) % n]!;
+      if (others.includes(cand.name)) return cand.name;
+    }
+    return others[0]!;
+  }
+
+  /**
+   * Nothing can run: jump to the earliest deadline and wake what is due, plus delayed threads.
+   * Returns the woken threads in index order, or null when time cannot advance (done or hang).
+   */
+  private advanceClock(): SimThread[] | null {
+    const delayed = this.threads.filter((x) => x.state === 'delayed');
+    let earliest: number | null = null;
+    for (const x of this.threads) {
+      if (x.state !== 'blocked' || !x.blocker) continue;
+      const d = deadlineOf(x.blocker);
+      if (d !== null && (earliest === null || d < earliest)) earliest = d;
+    }
+    if (earliest === null && delayed.length === 0) return null;
+    if (earliest !== null) this.now = Math.max(this.now, earliest);
+    for (const x of delayed) x.state = 'runnable';
+    for (const x of this.threads) {
+      if (x.state !== 'blocked' || !x.blocker) continue;
+      const d = deadlineOf(x.blocker);
+      if (d !== null && d <= this.now) this.unblock(x);
+    }
+    return this.threads.filter((x) => x.state === 'runnable');
+  }
+
+  private blockedDetail(): BlockedThread[] {
+    return this.threads
+      .filter((x) => x.state !== 'done')
+      .map((x) => {
+        const on = x.state === 'blocked' && x.blocker ? describeBlocker(x.blocker) : x.state;
+        const tasks = x.runningLoop?.pendingTasks().map((task) => ({ task: task.name, awaits: task.describeWait() }));
+        return { thread: x.name, on, ...(tasks && tasks.length ? { tasks } : {}) };
+      });
+  }
+}
+
+function clampIndex(i: number, n: number): number {
+  return Number.isInteger(i) && i >= 0 && i < n ? i : 0;
+}
+
+function isPermutation(order: readonly number[], n: number): boolean {
+  if (order.length !== n) return false;
+  const seen = new Set(order);
+  return seen.size === n && order.every((v) => Number.isInteger(v) && v >= 0 && v < n);
+}

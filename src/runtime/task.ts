@@ -1,0 +1,113 @@
+/**
+ * asyncio.Task, following CPython 3.11 Lib/asyncio/tasks.py (semantics of the C Task):
+ * a task steps its coroutine; points and blocks the coroutine yields pass through to the
+ * thread; an `await` on a pending future parks the task until the future's done-callback
+ * (scheduled with call_soon on the task's loop) steps it again.
+ */
+import { Future } from './future.ts';
+import type { EventLoop } from './event-loop.ts';
+import type { Instr, Py } from './instructions.ts';
+import { CancelledError, PyException, RuntimeError } from './errors.ts';
+
+export class Task<T> extends Future<T> {
+  private mustCancel = false;
+  private futWaiter: Future<unknown> | null = null;
+
+  constructor(
+    loop: EventLoop,
+    private readonly coro: Py<T>,
+    readonly name: string,
+  ) {
+    super(loop, `task ${name}`);
+    loop.registerTask(this as Task<unknown>);
+    loop.callSoon(() => this.step(null));
+  }
+
+  // CPython 3.11 Lib/asyncio/tasks.py Task.cancel
+  override cancel(): boolean {
+    if (this.done()) return false;
+    if (this.futWaiter !== null && this.futWaiter.cancel()) {
+      // The wakeup comes through the waiter's done-callback.
+      return true;
+    }
+    this.mustCancel = true;
+    return true;
+  }
+
+  describeWait(): string {
+    if (this.futWaiter) return `${this.futWaiter.purpose} (${this.futWaiter.done() ? 'done, wakeup pending' : 'pending'})`;
+    return this.mustCancel ? 'cancellation pending' : 'ready to run';
+  }
+
+  // CPython 3.11 Lib/asyncio/tasks.py Task.__step / __step_run_and_handle_result
+  *step(exc: PyException | null): Py<void> {
+    if (this.done()) throw new RuntimeError(`_step(): already done: ${this.name}`);
+    let toThrow: PyException | null = exc;
+    if (this.mustCancel) {
+      if (!(toThrow instanceof CancelledError)) toThrow = new CancelledError();
+      this.mustCancel = false;
+    }
+    this.futWaiter = null;
+    const loop = this.loop;
+    loop.enterTask(this as Task<unknown>);
+    try {
+      for (;;) {
+        let r: IteratorResult<Instr, T>;
+        try {
+          r = toThrow ? this.coro.throw(toThrow) : this.coro.next();
+        } catch (e) {
+          if (!(e instanceof PyException)) throw e;
+          if (e instanceof CancelledError) super.cancel();
+          else this.setException(e);
+          return;
+        }
+        toThrow = null;
+        if (r.done) {
+          if (this.mustCancel) {
+            this.mustCancel = false;
+            super.cancel();
+          } else this.setResult(r.value);
+          return;
+        }
+        const ins = r.value;
+        if (ins.t !== 'await') {
+          // A scheduling point or a block inside the coroutine: the thread sees it, the task stays current.
+          yield ins;
+          continue;
+        }
+        this.park(ins.fut);
+        return;
+      }
+    } finally {
+      loop.leaveTask(this as Task<unknown>);
+    }
+  }
+
+  private park(fut: Future<unknown> | null): void {
+    if (fut === null) {
+      // Bare yield (asyncio.sleep(0)): run again on the next loop iteration.
+      this.loop.callSoon(() => this.step(null));
+      return;
+    }
+    if (fut.loop !== this.loop) {
+      const err = new RuntimeError(`Task <Task ${this.name}> got Future <Future> attached to a different loop`, 'future-other-loop');
+      this.loop.callSoon(() => this.step(err));
+      return;
+    }
+    fut.addDoneCallback((f) => this.wakeup(f));
+    this.futWaiter = fut;
+    if (this.mustCancel && this.futWaiter.cancel()) this.mustCancel = false;
+  }
+
+  // CPython 3.11 Lib/asyncio/tasks.py Task.__wakeup
+  private *wakeup(fut: Future<unknown>): Py<void> {
+    try {
+      fut.result();
+    } catch (e) {
+      if (!(e instanceof PyException)) throw e;
+      yield* this.step(e);
+      return;
+    }
+    yield* this.step(null);
+  }
+}

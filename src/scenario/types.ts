@@ -1,0 +1,87 @@
+/**
+ * The declarative scenario format, interpreted by every backend (simulated runtime and
+ * the CPython harness), so one scenario file runs on both. Documented in docs/scenario-format.md.
+ */
+
+export type SemaphoreKind = 'asyncio' | 'threading';
+
+export interface SemaphoreDecl {
+  readonly kind: SemaphoreKind;
+  /** Initial value, >= 0. */
+  readonly value: number;
+  /** BoundedSemaphore instead of Semaphore. */
+  readonly bounded?: boolean;
+  /**
+   * `shared` (default): one instance created by the main thread before any thread starts.
+   * `per-thread`: each thread creates its own instance (asyncio: inside its main coroutine), id "name@T1".
+   */
+  readonly scope?: 'shared' | 'per-thread';
+}
+
+/** One operation of a task. A task's operations run back to back, yielding only where the operation itself awaits or blocks. */
+export type Op =
+  | { readonly op: 'acquire'; readonly sem?: string }
+  | { readonly op: 'release'; readonly sem?: string }
+  /** `async with sem:` / `with sem:` around `body`; the release runs even if the body raises. */
+  | { readonly op: 'with'; readonly sem?: string; readonly body: readonly Op[] }
+  /** `await asyncio.sleep(s)` in a loop thread, `time.sleep(s)` in a plain thread. */
+  | { readonly op: 'sleep'; readonly seconds: number }
+  /** Sugar for `with sem: sleep(seconds)`. */
+  | { readonly op: 'hold'; readonly seconds: number; readonly sem?: string }
+  /** `other_task.cancel()` (same loop only: asyncio tasks are not thread-safe). */
+  | { readonly op: 'cancel'; readonly task: string }
+  | { readonly op: 'repeat'; readonly times: number; readonly body: readonly Op[] };
+
+export interface TaskDecl {
+  /** Unique across the scenario, e.g. "A" or "T0-A". */
+  readonly name: string;
+  readonly ops: readonly Op[];
+}
+
+export interface ThreadDecl {
+  /** Unique, e.g. "T0". */
+  readonly name: string;
+  /**
+   * true: the thread runs `asyncio.run(main())`, where main gathers its tasks concurrently.
+   * false: the thread runs its tasks one after another as plain functions.
+   */
+  readonly loop: boolean;
+  readonly tasks: readonly TaskDecl[];
+}
+
+/** A cancellation the scheduler may fire at any loop slot of the task's loop (or never). */
+export interface DeclaredCancellation {
+  readonly task: string;
+}
+
+export type PropertyVerdict = 'holds' | 'violated';
+
+export interface Expectations {
+  /** Expected verdict per property name; a property not listed is expected to hold. */
+  readonly properties?: Readonly<Record<string, PropertyVerdict>>;
+  /** Outcome kinds that must be reached by the exploration (e.g. ["ok", "over-admission", "wrong-loop", "hang"]). */
+  readonly reachable?: readonly string[];
+  /** Makespan in virtual seconds: `equals` is asserted over every explored schedule; `claim` is the seed's figure, printed and flagged when it differs. */
+  readonly makespan?: { readonly equals?: number; readonly claim?: number };
+  /** The largest number of holders seen at once across all semaphores must equal this. */
+  readonly maxConcurrent?: number;
+}
+
+export interface ExploreHints {
+  /** Default number of runs for this scenario. */
+  readonly runs?: number;
+}
+
+export interface Scenario {
+  readonly id: string;
+  readonly title: string;
+  /** The claim from the seed this scenario checks, in the seed's words or a faithful paraphrase. */
+  readonly claim?: string;
+  /** Implementation under test, e.g. "cpython-3.11" (default). */
+  readonly impl?: string;
+  readonly semaphores: Readonly<Record<string, SemaphoreDecl>>;
+  readonly threads: readonly ThreadDecl[];
+  readonly cancellations?: readonly DeclaredCancellation[];
+  readonly expect?: Expectations;
+  readonly explore?: ExploreHints;
+}

@@ -1,0 +1,70 @@
+/**
+ * Schedules: the portable, shrinkable description of one interleaving.
+ *
+ * Every nondeterministic choice has a *default* (continue the running thread; wake the
+ * longest-blocked thread; fire tied timers in the order they were scheduled; never fire a
+ * declared cancellation; never delay a thread). A schedule lists only the *deviations*
+ * from those defaults. Each deviation is keyed by the thread it happens on, the
+ * CPython source-location label of the point, and the occurrence of that label on that
+ * thread (1-based), never by raw step numbers: labels mean the same thing on the
+ * simulated ports and on real CPython, and deleting one deviation does not shift the
+ * meaning of the others. That is what makes a schedule shrink well (fast-check deletes
+ * deviations) and replay on both backends.
+ */
+
+/** Where a deviation applies: thread T's `occ`-th arrival at the point labelled `label`. */
+export interface PointKey {
+  readonly thread: string;
+  /** e.g. "asyncio/locks.py:Semaphore.acquire:373" (file relative to Lib/, function, line). */
+  readonly label: string;
+  /** 1-based occurrence of `label` on `thread`. */
+  readonly occ: number;
+}
+
+/** Preempt the running thread here and run `to` (or, if absent or not runnable, the next runnable thread). */
+export interface SwitchDeviation extends PointKey {
+  readonly kind: 'switch';
+  readonly to?: string;
+}
+
+/** The OS delays this thread: it continues only after virtual time has advanced to the next timer. */
+export interface DelayDeviation extends PointKey {
+  readonly kind: 'delay';
+}
+
+/** A cancellation declared by the scenario fires here: `task.cancel()` runs in this loop slot. */
+export interface CancelDeviation extends PointKey {
+  readonly kind: 'cancel';
+  readonly task: string;
+}
+
+/** A lock released here is handed to `waiter` instead of the longest-blocked thread. */
+export interface WakeDeviation extends PointKey {
+  readonly kind: 'wake';
+  readonly waiter: string;
+}
+
+/** Timers due at the same virtual instant fire in this order (indices into scheduling order). */
+export interface TieDeviation extends PointKey {
+  readonly kind: 'tie';
+  readonly order: readonly number[];
+}
+
+export type Deviation = SwitchDeviation | DelayDeviation | CancelDeviation | WakeDeviation | TieDeviation;
+
+/** A schedule: the deviations from the default choices, in the order they were taken. */
+export type Schedule = readonly Deviation[];
+
+export function keyOf(p: PointKey): string {
+  return `${p.thread}|${p.label}|${p.occ}`;
+}
+
+/** Canonical text of a schedule, used to count distinct schedules. */
+export function scheduleKey(schedule: Schedule): string {
+  return JSON.stringify(schedule);
+}
+
+/** Forced preemptions: what "minimal" counts. Delays count too: they are the OS preempting a thread. */
+export function preemptionCount(schedule: Schedule): number {
+  return schedule.filter((d) => d.kind === 'switch' || d.kind === 'delay').length;
+}

@@ -1,0 +1,36 @@
+/**
+ * The exploration engine as the CLI sees it. The real modules are imported lazily: `list`,
+ * `--help` and every input error answer without loading the runtimes, and tests can hand
+ * runCli a fake engine.
+ */
+import type { Scenario } from '../scenario/types.ts';
+import type { BackendName, PreemptionModel, ScenarioReport } from '../explore/report-types.ts';
+import type { ReplayToken } from '../explore/token.ts';
+import type { ReplayResult } from '../report/replay-text.ts';
+
+export interface CheckOptions {
+  readonly seed: number;
+  readonly runs?: number;
+  readonly backend: BackendName;
+  readonly model: PreemptionModel;
+  readonly python?: string;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface Engine {
+  checkScenario(scenario: Scenario, opts: CheckOptions): Promise<ScenarioReport>;
+  replayToken(token: ReplayToken): Promise<ReplayResult>;
+}
+
+export function defaultEngine(): Engine {
+  return {
+    async checkScenario(scenario, opts) {
+      const { checkScenario } = await import('../explore/check.ts');
+      return checkScenario(scenario, opts);
+    },
+    async replayToken(token) {
+      const { replayToken } = await import('../explore/replay.ts');
+      return replayToken(token);
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * Command-line flag values, validated here rather than by commander so that every bad value
+ * becomes an InputError naming the flag. Pure: raw strings in, typed options out.
+ */
+import { InputError } from '../scenario/errors.ts';
+import type { BackendName, PreemptionModel } from '../explore/report-types.ts';
+
+/** What commander hands over: strings as typed, booleans for switches; absent when not given. */
+export interface RawFlags {
+  readonly seed?: string;
+  readonly runs?: string;
+  readonly backend?: string;
+  readonly model?: string;
+  readonly python?: string;
+  readonly json?: boolean;
+  readonly progress?: boolean;
+}
+
+export interface OutputFlags {
+  readonly json: boolean;
+  readonly progress: boolean;
+}
+
+export interface CheckFlags extends OutputFlags {
+  readonly seed: number;
+  readonly runs?: number;
+  readonly backend: BackendName;
+  readonly model: PreemptionModel;
+  readonly python?: string;
+}
+
+/** For replay the token decides backend and model; flags given here override it. */
+export interface ReplayFlags extends OutputFlags {
+  readonly backend?: BackendName;
+  readonly model?: PreemptionModel;
+  readonly python?: string;
+}
+
+export const DEFAULT_SEED = 1;
+const BACKENDS: readonly BackendName[] = ['sim', 'cpython'];
+const MODELS: readonly PreemptionModel[] = ['gil', 'free-threaded'];
+/** fast-check seeds are 32-bit: larger values would silently alias smaller ones. */
+const SEED_MIN = -(2 ** 31);
+const SEED_MAX = 2 ** 31 - 1;
+const RUNS_MAX = 10_000_000;
+
+function integerFlag(flag: string, raw: string, min: number, max: number, what: string): number {
+  const text = raw.trim();
+  const n = /^[+-]?\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new InputError(flag, `expected ${what}, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+function choiceFlag<T extends string>(flag: string, raw: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new InputError(flag, `expected one of ${choices.join(', ')}, got ${JSON.stringify(raw)}`);
+  }
+  return raw as T;
+}
+
+function pythonFlag(raw: string): string {
+  if (raw.trim() === '') throw new InputError('--python', 'expected a Python version (e.g. 3.11) or an interpreter path, got ""');
+  return raw;
+}
+
+/**
+ * Flag combinations the backends cannot honour. The free-threaded model exists only in the
+ * simulation (docs/execution-model.md); --python picks the interpreter of the cpython backend.
+ */
+export function checkCombination(backend: BackendName, model: PreemptionModel, python: string | undefined): void {
+  if (python !== undefined && backend !== 'cpython') throw new InputError('--python', 'only applies to --backend cpython');
+  if (model === 'free-threaded' && backend !== 'sim') throw new InputError('--model', 'free-threaded is simulated only: use it with --backend sim');
+}
+
+export function parseCheckFlags(raw: RawFlags): CheckFlags {
+  const seed = raw.seed === undefined ? DEFAULT_SEED : integerFlag('--seed', raw.seed, SEED_MIN, SEED_MAX, `an integer from ${SEED_MIN} to ${SEED_MAX}`);
+  const runs = raw.runs === undefined ? undefined : integerFlag('--runs', raw.runs, 1, RUNS_MAX, `a positive integer (at most ${RUNS_MAX})`);
+  const backend = raw.backend === undefined ? 'sim' : choiceFlag('--backend', raw.backend, BACKENDS);
+  const model = raw.model === undefined ? 'gil' : choiceFlag('--model', raw.model, MODELS);
+  const python = raw.python === undefined ? undefined : pythonFlag(raw.python);
+  checkCombination(backend, model, python);
+  return {
+    seed,
+    ...(runs !== undefined && { runs }),
+    backend,
+    model,
+    ...(python !== undefined && { python }),
+    json: raw.json === true,
+    progress: raw.progress !== false,
+  };
+}
+
+export function parseReplayFlags(raw: RawFlags): ReplayFlags {
+  // A replay follows the token's schedule exactly: there is nothing to seed or count.
+  if (raw.seed !== undefined) throw new InputError('--seed', 'does not apply to replay (the token fixes the schedule)');
+  if (raw.runs !== undefined) throw new InputError('--runs', 'does not apply to replay (a replay is one run)');
+  const backend = raw.backend === undefined ? undefined : choiceFlag('--backend', raw.backend, BACKENDS);
+  const model = raw.model === undefined ? undefined : choiceFlag('--model', raw.model, MODELS);
+  const python = raw.python === undefined ? undefined : pythonFlag(raw.python);
+  return {
+    ...(backend !== undefined && { backend }),
+    ...(model !== undefined && { model }),
+    ...(python !== undefined && { python }),
+    json: raw.json === true,
+    progress: raw.progress !== false,
+  };
+}
+
+/** `list` takes no exploration flags; accepting them silently would suggest they did something. */
+export function parseListFlags(raw: RawFlags): OutputFlags {
+  for (const [key, flag] of [['seed', '--seed'], ['runs', '--runs'], ['backend', '--backend'], ['model', '--model'], ['python', '--python']] as const) {
+    if (raw[key] !== undefined) throw new InputError(flag, 'does not apply to list');
+  }
+  return { json: raw.json === true, progress: false };
+}

@@ -1,0 +1,84 @@
+/**
+ * The command-line interface: parses arguments with commander, validates them into typed
+ * flags, runs one command and returns the exit code:
+ *   0 every scenario met its expectations (or list/replay/help succeeded)
+ *   1 some scenario did not
+ *   2 bad input (flags, scenario files, tokens): one line on stderr
+ *   3 internal error: one line on stderr (stack with SEMVERIFY_DEBUG=1)
+ */
+import { Command, CommanderError } from 'commander';
+import { decodeToken } from '../explore/token.ts';
+import { InputError } from '../scenario/errors.ts';
+import { builtinScenarios } from '../scenario/load.ts';
+import { checkCommand, selectScenarios } from './check-command.ts';
+import { defaultEngine, type Engine } from './engine.ts';
+import { EXIT, reportFailure } from './errors-out.ts';
+import { parseCheckFlags, parseListFlags, parseReplayFlags, type RawFlags } from './flags.ts';
+import type { CliIo } from './io.ts';
+import { listCommand } from './list-command.ts';
+import { replayCommand } from './replay-command.ts';
+import { packageVersion } from './version.ts';
+
+const COMMANDS = ['check', 'replay', 'list', 'help'] as const;
+
+export async function runCli(argv: readonly string[], io: CliIo, engine: Engine = defaultEngine()): Promise<number> {
+  const version = packageVersion();
+  let exitCode: number = EXIT.ok;
+
+  const program = new Command('semverify')
+    .description("Property-based correctness checks of Python's asyncio.Semaphore and threading.Semaphore")
+    .version(version, '-V, --version')
+    // Errors are reported by reportFailure as one line; help and --version still print normally.
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: () => {}, outputError: () => {} })
+    .configureHelp({ showGlobalOptions: true })
+    .option('--seed <n>', 'exploration seed (integer, default 1)')
+    .option('--runs <n>', 'runs per scenario (positive integer; default: the scenario\'s own)')
+    .option('--backend <name>', 'sim | cpython (default sim)')
+    .option('--model <name>', 'gil | free-threaded (default gil)')
+    .option('--python <version|path>', 'interpreter for the cpython backend')
+    .option('--json', 'print a JSON document instead of text')
+    .option('--no-progress', 'never draw a progress bar');
+
+  program
+    .command('check')
+    .description('check one scenario: a built-in id or a scenario file (.json, .yaml)')
+    .argument('<scenario>', 'built-in scenario id or file path')
+    .action(async (idOrPath: string, _opts: unknown, cmd: Command) => {
+      const flags = parseCheckFlags(cmd.optsWithGlobals<RawFlags>());
+      exitCode = await checkCommand(selectScenarios(idOrPath), flags, io, engine, version);
+    });
+
+  program
+    .command('replay')
+    .description('replay the run a token describes (tokens are printed with counterexamples)')
+    .argument('<token>', 'replay token (sv1.…)')
+    .action(async (text: string, _opts: unknown, cmd: Command) => {
+      const flags = parseReplayFlags(cmd.optsWithGlobals<RawFlags>());
+      exitCode = await replayCommand(decodeToken(text), flags, io, engine, version);
+    });
+
+  program
+    .command('list')
+    .description('list the built-in scenarios')
+    .action((_opts: unknown, cmd: Command) => {
+      const flags = parseListFlags(cmd.optsWithGlobals<RawFlags>());
+      exitCode = listCommand(builtinScenarios(), flags, io, version);
+    });
+
+  // No command: check every built-in. Stray words are then taken for a mistyped command.
+  program.allowExcessArguments(true).action(async (_opts: unknown, cmd: Command) => {
+    if (cmd.args.length > 0) throw new InputError(cmd.args[0]!, `unknown command (commands: ${COMMANDS.join(', ')})`);
+    const flags = parseCheckFlags(cmd.opts<RawFlags>());
+    exitCode = await checkCommand(selectScenarios(undefined), flags, io, engine, version);
+  });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    // --help and --version end parsing through the same override, successfully.
+    if (e instanceof CommanderError && e.exitCode === 0) return EXIT.ok;
+    return reportFailure(e, io, COMMANDS);
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Replay tokens: one self-contained string that reproduces a run exactly, anywhere:
+ * the scenario itself (not its id: built-ins change, files move), the backend and model,
+ * and the schedule. Format: `sv1.` + base64url(deflateRaw(JSON)).
+ *
+ * Tokens are user input (pasted from reports, issues, chats), so decoding validates every
+ * layer and reports the first problem as an InputError on field `token`.
+ */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { InputError } from '../scenario/errors.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { childPath, describeValue, FieldReader, indexPath, readScenario } from '../scenario/validate.ts';
+import type { Deviation, Schedule } from '../scheduler/deviation.ts';
+import type { BackendName, PreemptionModel } from './report-types.ts';
+
+export interface ReplayToken {
+  readonly v: 1;
+  readonly backend: BackendName;
+  readonly model: PreemptionModel;
+  /** CPython version or interpreter path, for the cpython backend. */
+  readonly python?: string;
+  readonly scenario: Scenario;
+  readonly schedule: Schedule;
+  readonly maxSteps?: number;
+}
+
+export const TOKEN_PREFIX = 'sv1.';
+/** A real token inflates to kilobytes; anything near this is not one of ours (or a zip bomb). */
+const MAX_JSON_BYTES = 8 * 1024 * 1024;
+const BAD_BASE64URL = /[^A-Za-z0-9_-]/;
+
+const BACKENDS: readonly BackendName[] = ['sim', 'cpython'];
+const MODELS: readonly PreemptionModel[] = ['gil', 'free-threaded'];
+
+export function encodeToken(t: ReplayToken): string {
+  return TOKEN_PREFIX + deflateRawSync(Buffer.from(JSON.stringify(t), 'utf8'), { level: 9 }).toString('base64url');
+}
+
+export function decodeToken(s: string): ReplayToken {
+  const text = s.trim();
+  if (!text.startsWith(TOKEN_PREFIX)) {
+    const shown = text.length > 12 ? `${text.slice(0, 12)}…` : text;
+    throw new InputError('token', `expected a token starting with "${TOKEN_PREFIX}", got "${shown}"`);
+  }
+  const body = text.slice(TOKEN_PREFIX.length);
+  if (body === '') throw new InputError('token', 'empty after the prefix');
+  const bad = BAD_BASE64URL.exec(body);
+  if (bad) {
+    throw new InputError('token', `not base64url: character ${JSON.stringify(bad[0])} at position ${bad.index + TOKEN_PREFIX.length} (was the token wrapped or altered?)`);
+  }
+  // No whole number of bytes ends one character into a 4-character group.
+  if (body.length % 4 === 1) throw new InputError('token', 'not base64url: impossible length (was the token cut?)');
+  let json: string;
+  try {
+    json = inflateRawSync(Buffer.from(body, 'base64url'), { maxOutputLength: MAX_JSON_BYTES }).toString('utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ERR_BUFFER_TOO_LARGE' ? 'inflates to more than 8 MiB' : 'corrupt compressed data';
+    throw new InputError('token', `${why} (was the token cut or altered?)`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new InputError('token', 'the decompressed content is not JSON');
+  }
+  return parseReplayToken(value);
+}
+
+/** Validate a decoded token document; every problem names its path inside the token. */
+export function parseReplayToken(value: unknown): ReplayToken {
+  const r = new TokenReader();
+  const o = r.object(value, '', ['v', 'backend', 'model', 'python', 'scenario', 'schedule', 'maxSteps'], ['v', 'backend', 'model', 'scenario', 'schedule']);
+  if (o.v !== 1) r.fail('v', `unsupported token version ${describeValue(o.v)} (this semverify reads version 1)`);
+  const backend = r.oneOf(o.backend, 'backend', BACKENDS);
+  const model = r.oneOf(o.model, 'model', MODELS);
+  const python = o.python === undefined ? undefined : r.string(o.python, 'python', { nonEmpty: true });
+  const scenario = readScenario(r, o.scenario, 'scenario');
+  const schedule = readSchedule(r, o.schedule, 'schedule', scenario);
+  const maxSteps = o.maxSteps === undefined ? undefined : r.integer(o.maxSteps, 'maxSteps', 1, Number.MAX_SAFE_INTEGER);
+  return {
+    v: 1,
+    backend,
+    model,
+    ...(python !== undefined && { python }),
+    scenario,
+    schedule,
+    ...(maxSteps !== undefined && { maxSteps }),
+  };
+}
+
+/** Problems inside a token read as `semverify: token: scenario.threads[0].name: ...`. */
+class TokenReader extends FieldReader {
+  constructor() {
+    super(undefined);
+  }
+  override fail(path: string, problem: string): never {
+    throw new InputError('token', `${path === '' ? '' : `${path}: `}${problem}`);
+  }
+}
+
+const DEVIATION_KEYS: Readonly<Record<Deviation['kind'], readonly string[]>> = {
+  switch: ['kind', 'thread', 'label', 'occ', 'to'],
+  delay: ['kind', 'thread', 'label', 'occ'],
+  cancel: ['kind', 'thread', 'label', 'occ', 'task'],
+  wake: ['kind', 'thread', 'label', 'occ', 'waiter'],
+  tie: ['kind', 'thread', 'label', 'occ', 'order'],
+};
+
+/**
+ * Validate a schedule (src/scheduler/deviation.ts) against the scenario it belongs to:
+ * deviations may only name threads and tasks the scenario declares.
+ */
+export function readSchedule(r: FieldReader, value: unknown, path: string, scenario: Scenario): Schedule {
+  const threads = new Set(scenario.threads.map((t) => t.name));
+  const tasks = new Set(scenario.threads.flatMap((t) => t.tasks.map((k) => k.name)));
+  const kinds = Object.keys(DEVIATION_KEYS) as Deviation['kind'][];
+  const knownThread = (v: unknown, p: string, extra: readonly string[] = []): string => {
+    const name = r.string(v, p, { nonEmpty: true });
+    if (!threads.has(name) && !extra.includes(name)) r.fail(p, `unknown thread "${name}" (threads: ${[...threads].join(', ')})`);
+    return name;
+  };
+
+  return r.array(value, path).map((item, i): Deviation => {
+    const p = indexPath(path, i);
+    const head = r.record(item, p);
+    if (head.kind === undefined) r.fail(childPath(p, 'kind'), 'missing (required)');
+    const kind = r.oneOf(head.kind, childPath(p, 'kind'), kinds);
+    const o = r.object(item, p, DEVIATION_KEYS[kind], DEVIATION_KEYS[kind].filter((k) => k !== 'to'));
+    const key = {
+      // `clock` is the pseudo-thread at which simultaneous wake-ups are ordered.
+      thread: knownThread(o.thread, childPath(p, 'thread'), ['clock']),
+      label: r.string(o.label, childPath(p, 'label'), { nonEmpty: true }),
+      occ: r.integer(o.occ, childPath(p, 'occ'), 1, Number.MAX_SAFE_INTEGER),
+    };
+    switch (kind) {
+      case 'switch':
+        return { kind, ...key, ...(o.to !== undefined && { to: knownThread(o.to, childPath(p, 'to')) }) };
+      case 'delay':
+        return { kind, ...key };
+      case 'cancel': {
+        const task = r.string(o.task, childPath(p, 'task'), { nonEmpty: true });
+        if (!tasks.has(task)) r.fail(childPath(p, 'task'), `unknown task "${task}" (tasks: ${[...tasks].join(', ')})`);
+        return { kind, ...key, task };
+      }
+      case 'wake':
+        return { kind, ...key, waiter: knownThread(o.waiter, childPath(p, 'waiter')) };
+      case 'tie': {
+        const order = r.array(o.order, childPath(p, 'order'), { nonEmpty: true }).map((n, j) =>
+          r.integer(n, indexPath(childPath(p, 'order'), j), 0, Number.MAX_SAFE_INTEGER),
+        );
+        if (new Set(order).size !== order.length) r.fail(childPath(p, 'order'), 'expected distinct indices');
+        return { kind, ...key, order };
+      }
+    }
+  });
+}

@@ -1,0 +1,127 @@
+/**
+ * The `--json` document: a stable, explicit shape for scripts and CI, built field by field
+ * (never by spreading ScenarioReport) so that adding a field to the internal report does
+ * not silently change the public format.
+ */
+import type { TraceEntry } from '../backends/run-result.ts';
+import type { Counterexample, OutcomeReport, PropertyReport, ScenarioReport } from '../explore/report-types.ts';
+import type { HistoryEvent } from '../history/events.ts';
+import type { Schedule } from '../scheduler/deviation.ts';
+import type { Violation } from '../../properties/api.ts';
+
+export interface JsonProperty {
+  readonly name: string;
+  readonly status: PropertyReport['status'];
+  readonly expected: PropertyReport['expected'];
+  readonly matches: boolean;
+  readonly violatedRuns: number;
+}
+
+export interface JsonCounterexample {
+  readonly preemptions: number;
+  readonly steps: number;
+  readonly replay: string;
+  readonly trace: readonly TraceEntry[];
+  readonly schedule: Schedule;
+  readonly violations: readonly Violation[];
+}
+
+export interface JsonOutcome {
+  readonly kind: string;
+  readonly count: number;
+  readonly minimal: JsonCounterexample | null;
+}
+
+export interface JsonScenario {
+  readonly id: string;
+  readonly backend: ScenarioReport['backend'];
+  readonly model: ScenarioReport['model'];
+  readonly seed: number;
+  readonly runs: number;
+  readonly schedules: number;
+  readonly exhaustive: boolean;
+  readonly verdict: ScenarioReport['verdict'];
+  readonly properties: readonly JsonProperty[];
+  readonly outcomes: readonly JsonOutcome[];
+  /** null when no explored run completed. */
+  readonly makespan: { readonly min: number; readonly max: number; readonly claim?: number } | null;
+  readonly concurrency: ScenarioReport['concurrency'];
+  readonly expectationsMet: boolean;
+  readonly notes: ScenarioReport['notes'];
+}
+
+export interface JsonDocument {
+  readonly tool: 'semverify';
+  readonly version: string;
+  readonly scenarios: readonly JsonScenario[];
+}
+
+export function jsonDocument(reports: readonly ScenarioReport[], version: string): JsonDocument {
+  return { tool: 'semverify', version, scenarios: reports.map(scenarioJson) };
+}
+
+export function scenarioJson(r: ScenarioReport): JsonScenario {
+  return {
+    id: r.id,
+    backend: r.backend,
+    model: r.model,
+    seed: r.seed,
+    runs: r.runs,
+    schedules: r.schedules,
+    exhaustive: r.exhaustive,
+    verdict: r.verdict,
+    properties: r.properties.map(propertyJson),
+    outcomes: r.outcomes.map(outcomeJson),
+    makespan:
+      r.makespan === undefined
+        ? null
+        : { min: r.makespan.min, max: r.makespan.max, ...(r.makespan.claim !== undefined && { claim: r.makespan.claim }) },
+    concurrency: { perSemaphore: { ...r.concurrency.perSemaphore }, overall: r.concurrency.overall },
+    expectationsMet: r.expectationsMet,
+    notes: r.notes.map((n) => ({ level: n.level, text: n.text })),
+  };
+}
+
+function propertyJson(p: PropertyReport): JsonProperty {
+  return { name: p.name, status: p.status, expected: p.expected, matches: p.matches, violatedRuns: p.violatedRuns };
+}
+
+function outcomeJson(o: OutcomeReport): JsonOutcome {
+  return { kind: o.kind, count: o.count, minimal: o.minimal === undefined ? null : counterexampleJson(o.minimal) };
+}
+
+function counterexampleJson(m: Counterexample): JsonCounterexample {
+  return {
+    preemptions: m.preemptions,
+    steps: m.steps,
+    replay: m.replay,
+    trace: m.trace,
+    schedule: m.schedule,
+    violations: m.violations,
+  };
+}
+
+/** `semverify replay --json`: the run itself, for scripts that diff runs across backends. */
+export interface JsonReplay {
+  readonly tool: 'semverify';
+  readonly version: string;
+  readonly replay: {
+    readonly scenario: string;
+    readonly backend: string;
+    readonly model: string;
+    readonly status: string;
+    readonly steps: number;
+    readonly endTime: number;
+    readonly primary: string;
+    readonly kinds: readonly string[];
+    readonly schedule: Schedule;
+    readonly trace: readonly TraceEntry[];
+    readonly history: readonly HistoryEvent[];
+    readonly violations: readonly Violation[];
+  };
+}
+
+/** Serialise with a trailing newline, as every JSON the CLI prints. */
+export function toJsonText(doc: unknown): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

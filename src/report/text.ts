@@ -1,0 +1,161 @@
+/**
+ * A ScenarioReport as text for people: what was claimed, what was explored, which
+ * properties held, what kinds of runs were seen and, for each bad kind, the smallest run
+ * that shows it with the exact command to replay it.
+ *
+ * Colour is decided by the caller (TTY and NO_COLOR) and passed in; nothing here reads
+ * the environment.
+ */
+import picocolors from 'picocolors';
+import type { Counterexample, OutcomeReport, PropertyReport, ScenarioReport } from '../explore/report-types.ts';
+import { formatViolation } from './history-text.ts';
+import { describeDeviation, formatTime, renderTraceColumns, shortLabel } from './trace-columns.ts';
+
+export interface TextOptions {
+  readonly color: boolean;
+  /** Line width for the trace columns. Default 120. */
+  readonly width?: number;
+  /** The scenario's thread order, for the trace columns. */
+  readonly threads?: readonly string[];
+  /** Violations listed per counterexample before "… and N more". Default 10. */
+  readonly maxViolations?: number;
+}
+
+/** picocolors' formatter set (its types module is not an export of the package). */
+type Colors = ReturnType<typeof picocolors.createColors>;
+
+const INDENT = '  ';
+
+export function colors(enabled: boolean): Colors {
+  return picocolors.createColors(enabled);
+}
+
+/** Virtual seconds without float noise: 2 → "2s", 0.1 + 0.2 → "0.3s". */
+export function formatSeconds(s: number): string {
+  return `${Number(s.toFixed(3))}s`;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function renderScenarioReport(report: ScenarioReport, opts: TextOptions): string[] {
+  const c = colors(opts.color);
+  const out: string[] = [];
+  out.push(...header(report, c));
+  out.push('', ...propertiesSection(report.properties, c));
+  out.push('', ...outcomesSection(report.outcomes, c));
+  const makespan = makespanLine(report, c);
+  if (makespan) out.push('', makespan);
+  out.push(concurrencyLine(report));
+  for (const o of report.outcomes) {
+    // An "ok" run is not a counterexample of anything; --json still carries it.
+    if (o.minimal !== undefined && o.kind !== 'ok') out.push('', ...counterexampleSection(o.kind, o.minimal, opts, c));
+  }
+  if (report.notes.length > 0) {
+    out.push('', c.bold('notes'));
+    for (const n of report.notes) {
+      out.push(INDENT + (n.level === 'mismatch' ? c.red(`✗ mismatch: ${n.text}`) : c.yellow(`⚑ flag: ${n.text}`)));
+    }
+  }
+  out.push('', report.expectationsMet ? c.green(`✓ ${report.id}: expectations met`) : c.red(c.bold(`✗ ${report.id}: expectations NOT met`)));
+  return out;
+}
+
+function header(r: ScenarioReport, c: Colors): string[] {
+  const lines = [c.bold(`${r.id} — ${r.title}`)];
+  if (r.claim !== undefined) lines.push(`${INDENT}claim: ${c.italic(r.claim)}`);
+  const explored = `${plural(r.runs, 'run')}, ${plural(r.schedules, 'distinct schedule')}${r.exhaustive ? ' (exhaustive)' : ''}`;
+  lines.push(c.dim(`${INDENT}backend ${r.backend}, model ${r.model}, seed ${r.seed}: ${explored}, ${r.seconds.toFixed(1)}s wall`));
+  return lines;
+}
+
+function propertiesSection(props: readonly PropertyReport[], c: Colors): string[] {
+  if (props.length === 0) return [c.bold('properties'), `${INDENT}(none)`];
+  const nameWidth = Math.max(...props.map((p) => p.name.length));
+  const results = props.map((p) => (p.status === 'violated' ? `violated in ${plural(p.violatedRuns, 'run')}` : p.status));
+  const resultWidth = Math.max(6, ...results.map((s) => s.length));
+  const lines = [c.bold(`${'properties'.padEnd(nameWidth + 4)}${'result'.padEnd(resultWidth + 2)}expected`)];
+  props.forEach((p, i) => {
+    const mark = p.status === 'n/a' ? c.dim('·') : p.matches ? c.green('✓') : c.red('✗');
+    const result = results[i]!.padEnd(resultWidth);
+    const coloured = p.status === 'violated' ? c.red(result) : p.status === 'holds' ? c.green(result) : c.dim(result);
+    lines.push(`${INDENT}${mark} ${p.name.padEnd(nameWidth)} ${coloured}  ${p.expected}`);
+  });
+  return lines;
+}
+
+function outcomesSection(outcomes: readonly OutcomeReport[], c: Colors): string[] {
+  if (outcomes.length === 0) return [c.bold('outcomes'), `${INDENT}(no runs)`];
+  const kindWidth = Math.max(8, ...outcomes.map((o) => o.kind.length));
+  const countWidth = Math.max(4, ...outcomes.map((o) => String(o.count).length));
+  const lines = [c.bold(`${'outcomes'.padEnd(kindWidth + 2)}${'runs'.padStart(countWidth)}`)];
+  for (const o of outcomes) {
+    const kind = o.kind === 'ok' ? c.green(o.kind.padEnd(kindWidth)) : c.red(o.kind.padEnd(kindWidth));
+    const minimal =
+      o.minimal !== undefined && o.kind !== 'ok'
+        ? c.dim(`  minimal: ${plural(o.minimal.preemptions, 'preemption')}, ${plural(o.minimal.steps, 'step')}`)
+        : '';
+    lines.push(`${INDENT}${kind}${String(o.count).padStart(countWidth)}${minimal}`);
+  }
+  return lines;
+}
+
+function makespanLine(r: ScenarioReport, c: Colors): string | undefined {
+  const m = r.makespan;
+  if (m === undefined) return undefined;
+  const range = m.min === m.max ? formatSeconds(m.min) : `${formatSeconds(m.min)} – ${formatSeconds(m.max)}`;
+  const parts = [`${c.bold('makespan')} ${range} (virtual time, completed runs)`];
+  if (m.equals !== undefined) {
+    const ok = m.min === m.max && m.min === m.equals;
+    parts.push(ok ? c.green(`✓ expected ${formatSeconds(m.equals)}`) : c.red(`✗ expected ${formatSeconds(m.equals)}`));
+  }
+  if (m.claim !== undefined) {
+    const agrees = m.min === m.claim && m.max === m.claim;
+    parts.push(agrees ? `claim ${formatSeconds(m.claim)} ${c.green('✓')}` : c.yellow(`claim ${formatSeconds(m.claim)} ⚑ differs`));
+  }
+  return parts.join('   ');
+}
+
+function concurrencyLine(r: ScenarioReport): string {
+  const per = Object.entries(r.concurrency.perSemaphore).map(([sem, n]) => `${sem} ${n}`);
+  return `most holders at once: ${r.concurrency.overall} overall${per.length > 0 ? ` (${per.join(', ')})` : ''}`;
+}
+
+function counterexampleSection(kind: string, m: Counterexample, opts: TextOptions, c: Colors): string[] {
+  const lines = [
+    c.bold(c.red(`── ${kind}`)) +
+      c.bold(`: minimal counterexample, ${plural(m.preemptions, 'preemption')}, ${plural(m.steps, 'step')}, ends ${formatTime(m.endTime)}`),
+  ];
+  if (m.found !== undefined) {
+    const path = m.found.path !== undefined ? `, path ${m.found.path}` : '';
+    lines.push(c.dim(`${INDENT}found by fast-check seed ${m.found.seed}${path} (numRuns ${m.found.numRuns})`));
+  }
+  lines.push(`${INDENT}schedule:${m.schedule.length === 0 ? ' default choices only' : ''}`);
+  for (const d of m.schedule) lines.push(`${INDENT}${INDENT}${d.thread} at ${shortLabel(d.label)} #${d.occ}  ${c.cyan(describeDeviation(d))}`);
+  const columns = renderTraceColumns(m.trace, {
+    width: (opts.width ?? 120) - INDENT.length,
+    ...(opts.threads !== undefined && { threads: opts.threads }),
+    mark: (s) => c.cyan(c.bold(s)),
+    dim: (s) => c.dim(s),
+  });
+  lines.push(...columns.map((l) => INDENT + l));
+  const max = opts.maxViolations ?? 10;
+  lines.push(`${INDENT}violations:${m.violations.length === 0 ? ' none' : ''}`);
+  for (const v of m.violations.slice(0, max)) lines.push(`${INDENT}${INDENT}${c.red(formatViolation(v))}`);
+  if (m.violations.length > max) lines.push(`${INDENT}${INDENT}… and ${m.violations.length - max} more`);
+  lines.push(`${INDENT}replay: ${replayCommand(m.replay)}`);
+  return lines;
+}
+
+export function replayCommand(token: string): string {
+  return `npx semverify replay ${token}`;
+}
+
+/** The closing line when several scenarios were checked. */
+export function renderSummary(reports: readonly ScenarioReport[], color: boolean): string[] {
+  const c = colors(color);
+  const failed = reports.filter((r) => !r.expectationsMet);
+  if (failed.length === 0) return [c.green(c.bold(`✓ ${plural(reports.length, 'scenario')}: every expectation met`))];
+  return [c.red(c.bold(`✗ ${failed.length} of ${plural(reports.length, 'scenario')} did not meet expectations: ${failed.map((r) => r.id).join(', ')}`))];
+}

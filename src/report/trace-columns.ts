@@ -1,0 +1,150 @@
+/**
+ * A run's trace as a table with one column per thread, so an interleaving reads top to
+ * bottom and the hand-over between threads is visible at a glance:
+ *
+ *    step  time      │ T0                              │ T1
+ *       0  t=0.000s  │ acquired sem · locks.py:Sem...  │
+ *     1-6  t=0.000s  │ ×6 locks.py:Semaphore.acquire…  │
+ *                    │ ⇢ switch to T1                  │
+ *
+ * Runs of plain points ("point") of one thread at one instant collapse into one row with a
+ * step range; the deviations the schedule took get a marker row of their own, because they
+ * are what the reader is looking for. Pure: returns lines, no colour unless `mark` adds it.
+ */
+import type { TraceEntry } from '../backends/run-result.ts';
+import type { Deviation } from '../scheduler/deviation.ts';
+
+export interface ColumnOptions {
+  /** Total line width to fit; cells are truncated with "…". Default 120. */
+  readonly width?: number;
+  /** Column order (the scenario's thread order); threads not listed follow in order of appearance. */
+  readonly threads?: readonly string[];
+  /** Styles a deviation marker cell (already padded); identity by default. */
+  readonly mark?: (cell: string) => string;
+  /** Styles the step/time column; identity by default. */
+  readonly dim?: (text: string) => string;
+}
+
+const DEFAULT_WIDTH = 120;
+const MIN_CELL = 10;
+const SEP = ' │ ';
+/** Trace `what` texts that say nothing beyond "a scheduling point was passed". */
+const QUIET_WHAT = new Set(['', 'point']);
+
+/** `asyncio/locks.py:Semaphore.acquire:373` → `locks.py:Semaphore.acquire:373`: the directory never disambiguates. */
+export function shortLabel(label: string): string {
+  const colon = label.indexOf(':');
+  const file = colon === -1 ? label : label.slice(0, colon);
+  const slash = file.lastIndexOf('/');
+  return slash === -1 ? label : label.slice(slash + 1);
+}
+
+/** A deviation in words, as marked in traces and listed with schedules. */
+export function describeDeviation(d: Deviation): string {
+  switch (d.kind) {
+    case 'switch':
+      return d.to !== undefined ? `⇢ switch to ${d.to}` : '⇢ switch';
+    case 'delay':
+      return '⇢ delay until the clock advances';
+    case 'cancel':
+      return `⇢ cancel ${d.task}`;
+    case 'wake':
+      return `⇢ wake ${d.waiter}`;
+    case 'tie':
+      return `⇢ timers in order ${d.order.join(',')}`;
+  }
+}
+
+export function formatTime(seconds: number): string {
+  return `t=${seconds.toFixed(3)}s`;
+}
+
+interface Row {
+  /** Step text: "12", "12-18", or "" for a marker row. */
+  readonly step: string;
+  readonly time: string;
+  readonly thread: string;
+  readonly text: string;
+  readonly marker: boolean;
+}
+
+function isQuiet(e: TraceEntry): boolean {
+  return QUIET_WHAT.has(e.what) && e.decision === undefined;
+}
+
+function cellText(e: TraceEntry): string {
+  const label = shortLabel(e.label);
+  return QUIET_WHAT.has(e.what) ? label : `${e.what} · ${label}`;
+}
+
+/** Group the trace into rows: quiet stretches of one thread at one instant become one row. */
+function toRows(trace: readonly TraceEntry[]): Row[] {
+  const rows: Row[] = [];
+  let i = 0;
+  while (i < trace.length) {
+    const first = trace[i]!;
+    let j = i;
+    if (isQuiet(first)) {
+      while (j + 1 < trace.length && isQuiet(trace[j + 1]!) && trace[j + 1]!.thread === first.thread && trace[j + 1]!.time === first.time) j++;
+    }
+    const last = trace[j]!;
+    const count = j - i + 1;
+    rows.push({
+      step: count === 1 ? String(first.step) : `${first.step}-${last.step}`,
+      time: formatTime(first.time),
+      thread: first.thread,
+      text: count === 1 ? cellText(first) : `×${count} ${shortLabel(last.label)}`,
+      marker: false,
+    });
+    if (last.decision !== undefined) {
+      rows.push({ step: '', time: '', thread: last.thread, text: describeDeviation(last.decision), marker: true });
+    }
+    i = j + 1;
+  }
+  return rows;
+}
+
+function fit(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text + ' '.repeat(width - chars.length);
+  return `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+}
+
+function columnOrder(trace: readonly TraceEntry[], preferred: readonly string[]): string[] {
+  const seen = new Set<string>();
+  for (const e of trace) seen.add(e.thread);
+  const order = preferred.filter((t) => seen.has(t));
+  for (const t of seen) if (!order.includes(t)) order.push(t);
+  return order;
+}
+
+export function renderTraceColumns(trace: readonly TraceEntry[], opts: ColumnOptions = {}): string[] {
+  if (trace.length === 0) return ['(empty trace)'];
+  const mark = opts.mark ?? ((s: string) => s);
+  const dim = opts.dim ?? ((s: string) => s);
+  const rows = toRows(trace);
+  const threads = columnOrder(trace, opts.threads ?? []);
+
+  const stepWidth = Math.max(4, ...rows.map((r) => r.step.length));
+  const timeWidth = Math.max(4, ...rows.map((r) => r.time.length));
+  const leftWidth = stepWidth + 2 + timeWidth;
+  const available = (opts.width ?? DEFAULT_WIDTH) - leftWidth - threads.length * SEP.length;
+  const needed = Math.max(...threads.map((t) => t.length), ...rows.map((r) => [...r.text].length));
+  const cellWidth = Math.max(MIN_CELL, Math.min(needed, Math.floor(available / threads.length)));
+
+  const line = (left: string, cells: readonly string[]): string => (left + cells.map((c) => SEP + c).join('')).trimEnd();
+  const blank = ' '.repeat(cellWidth);
+  const out: string[] = [];
+  out.push(line(dim(`${'step'.padStart(stepWidth)}  ${'time'.padEnd(timeWidth)}`), threads.map((t) => fit(t, cellWidth))));
+  out.push('─'.repeat(leftWidth) + threads.map(() => `─┼─${'─'.repeat(cellWidth)}`).join(''));
+  for (const r of rows) {
+    const left = dim(`${r.step.padStart(stepWidth)}  ${r.time.padEnd(timeWidth)}`);
+    const cells = threads.map((t) => {
+      if (t !== r.thread) return blank;
+      const cell = fit(r.text, cellWidth);
+      return r.marker ? mark(cell) : cell;
+    });
+    out.push(line(left, cells));
+  }
+  return out;
+}

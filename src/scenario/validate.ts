@@ -439,7 +439,8 @@ export function scenarioFromFile(path: string, display: string = path): Scenario
   }
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // Some editors start UTF-8 files with a byte-order mark, which JSON.parse rejects.
+    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   } catch (e) {
     throw new InputError(display, fileProblem(e));
   }
@@ -465,20 +466,117 @@ function parseJsonText(text: string, display: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new InputError(display, `invalid JSON: ${withLineColumn((e as Error).message, text)}`);
+    throw new InputError(display, `invalid JSON: ${describeJsonError(text) ?? (e as Error).message.split('\n')[0]}`);
   }
 }
 
-/** V8 reports JSON errors by character offset; authors fix files by line and column. */
-function withLineColumn(message: string, text: string): string {
-  const m = /at position (\d+)/.exec(message);
-  const first = message.split('\n')[0]!;
-  if (!m) return first;
-  const pos = Number(m[1]);
+/**
+ * Where JSON text goes wrong, by line and column: V8's messages vary across Node versions
+ * (some give a character offset, some a snippet), and authors fix files by line.
+ */
+export function describeJsonError(text: string): string | undefined {
+  let pos: number;
+  try {
+    pos = firstJsonError(text);
+  } catch {
+    return undefined; // nesting too deep for the scanner: fall back to V8's message
+  }
+  if (pos < 0) return undefined;
   const before = text.slice(0, pos);
   const line = before.split('\n').length;
   const column = pos - before.lastIndexOf('\n');
-  return `${first.replace(/\s*\(line \d+ column \d+\)/, '')} (line ${line}, column ${column})`;
+  const what = pos >= text.length ? 'unexpected end of file' : `unexpected ${JSON.stringify(text[pos])}`;
+  return `${what} at line ${line}, column ${column}`;
+}
+
+class JsonSyntax extends Error {}
+
+/** Offset of the first syntax error in `text` (RFC 8259), or -1 if it is valid JSON. */
+function firstJsonError(text: string): number {
+  let i = 0;
+  const bad = (): never => {
+    throw new JsonSyntax();
+  };
+  const ws = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const literal = (word: string): void => {
+    if (!text.startsWith(word, i)) bad();
+    i += word.length;
+  };
+  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  const string = (): void => {
+    i++; // the opening quote
+    while (i < text.length && text[i] !== '"') {
+      if (text.charCodeAt(i) < 0x20) bad();
+      if (text[i] !== '\\') {
+        i++;
+        continue;
+      }
+      const esc = text[i + 1];
+      if (esc === 'u') {
+        if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) bad();
+        i += 6;
+      } else if (esc !== undefined && '"\\/bfnrt'.includes(esc)) {
+        i += 2;
+      } else {
+        i++;
+        bad();
+      }
+    }
+    if (i >= text.length) bad();
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const ch = text[i];
+    if (ch === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') bad();
+        string();
+        ws();
+        if (text[i] !== ':') bad();
+        i++;
+        value();
+        ws();
+        if (text[i] === '}') return void i++;
+        if (text[i] !== ',') bad();
+        i++;
+      }
+    }
+    if (ch === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ']') return void i++;
+        if (text[i] !== ',') bad();
+        i++;
+      }
+    }
+    if (ch === '"') return string();
+    if (ch === 't') return literal('true');
+    if (ch === 'f') return literal('false');
+    if (ch === 'n') return literal('null');
+    NUMBER.lastIndex = i;
+    if (NUMBER.exec(text) === null) bad();
+    i = NUMBER.lastIndex;
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) bad();
+    return -1;
+  } catch (e) {
+    if (e instanceof JsonSyntax) return i;
+    throw e;
+  }
 }
 
 function parseYamlText(text: string, display: string): unknown {

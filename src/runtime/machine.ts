@@ -49,7 +49,7 @@ export class SimThread {
   ) {}
 
   /** The asyncio task currently stepping in this thread, if any. */
-  get task(): Task | null {
+  get task(): Task<unknown> | null {
     return this.runningLoop?.currentTask ?? null;
   }
 }

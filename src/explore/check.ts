@@ -1,0 +1,182 @@
+/**
+ * Checking one scenario: explore its schedules, check every property on every run, take a
+ * census of outcome classes, shrink one counterexample per class, and compare all of it
+ * with the scenario's expectations.
+ */
+import type { Scenario } from '../scenario/types.ts';
+import type { Property } from '../../properties/api.ts';
+import { builtinProperties } from '../../properties/index.ts';
+import { maxConcurrency } from '../../properties/holders.ts';
+import type { Schedule } from '../scheduler/deviation.ts';
+import { preemptionCount, scheduleKey } from '../scheduler/deviation.ts';
+import type { BackendName, Counterexample, OutcomeReport, PreemptionModel, PropertyReport, ScenarioReport } from './report-types.ts';
+import { analyseRun, type RunAnalysis } from './analyse.ts';
+import type { Runner } from './backend-runner.ts';
+import { isSingleThreaded, runsFor, sourceFor } from './plan.ts';
+import { exploreExhaustively } from './exhaustive.ts';
+import { shrinkSchedule } from './shrink.ts';
+import { encodeToken } from './token.ts';
+import { evaluateExpectations } from './expectations.ts';
+import { openRunner } from './open-runner.ts';
+
+export interface CheckOptions {
+  readonly seed: number;
+  readonly runs?: number;
+  readonly backend: BackendName;
+  readonly model: PreemptionModel;
+  readonly python?: string;
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Invariants to check; default: the built-in registry (properties/index.ts). */
+  readonly properties?: readonly Property[];
+  /** Step budget of one run. */
+  readonly maxSteps?: number;
+}
+
+/** Upper bound on schedules an exhaustive enumeration may take before it is called partial. */
+const EXHAUSTIVE_LIMIT = 5_000;
+
+interface Census {
+  runs: number;
+  readonly schedules: Set<string>;
+  readonly byPrimary: Map<string, number>;
+  /** First schedule seen per outcome kind (any kind the run shows, not only its primary). */
+  readonly witness: Map<string, Schedule>;
+  readonly violatedRuns: Map<string, number>;
+  readonly applicable: Set<string>;
+  makespan: { min: number; max: number } | null;
+  readonly perSemaphore: Record<string, number>;
+  overall: number;
+}
+
+export async function checkScenario(scenario: Scenario, opts: CheckOptions): Promise<ScenarioReport> {
+  const started = performance.now(); // wall-clock for the report only, never in a verdict
+  const properties = opts.properties ?? builtinProperties;
+  const runner = await openRunner(scenario, opts);
+  try {
+    const census = newCensus();
+    const record = (a: RunAnalysis) => addToCensus(census, a);
+    const total = runsFor(scenario, opts.runs);
+    let exhaustive = false;
+    if (isSingleThreaded(scenario) && opts.backend === 'sim') {
+      const budget = 0; // one thread: nothing to preempt to; ties and cancellations are the whole space
+      const res = exploreExhaustively(scenario, opts.model, properties, { limit: EXHAUSTIVE_LIMIT, budget, ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}) }, record, opts.onProgress);
+      exhaustive = res.complete;
+    } else {
+      const probe = analyseRun(scenario, await runner.run({ schedule: [] }), properties);
+      record(probe);
+      const horizon = Math.max(10, probe.run.steps);
+      const hasCancellations = (scenario.cancellations?.length ?? 0) > 0;
+      for (let i = 1; i < total; i++) {
+        const run = await runner.run({ source: sourceFor(opts.seed, i, horizon, hasCancellations) });
+        record(analyseRun(scenario, run, properties));
+        if (opts.onProgress && i % 50 === 0) opts.onProgress(i, total);
+      }
+      opts.onProgress?.(total, total);
+    }
+    const outcomes = await minimalOutcomes(scenario, runner, census, properties, opts);
+    const propertyReports: PropertyReport[] = properties.map((p) => {
+      const applies = census.applicable.has(p.name);
+      const violatedRuns = census.violatedRuns.get(p.name) ?? 0;
+      const status = !applies ? 'n/a' : violatedRuns > 0 ? 'violated' : 'holds';
+      const expected = !applies ? 'n/a' : (scenario.expect?.properties?.[p.name] ?? 'holds');
+      return { name: p.name, description: p.description, status, violatedRuns, expected, matches: status === expected };
+    });
+    const base = {
+      id: scenario.id,
+      title: scenario.title,
+      ...(scenario.claim !== undefined ? { claim: scenario.claim } : {}),
+      backend: opts.backend,
+      model: opts.model,
+      seed: opts.seed,
+      runs: census.runs,
+      schedules: census.schedules.size,
+      exhaustive,
+      verdict: propertyReports.some((p) => p.status === 'violated') ? ('violated' as const) : ('holds' as const),
+      properties: propertyReports,
+      outcomes,
+      ...(census.makespan ? { makespan: { ...census.makespan, ...scenario.expect?.makespan } } : {}),
+      concurrency: { perSemaphore: census.perSemaphore, overall: census.overall },
+    };
+    const { met, notes } = evaluateExpectations(scenario, base, census.witness);
+    return { ...base, expectationsMet: met, notes, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    await runner.close();
+  }
+}
+
+function newCensus(): Census {
+  return {
+    runs: 0,
+    schedules: new Set(),
+    byPrimary: new Map(),
+    witness: new Map(),
+    violatedRuns: new Map(),
+    applicable: new Set(),
+    makespan: null,
+    perSemaphore: {},
+    overall: 0,
+  };
+}
+
+function addToCensus(c: Census, a: RunAnalysis): void {
+  c.runs++;
+  c.schedules.add(scheduleKey(a.run.schedule));
+  c.byPrimary.set(a.primary, (c.byPrimary.get(a.primary) ?? 0) + 1);
+  for (const k of [a.primary, ...a.kinds]) if (!c.witness.has(k)) c.witness.set(k, a.run.schedule);
+  for (const [name, vs] of a.perProperty) {
+    c.applicable.add(name);
+    if (vs.length > 0) c.violatedRuns.set(name, (c.violatedRuns.get(name) ?? 0) + 1);
+  }
+  // Makespan is a property of scheduling, not of OS hiccups: runs with forced delays do not count.
+  if (a.run.status === 'completed' && !a.run.schedule.some((d) => d.kind === 'delay')) {
+    const t = a.run.endTime;
+    c.makespan = c.makespan ? { min: Math.min(c.makespan.min, t), max: Math.max(c.makespan.max, t) } : { min: t, max: t };
+  }
+  const conc = maxConcurrency(a.run.history);
+  for (const [sem, n] of Object.entries(conc.perSemaphore)) c.perSemaphore[sem] = Math.max(c.perSemaphore[sem] ?? 0, n);
+  c.overall = Math.max(c.overall, conc.overall);
+}
+
+/** One shrunk counterexample per outcome kind seen, in census order (most frequent first). */
+async function minimalOutcomes(
+  scenario: Scenario,
+  runner: Runner,
+  census: Census,
+  properties: readonly Property[],
+  opts: CheckOptions,
+): Promise<OutcomeReport[]> {
+  const kinds = [...census.witness.keys()].sort((a, b) => (census.byPrimary.get(b) ?? 0) - (census.byPrimary.get(a) ?? 0) || a.localeCompare(b));
+  const out: OutcomeReport[] = [];
+  for (const kind of kinds) {
+    const count = census.byPrimary.get(kind) ?? 0;
+    if (kind === 'ok') {
+      out.push({ kind, count });
+      continue;
+    }
+    const shows = (run: Parameters<typeof analyseRun>[1]) => {
+      const a = analyseRun(scenario, run, properties);
+      return a.kinds.includes(kind) || a.primary === kind;
+    };
+    const shrunk = await shrinkSchedule(census.witness.get(kind)!, (s) => runner.run({ schedule: s }), shows, { seed: opts.seed });
+    if (!shrunk) {
+      out.push({ kind, count });
+      continue;
+    }
+    const replay = await runner.run({ schedule: shrunk.schedule, recordTrace: true });
+    const analysis = analyseRun(scenario, replay, properties);
+    const minimal: Counterexample = {
+      preemptions: preemptionCount(shrunk.schedule),
+      steps: replay.steps,
+      schedule: shrunk.schedule,
+      replay: encodeToken({ v: 1, backend: opts.backend, model: opts.model, ...(opts.python ? { python: opts.python } : {}), scenario, schedule: shrunk.schedule }),
+      trace: replay.trace,
+      history: replay.history,
+      violations: analysis.violations,
+      endTime: replay.endTime,
+      found: shrunk.found,
+    };
+    out.push({ kind, count, minimal });
+  }
+  return out;
+}
+

@@ -132,7 +132,12 @@ export function renderTraceColumns(trace: readonly TraceEntry[], opts: ColumnOpt
   const needed = Math.max(...threads.map((t) => t.length), ...rows.map((r) => [...r.text].length));
   const cellWidth = Math.max(MIN_CELL, Math.min(needed, Math.floor(available / threads.length)));
 
-  const line = (left: string, cells: readonly string[]): string => (left + cells.map((c) => SEP + c).join('')).trimEnd();
+  // Empty cells after the last filled one are left out, so rows do not trail separators.
+  const line = (left: string, cells: readonly string[]): string => {
+    let n = cells.length;
+    while (n > 0 && cells[n - 1]!.trim() === '') n--;
+    return (left + cells.slice(0, n).map((c) => SEP + c).join('')).trimEnd();
+  };
   const blank = ' '.repeat(cellWidth);
   const out: string[] = [];
   out.push(line(dim(`${'step'.padStart(stepWidth)}  ${'time'.padEnd(timeWidth)}`), threads.map((t) => fit(t, cellWidth))));

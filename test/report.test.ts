@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import type { TraceEntry } from '../src/backends/run-result.ts';
+import type { ScenarioReport } from '../src/explore/report-types.ts';
+import { jsonDocument } from '../src/report/json.ts';
+import { renderScenarioReport } from '../src/report/text.ts';
+import { renderTraceColumns, shortLabel } from '../src/report/trace-columns.ts';
+
+const ACQ = 'asyncio/locks.py:Semaphore.acquire:373';
+
+/** T0 runs three plain points, is switched away from, T1 acquires, the clock advances. */
+const trace: TraceEntry[] = [
+  { step: 0, time: 0, thread: 'T0', task: 'A', label: 'scenario:A:0', what: 'point' },
+  { step: 1, time: 0, thread: 'T0', task: 'A', label: 'asyncio/locks.py:Semaphore.locked:362', what: 'point' },
+  { step: 2, time: 0, thread: 'T0', task: 'A', label: ACQ, what: 'point', decision: { kind: 'switch', thread: 'T0', label: ACQ, occ: 1, to: 'T1' } },
+  { step: 3, time: 0, thread: 'T1', task: 'C', label: ACQ, what: 'acquired sem' },
+  { step: 4, time: 0, thread: 'T0', task: 'A', label: ACQ, what: 'acquired sem' },
+  { step: 5, time: 1, thread: 'clock', task: null, label: 'clock:advance', what: 'point', decision: { kind: 'tie', thread: 'clock', label: 'clock:advance', occ: 1, order: [1, 0] } },
+  { step: 6, time: 1, thread: 'T1', task: 'C', label: 'scenario:C:1', what: 'point' },
+  { step: 7, time: 1, thread: 'T1', task: 'C', label: 'scenario:C:2', what: 'point' },
+];
+
+describe('renderTraceColumns', () => {
+  const lines = renderTraceColumns(trace, { threads: ['T0', 'T1'] });
+
+  it('has one column per thread, in the given order, then unlisted threads', () => {
+    expect(lines[0]).toMatch(/step\s+time\s+│ T0\s+│ T1\s+│ clock$/);
+    expect(lines[1]).toMatch(/^─+┼─+┼─+┼─+$/);
+  });
+
+  it('collapses a thread\'s consecutive plain points into one row with a step range', () => {
+    const row = lines.find((l) => l.includes('0-1'));
+    expect(row).toBeDefined();
+    expect(row).toMatch(/^\s*0-1  t=0\.000s │ ×2 locks\.py:Semaphore\.locked:362$/);
+    expect(lines.some((l) => /^\s*6-7  t=1\.000s/.test(l))).toBe(true);
+  });
+
+  it('keeps a point with a deviation on its own row and marks the deviation in its thread\'s column', () => {
+    const at = lines.findIndex((l) => /^\s*2  t=0\.000s │ locks\.py:Semaphore\.acquire:373/.test(l));
+    expect(at).toBeGreaterThan(0);
+    const marker = lines[at + 1]!;
+    expect(marker).toContain('⇢ switch to T1');
+    // In T0's column: the marker starts right after the first separator.
+    expect(marker.indexOf('⇢')).toBe(lines[0]!.indexOf('T0'));
+    expect(lines.some((l) => l.includes('⇢ timers in order 1,0') && l.indexOf('⇢') === lines[0]!.indexOf('clock'))).toBe(true);
+  });
+
+  it('puts each step in its thread\'s column with what happened', () => {
+    const t1 = lines.find((l) => /^\s*3 /.test(l))!;
+    expect(t1.indexOf('acquired sem')).toBe(lines[0]!.indexOf('T1'));
+    const t0 = lines.find((l) => /^\s*4 /.test(l))!;
+    expect(t0.indexOf('acquired sem')).toBe(lines[0]!.indexOf('T0'));
+  });
+
+  it('fits the requested width by truncating cells', () => {
+    const narrow = renderTraceColumns(trace, { threads: ['T0', 'T1'], width: 60 });
+    for (const l of narrow) expect([...l].length).toBeLessThanOrEqual(60);
+    expect(narrow.some((l) => l.includes('…'))).toBe(true);
+  });
+
+  it('shortens labels to the file name', () => {
+    expect(shortLabel(ACQ)).toBe('locks.py:Semaphore.acquire:373');
+    expect(shortLabel('scenario:A:0.body.1')).toBe('scenario:A:0.body.1');
+    expect(shortLabel('threading.py:Condition.wait:327')).toBe('threading.py:Condition.wait:327');
+  });
+});
+
+const report: ScenarioReport = {
+  id: 'demo',
+  title: 'a demo',
+  claim: 'at most 1 at a time; 2 s',
+  backend: 'sim',
+  model: 'gil',
+  seed: 1,
+  runs: 100,
+  schedules: 12,
+  exhaustive: true,
+  verdict: 'violated',
+  properties: [
+    { name: 'at-most-n', description: 'x', status: 'violated', violatedRuns: 3, expected: 'holds', matches: false },
+    { name: 'fifo', description: 'y', status: 'holds', violatedRuns: 0, expected: 'holds', matches: true },
+  ],
+  outcomes: [
+    { kind: 'ok', count: 97 },
+    {
+      kind: 'over-admission',
+      count: 3,
+      minimal: {
+        preemptions: 1,
+        steps: 8,
+        schedule: [{ kind: 'switch', thread: 'T0', label: ACQ, occ: 1, to: 'T1' }],
+        replay: 'sv1.TOKEN',
+        trace,
+        history: [],
+        violations: [{ property: 'at-most-n', outcome: 'over-admission', step: 4, message: '2 holders of sem (value 1)' }],
+        endTime: 1,
+      },
+    },
+  ],
+  makespan: { min: 1, max: 2, claim: 2 },
+  concurrency: { perSemaphore: { sem: 2 }, overall: 2 },
+  expectationsMet: false,
+  notes: [{ level: 'mismatch', text: 'at-most-n expected to hold' }],
+  seconds: 0.5,
+};
+
+describe('renderScenarioReport', () => {
+  const text = renderScenarioReport(report, { color: false, threads: ['T0', 'T1'] }).join('\n');
+
+  it('shows the verdicts, the census, the counterexample and its replay command', () => {
+    expect(text).toContain('demo — a demo');
+    expect(text).toContain('100 runs, 12 distinct schedules (exhaustive)');
+    expect(text).toMatch(/✗ at-most-n\s+violated in 3 runs\s+holds/);
+    expect(text).toMatch(/✓ fifo\s+holds\s+holds/);
+    expect(text).toMatch(/over-admission\s+3\s+minimal: 1 preemption, 8 steps/);
+    expect(text).toContain('⇢ switch to T1');
+    expect(text).toContain('step 4  at-most-n (over-admission): 2 holders of sem (value 1)');
+    expect(text).toContain('npx semverify replay sv1.TOKEN');
+    expect(text).toMatch(/makespan 1s – 2s .*claim 2s ⚑ differs/);
+    expect(text).toContain('✗ mismatch: at-most-n expected to hold');
+    expect(text).toContain('expectations NOT met');
+  });
+
+  it('has no escape codes without colour, and some with', () => {
+    expect(text).not.toContain('\u001b[');
+    expect(renderScenarioReport(report, { color: true }).join('\n')).toContain('\u001b[');
+  });
+});
+
+describe('jsonDocument', () => {
+  it('has exactly the documented keys', () => {
+    const doc = jsonDocument([report], '0.1.0');
+    expect(Object.keys(doc)).toEqual(['tool', 'version', 'scenarios']);
+    const s = doc.scenarios[0]!;
+    expect(Object.keys(s).sort()).toEqual(
+      ['id', 'backend', 'model', 'seed', 'runs', 'schedules', 'exhaustive', 'verdict', 'properties', 'outcomes', 'makespan', 'concurrency', 'expectationsMet', 'notes'].sort(),
+    );
+    expect(Object.keys(s.properties[0]!).sort()).toEqual(['expected', 'matches', 'name', 'status', 'violatedRuns']);
+    expect(s.outcomes[0]).toEqual({ kind: 'ok', count: 97, minimal: null });
+    expect(Object.keys(s.outcomes[1]!.minimal!).sort()).toEqual(['preemptions', 'replay', 'schedule', 'steps', 'trace', 'violations']);
+    expect(s.makespan).toEqual({ min: 1, max: 2, claim: 2 });
+    expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
+  });
+});

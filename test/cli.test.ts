@@ -1,0 +1,239 @@
+/**
+ * The CLI as users meet it: the real entry point in a child process for argument and input
+ * errors (exit 2, exactly one line on stderr), and runCli in-process with a fake engine for
+ * the paths that explore (exit 0/1, text and JSON output, replay).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RunResult } from '../src/backends/run-result.ts';
+import type { CheckOptions, Engine } from '../src/cli/engine.ts';
+import type { CliIo } from '../src/cli/io.ts';
+import { runCli } from '../src/cli/program.ts';
+import type { ScenarioReport } from '../src/explore/report-types.ts';
+import { encodeToken, type ReplayToken } from '../src/explore/token.ts';
+import type { Scenario } from '../src/scenario/types.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'semverify.js');
+const FIXTURES = join(ROOT, 'test', 'fixtures');
+const tmp = mkdtempSync(join(tmpdir(), 'semverify-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const env = { ...process.env, NO_COLOR: '1' };
+  delete env.SEMVERIFY_DEBUG;
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Exit 2 with exactly one stderr line, which is returned. */
+function expectInputError(...args: string[]): string {
+  const r = cli(...args);
+  expect(r.code, r.stderr).toBe(2);
+  const lines = r.stderr.split('\n').filter((l) => l !== '');
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^semverify: /);
+  expect(r.stderr).not.toMatch(/\bat .*:\d+:\d+/); // no stack trace
+  return lines[0]!;
+}
+
+describe('semverify (real process): bad input exits 2 with one line', () => {
+  it('lists the built-in scenarios', () => {
+    const r = cli('list');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^asyncio-4-tasks\s+\S/m);
+  });
+
+  it('unknown scenario id', () => {
+    const line = expectInputError('check', 'no-such-scenario');
+    expect(line).toContain("unknown scenario id 'no-such-scenario'");
+    expect(line).toContain('known: ');
+  });
+
+  it('bad scenario file: names the file and the field', () => {
+    const file = join(FIXTURES, 'scenario-bad-field.json');
+    expect(expectInputError('check', file)).toBe(
+      `semverify: ${file}: threads[1].tasks[0].ops[2].seconds: expected a number >= 0 and <= 1000000, got "1"`,
+    );
+  });
+
+  it('scenario file that is not JSON', () => {
+    const file = join(tmp, 'broken.json');
+    writeFileSync(file, '{ "id": ');
+    expect(expectInputError('check', file)).toContain('invalid JSON: unexpected end of file at line 1');
+  });
+
+  it('missing scenario file', () => {
+    expect(expectInputError('check', 'nowhere/x.yaml')).toBe('semverify: nowhere/x.yaml: file not found');
+  });
+
+  it('malformed tokens', () => {
+    expect(expectInputError('replay', 'garbage')).toMatch(/^semverify: token: expected a token starting with "sv1\."/);
+    expect(expectInputError('replay', 'sv1.AAAA')).toMatch(/^semverify: token: /);
+    expect(expectInputError('replay', 'sv1.@@@')).toMatch(/^semverify: token: not base64url/);
+  });
+
+  it.each([
+    [['--runs', '0', 'check', 'asyncio-4-tasks'], /^semverify: --runs: expected a positive integer .*got "0"$/],
+    [['check', 'asyncio-4-tasks', '--runs', '2.5'], /^semverify: --runs: .*got "2.5"$/],
+    [['--seed', 'x'], /^semverify: --seed: expected an integer .*got "x"$/],
+    [['check', 'asyncio-4-tasks', '--seed', '99999999999'], /^semverify: --seed: /],
+    [['--backend', 'nope'], /^semverify: --backend: expected one of sim, cpython, got "nope"$/],
+    [['--model', 'nogil'], /^semverify: --model: expected one of gil, free-threaded/],
+    [['--python', '3.11'], /^semverify: --python: only applies to --backend cpython$/],
+    [['--backend', 'cpython', '--model', 'free-threaded'], /^semverify: --model: free-threaded is simulated only/],
+    [['--frobnicate'], /^semverify: --frobnicate: unknown option/],
+    [['check', 'asyncio-4-tasks', '--rnus', '3'], /^semverify: --rnus: unknown option \(did you mean --runs\?\)$/],
+    [['--seed'], /^semverify: --seed: missing value$/],
+    [['check'], /^semverify: scenario: missing \(required argument\)$/],
+    [['chekc'], /^semverify: chekc: unknown command/],
+    [['list', '--runs', '3'], /^semverify: --runs: does not apply to list$/],
+    [['replay', 'sv1.x', '--seed', '3'], /^semverify: --seed: does not apply to replay/],
+  ])('bad flags %j', (args, message) => {
+    expect(expectInputError(...args)).toMatch(message);
+  });
+
+  it('--help and --version exit 0 on stdout', () => {
+    const help = cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: semverify');
+    const version = cli('--version');
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// In-process, with a fake engine: the paths that would explore.
+
+interface Captured {
+  io: CliIo;
+  out: () => string;
+  err: () => string;
+}
+
+function captureIo(env: Record<string, string> = {}): Captured {
+  let out = '';
+  let err = '';
+  return {
+    io: { stdout: (t) => void (out += t), stderr: (t) => void (err += t), env, stdoutIsTTY: false, stderrIsTTY: false },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+function fakeReport(scenario: Scenario, opts: CheckOptions, met: boolean): ScenarioReport {
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    backend: opts.backend,
+    model: opts.model,
+    seed: opts.seed,
+    runs: opts.runs ?? 10,
+    schedules: 3,
+    exhaustive: false,
+    verdict: met ? 'holds' : 'violated',
+    properties: [{ name: 'at-most-n', description: '', status: met ? 'holds' : 'violated', violatedRuns: met ? 0 : 1, expected: 'holds', matches: met }],
+    outcomes: [{ kind: 'ok', count: opts.runs ?? 10 }],
+    makespan: { min: 2, max: 2 },
+    concurrency: { perSemaphore: { sem: 2 }, overall: 2 },
+    expectationsMet: met,
+    notes: met ? [] : [{ level: 'mismatch', text: 'at-most-n expected to hold' }],
+    seconds: 0,
+  };
+}
+
+function fakeEngine(failing: ReadonlySet<string> = new Set()): Engine & { calls: { id: string; opts: CheckOptions }[] } {
+  const calls: { id: string; opts: CheckOptions }[] = [];
+  return {
+    calls,
+    async checkScenario(scenario, opts) {
+      calls.push({ id: scenario.id, opts });
+      return fakeReport(scenario, opts, !failing.has(scenario.id));
+    },
+    async replayToken(token: ReplayToken) {
+      const run: RunResult = {
+        status: 'completed',
+        history: [{ seq: 0, step: 1, time: 0, thread: 'T0', loop: 'loop@T0', task: 'A', sem: 'sem', kind: 'acquire', op: 'acquire' }],
+        trace: [{ step: 0, time: 0, thread: 'T0', task: 'A', label: 'scenario:A:0', what: 'point' }],
+        semaphores: [{ id: 'sem', kind: 'asyncio', initial: 2, bounded: false, value: 2, waiters: 0, boundLoop: null }],
+        endTime: 0,
+        steps: 1,
+        schedule: token.schedule,
+      };
+      return { run, violations: [], kinds: ['ok'], primary: 'ok' };
+    },
+  };
+}
+
+describe('semverify (in process, fake engine)', () => {
+  it('checks every built-in with no command, passing flags through; exit 0 when all expectations are met', async () => {
+    const c = captureIo();
+    const engine = fakeEngine();
+    const code = await runCli(['--seed', '7', '--runs', '5'], c.io, engine);
+    expect(code).toBe(0);
+    expect(engine.calls.length).toBeGreaterThan(1);
+    expect(engine.calls[0]!.opts).toMatchObject({ seed: 7, runs: 5, backend: 'sim', model: 'gil' });
+    expect(engine.calls[0]!.opts.onProgress).toBeUndefined(); // not a TTY
+    expect(c.out()).toContain('every expectation met');
+    expect(c.err()).toBe('');
+  });
+
+  it('exits 1 when a scenario misses its expectations', async () => {
+    const c = captureIo();
+    const code = await runCli(['check', 'asyncio-4-tasks'], c.io, fakeEngine(new Set(['asyncio-4-tasks'])));
+    expect(code).toBe(1);
+    expect(c.out()).toContain('✗ mismatch: at-most-n expected to hold');
+  });
+
+  it('checks a scenario file and prints the --json document', async () => {
+    const c = captureIo();
+    const code = await runCli(['check', join(FIXTURES, 'scenario-good.yaml'), '--json'], c.io, fakeEngine());
+    expect(code).toBe(0);
+    const doc = JSON.parse(c.out());
+    expect(doc.tool).toBe('semverify');
+    expect(doc.scenarios.map((s: { id: string }) => s.id)).toEqual(['fixture-good']);
+    expect(doc.scenarios[0].expectationsMet).toBe(true);
+  });
+
+  it('replays a token, with --backend overriding the token', async () => {
+    const scenario: Scenario = {
+      id: 'r',
+      title: 'replay fixture',
+      semaphores: { sem: { kind: 'asyncio', value: 2 } },
+      threads: [{ name: 'T0', loop: true, tasks: [{ name: 'A', ops: [{ op: 'hold', seconds: 1 }] }] }],
+    };
+    const token = encodeToken({ v: 1, backend: 'sim', model: 'gil', scenario, schedule: [] });
+    const c = captureIo();
+    let seen: ReplayToken | undefined;
+    const engine = fakeEngine();
+    const code = await runCli(['replay', token, '--backend', 'cpython', '--python', '3.11'], c.io, {
+      ...engine,
+      replayToken: async (t) => {
+        seen = t;
+        return engine.replayToken(t);
+      },
+    });
+    expect(code).toBe(0);
+    expect(seen).toMatchObject({ backend: 'cpython', python: '3.11', model: 'gil' });
+    expect(c.out()).toContain('replay of r — replay fixture');
+    expect(c.out()).toContain('outcome: ok');
+  });
+
+  it('turns an unexpected engine failure into one "internal error" line and exit 3', async () => {
+    const c = captureIo();
+    const code = await runCli(['check', 'asyncio-4-tasks'], c.io, {
+      ...fakeEngine(),
+      checkScenario: async () => {
+        throw new TypeError('boom\nsecond line');
+      },
+    });
+    expect(code).toBe(3);
+    expect(c.err()).toBe('semverify: internal error: boom second line\n');
+  });
+});

@@ -3,6 +3,7 @@
  * one well-placed preemption does, and that recorded schedules replay exactly.
  */
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { runSim } from '../src/backends/sim/run.ts';
 import { defaultSource } from '../src/scheduler/source.ts';
 import { SparseSource } from '../src/scheduler/sparse-source.ts';
@@ -105,5 +106,23 @@ describe('cancellation', () => {
     expect(kinds(run.history)).toContain('B:cancelled');
     expect(kinds(run.history)).toContain('C:acquired');
     expect(run.semaphores[0]).toMatchObject({ value: 1, waiters: 0 });
+  });
+});
+
+describe('versions: the same scenario on the 3.9 and 3.11 ports', () => {
+  const scenario = JSON.parse(readFileSync(new URL('../scenarios/extra/gh-90155-cancel-woken-waiter.json', import.meta.url), 'utf8')) as Scenario;
+
+  it('3.11 completes: the cancelled waiter gives its permit back', () => {
+    const run = runSim({ ...scenario, impl: 'cpython-3.11' }, { source: defaultSource });
+    expect(run.status).toBe('completed');
+    expect(kinds(run.history)).toEqual(expect.arrayContaining(['B:cancelled', 'A:acquired']));
+  });
+
+  it('3.9 hangs with a free permit: _wakeup_scheduled was never reset (gh-90155)', () => {
+    const run = runSim({ ...scenario, impl: 'cpython-3.9' }, { source: defaultSource });
+    expect(run.status).toBe('hang');
+    expect(run.semaphores[0]).toMatchObject({ value: 1, waiters: 1 });
+    expect(run.history.filter((e) => e.task === 'A' && e.kind === 'acquire')).toHaveLength(2);
+    expect(run.history.filter((e) => e.task === 'A' && e.kind === 'acquired')).toHaveLength(1);
   });
 });

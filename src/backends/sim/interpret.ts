@@ -66,7 +66,11 @@ export class ScenarioProgram {
     yield* asyncioRun(machine, `loop@${decl.name}`, (loop) => this.main(decl, loop));
   }
 
-  /** `async def main(): await asyncio.gather(*tasks)`, creating per-thread semaphores first. */
+  /**
+   * `async def main(): await asyncio.gather(*tasks, return_exceptions=True)`, creating per-thread
+   * semaphores first. return_exceptions keeps tasks independent: one task's error or cancellation
+   * does not cancel its siblings, so every task's own outcome stays observable.
+   */
   private *main(decl: ThreadDecl, loop: import('../../runtime/event-loop.ts').EventLoop): Py<void> {
     yield point(`scenario:${decl.name}.main:0`);
     this.createPerThread(decl.name);
@@ -76,6 +80,7 @@ export class ScenarioProgram {
     const g = gather(
       loop,
       decl.tasks.map((task) => ({ name: task.name, coro: this.runOps(task, task.ops, '') })),
+      true,
     );
     yield* awaitFuture(g);
   }

@@ -24,7 +24,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'semverify-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.SEMVERIFY_DEBUG;
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env, timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -161,7 +161,7 @@ function fakeEngine(failing: ReadonlySet<string> = new Set()): Engine & { calls:
         status: 'completed',
         history: [{ seq: 0, step: 1, time: 0, thread: 'T0', loop: 'loop@T0', task: 'A', sem: 'sem', kind: 'acquire', op: 'acquire' }],
         trace: [{ step: 0, time: 0, thread: 'T0', task: 'A', label: 'scenario:A:0', what: 'point' }],
-        semaphores: [{ id: 'sem', kind: 'asyncio', initial: 2, bounded: false, value: 2, waiters: 0, boundLoop: null }],
+        semaphores: [{ id: 'sem', kind: 'asyncio', initial: 2, bounded: false, value: 2, inFlight: 0, waiters: 0, boundLoop: null }],
         endTime: 0,
         steps: 1,
         schedule: token.schedule,

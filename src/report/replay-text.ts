@@ -59,7 +59,8 @@ export function renderReplay(token: ReplayToken, result: ReplayResult, opts: Rep
   out.push('', c.bold('semaphores at the end'));
   for (const s of run.semaphores) {
     const bound = s.boundLoop !== null ? `, bound to ${s.boundLoop}` : '';
-    out.push(`${INDENT}${s.id} (${s.kind}${s.bounded ? ', bounded' : ''}, initial ${s.initial}): value ${s.value}, ${s.waiters} waiting${bound}`);
+    const inFlight = s.inFlight > 0 ? ` (+${s.inFlight} handed to woken waiters)` : '';
+    out.push(`${INDENT}${s.id} (${s.kind}${s.bounded ? ', bounded' : ''}, initial ${s.initial}): value ${s.value}${inFlight}, ${s.waiters} waiting${bound}`);
   }
   if (run.blocked !== undefined && run.blocked.length > 0) {
     out.push('', c.bold('blocked'));

@@ -75,7 +75,7 @@ function propertiesSection(props: readonly PropertyReport[], c: Colors): string[
   const nameWidth = Math.max(...props.map((p) => p.name.length));
   const results = props.map((p) => (p.status === 'violated' ? `violated in ${plural(p.violatedRuns, 'run')}` : p.status));
   const resultWidth = Math.max(6, ...results.map((s) => s.length));
-  const lines = [c.bold(`${'properties'.padEnd(nameWidth + 4)}${'result'.padEnd(resultWidth + 2)}expected`)];
+  const lines = [c.bold(`${'properties'.padEnd(nameWidth + 5)}${'result'.padEnd(resultWidth + 2)}expected`)];
   props.forEach((p, i) => {
     const mark = p.status === 'n/a' ? c.dim('·') : p.matches ? c.green('✓') : c.red('✗');
     const result = results[i]!.padEnd(resultWidth);

@@ -9,7 +9,9 @@
  *
  * Runs of plain points ("point") of one thread at one instant collapse into one row with a
  * step range; the deviations the schedule took get a marker row of their own, because they
- * are what the reader is looking for. Pure: returns lines, no colour unless `mark` adds it.
+ * are what the reader is looking for. Every row fills exactly one cell, so a long cell runs
+ * on over the empty cells to its right instead of being cut; only the line width truncates.
+ * Pure: returns lines, no colour unless `mark` adds it.
  */
 import type { TraceEntry } from '../backends/run-result.ts';
 import type { Deviation } from '../scheduler/deviation.ts';
@@ -72,9 +74,15 @@ function isQuiet(e: TraceEntry): boolean {
   return QUIET_WHAT.has(e.what) && e.decision === undefined;
 }
 
+/** Source locations contain ':'; bare tags such as "event" or "note" add nothing to `what`. */
+function isLocation(label: string): boolean {
+  return label.includes(':');
+}
+
 function cellText(e: TraceEntry): string {
   const label = shortLabel(e.label);
-  return QUIET_WHAT.has(e.what) ? label : `${e.what} · ${label}`;
+  if (QUIET_WHAT.has(e.what)) return label;
+  return isLocation(e.label) ? `${e.what} · ${label}` : e.what;
 }
 
 /** Group the trace into rows: quiet stretches of one thread at one instant become one row. */
@@ -144,9 +152,13 @@ export function renderTraceColumns(trace: readonly TraceEntry[], opts: ColumnOpt
   out.push('─'.repeat(leftWidth) + threads.map(() => `─┼─${'─'.repeat(cellWidth)}`).join(''));
   for (const r of rows) {
     const left = dim(`${r.step.padStart(stepWidth)}  ${r.time.padEnd(timeWidth)}`);
-    const cells = threads.map((t) => {
+    // Each row fills one cell, and the cells to its right are empty: its text may run on
+    // over them rather than be cut at the column edge.
+    const k = threads.indexOf(r.thread);
+    const room = cellWidth + (threads.length - 1 - k) * (SEP.length + cellWidth);
+    const cells = threads.slice(0, k + 1).map((t) => {
       if (t !== r.thread) return blank;
-      const cell = fit(r.text, cellWidth);
+      const cell = fit(r.text, Math.min(room, Math.max(cellWidth, [...r.text].length)));
       return r.marker ? mark(cell) : cell;
     });
     out.push(line(left, cells));

@@ -236,4 +236,16 @@ describe('semverify (in process, fake engine)', () => {
     expect(code).toBe(3);
     expect(c.err()).toBe('semverify: internal error: boom second line\n');
   });
+
+  it('adds the stack of an internal error only with SEMVERIFY_DEBUG=1', async () => {
+    const c = captureIo({ SEMVERIFY_DEBUG: '1' });
+    const code = await runCli(['check', 'asyncio-4-tasks'], c.io, {
+      ...fakeEngine(),
+      checkScenario: async () => {
+        throw new Error('boom');
+      },
+    });
+    expect(code).toBe(3);
+    expect(c.err()).toMatch(/^semverify: internal error: boom\nError: boom\n\s+at /);
+  });
 });

@@ -30,6 +30,12 @@ export interface SemaphoreFinal {
   readonly bounded: boolean;
   /** The implementation's own `_value`. */
   readonly value: number;
+  /**
+   * Permits already handed to woken waiters that have not yet returned from acquire(): CPython >= 3.10
+   * asyncio decrements `_value` on their behalf in `_wake_up_next`. 0 for threading and for older asyncio.
+   * `value + inFlight` is what the history's completed operations account for.
+   */
+  readonly inFlight: number;
   /** Waiters still registered (asyncio: futures in `_waiters`; threading: Condition waiters). */
   readonly waiters: number;
   /** Loop id the asyncio semaphore is bound to, or null. */

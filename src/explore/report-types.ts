@@ -40,7 +40,7 @@ export interface PropertyReport {
   readonly status: 'holds' | 'violated' | 'n/a';
   /** Runs in which it was violated. */
   readonly violatedRuns: number;
-  readonly expected: 'holds' | 'violated' | 'n/a';
+  readonly expected: 'holds' | 'violated' | 'any' | 'n/a';
   readonly matches: boolean;
 }
 

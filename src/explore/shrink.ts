@@ -13,7 +13,7 @@ export interface ShrinkResult {
   readonly schedule: Schedule;
   readonly run: RunResult;
   /** fast-check's seed and counterexample path: `fc.check(..., { seed, path })` replays the shrink. */
-  readonly found: { readonly seed: number; readonly path?: string; readonly numRuns: number };
+  readonly found?: { readonly seed: number; readonly path?: string; readonly numRuns: number };
 }
 
 export interface ShrinkOptions {
@@ -50,8 +50,8 @@ export async function shrinkSchedule(
       return { ...minimal, found: { seed: details.seed, path: details.counterexamplePath ?? undefined, numRuns: details.numRuns } as ShrinkResult['found'] };
     }
   }
-  const minimal = await oneMinimal(best, execute, reaches);
-  return { ...minimal, found: { seed: opts.seed, numRuns: 0 } };
+  // Nothing for fast-check to search (already empty, or it found no failing sub-schedule): minimise directly.
+  return oneMinimal(best, execute, reaches);
 }
 
 /** Delete deviations one at a time while the outcome persists; then keep what took effect. */

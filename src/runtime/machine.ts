@@ -13,7 +13,7 @@ import type { Instr, Py } from './instructions.ts';
 import { PyException, SimulationError } from './errors.ts';
 import type { EventLoop } from './event-loop.ts';
 import type { Task } from './task.ts';
-import type { Deviation, PointKey } from '../scheduler/deviation.ts';
+import { CLOCK_THREAD, type Deviation, type PointKey } from '../scheduler/deviation.ts';
 import type { DecisionSource } from '../scheduler/source.ts';
 import type { BlockedThread, RunStatus, TraceEntry } from '../backends/run-result.ts';
 import type { EventKind, HistoryEvent, OpName, PyError } from '../history/events.ts';
@@ -213,7 +213,7 @@ export class Machine {
         clockAdvances++;
         t = woken[0]!;
         if (woken.length > 1) {
-          const key: PointKey = { thread: 'clock', label: 'clock:advance', occ: clockAdvances };
+          const key: PointKey = { thread: CLOCK_THREAD, label: 'clock:advance', occ: clockAdvances };
           const options = woken.map((w) => w.name);
           const i = clampIndex(source.clock({ key, options }), options.length);
           if (i !== 0) this.record({ kind: 'switch', ...key, to: options[i]! });

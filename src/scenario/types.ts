@@ -54,7 +54,8 @@ export interface DeclaredCancellation {
   readonly task: string;
 }
 
-export type PropertyVerdict = 'holds' | 'violated';
+/** `any`: either verdict is acceptable (a rare violation the exploration may or may not reach); reported, not asserted. */
+export type PropertyVerdict = 'holds' | 'violated' | 'any';
 
 export interface Expectations {
   /** Expected verdict per property name; a property not listed is expected to hold. */

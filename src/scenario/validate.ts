@@ -38,7 +38,7 @@ const NAME_HINT = "letters, digits, '_', '.' or '-' (not starting with '.' or '-
 /** The trace's pseudo-thread for clock advances (docs/execution-model.md). */
 const RESERVED_THREADS = new Set(['clock']);
 
-const PROPERTY_VERDICTS: readonly PropertyVerdict[] = ['holds', 'violated'];
+const PROPERTY_VERDICTS: readonly PropertyVerdict[] = ['holds', 'violated', 'any'];
 const SEMAPHORE_KINDS: readonly SemaphoreKind[] = ['asyncio', 'threading'];
 const SCOPES = ['shared', 'per-thread'] as const;
 

@@ -64,7 +64,13 @@ export function scheduleKey(schedule: Schedule): string {
   return JSON.stringify(schedule);
 }
 
-/** Forced preemptions: what "minimal" counts. Delays count too: they are the OS preempting a thread. */
+/** The pseudo-thread that owns "which woken thread runs first" decisions after the clock advances. */
+export const CLOCK_THREAD = 'clock';
+
+/**
+ * Forced preemptions: what "minimal" counts. A delay is the OS preempting a thread, so it
+ * counts; choosing which of several threads woken by the clock runs first preempts nobody.
+ */
 export function preemptionCount(schedule: Schedule): number {
-  return schedule.filter((d) => d.kind === 'switch' || d.kind === 'delay').length;
+  return schedule.filter((d) => (d.kind === 'switch' && d.thread !== CLOCK_THREAD) || d.kind === 'delay').length;
 }

@@ -1211,6 +1211,12 @@ class Env(object):
         return self.sems[name]
 
 
+def _point_raw(s, label):
+    if s.aborting:
+        raise _Abort()
+    s.point(label, 'scenario main')
+
+
 def _point(env, path):
     s = env.s
     if s.aborting:
@@ -1226,17 +1232,25 @@ async def run_ops_async(env, ops, prefix):
         kind = op.get('op')
         if kind == 'acquire':
             sid, decl, sem = env.sem(op)
-            await _async_acquire(env, sid, decl, sem, sem.acquire)
+            if decl.get('kind') == 'threading':
+                _sync_acquire(env, sid, decl, sem, sem.acquire)
+            else:
+                await _async_acquire(env, sid, decl, sem, sem.acquire)
         elif kind == 'release':
             sid, decl, sem = env.sem(op)
             _sync_release(env, sid, decl, sem, sem.release)
         elif kind in ('with', 'hold'):
             sid, decl, sem = env.sem(op)
-            body = op.get('body') if kind == 'with' else [{'op': 'sleep', 'seconds': op.get('seconds', 0)}]
+            if decl.get('kind') == 'threading':
+                _sync_with(env, sid, decl, sem, op, path)
+                continue
             await _async_acquire(env, sid, decl, sem, sem.__aenter__)
             ok = False
             try:
-                await run_ops_async(env, body or [], path + '.body.')
+                if kind == 'with':
+                    await run_ops_async(env, op.get('body') or [], path + '.body.')
+                else:
+                    await asyncio.sleep(float(op.get('seconds', 0)))
                 ok = True
             finally:
                 ei = (None, None, None) if ok else sys.exc_info()
@@ -1249,7 +1263,7 @@ async def run_ops_async(env, ops, prefix):
                 other.cancel()
         elif kind == 'repeat':
             for k in range(int(op.get('times', 0))):
-                await run_ops_async(env, op.get('body') or [], '%s.iter%d.body.' % (path, k))
+                await run_ops_async(env, op.get('body') or [], '%s.iter%d.' % (path, k))
         else:
             raise ValueError('unknown op %r' % (kind,))
 
@@ -1281,6 +1295,7 @@ async def _async_release(env, sid, decl, sem, ei):
     try:
         await sem.__aexit__(*ei)
     except asyncio.CancelledError:
+        s.event(t, env.task, sid, 'cancelled', 'release')
         raise
     except _Abort:
         raise
@@ -1291,6 +1306,8 @@ async def _async_release(env, sid, decl, sem, ei):
 
 
 def _sync_release(env, sid, decl, sem, fn):
+    if decl.get('kind') == 'threading':
+        return _sync_release_plain(env, sid, decl, fn)
     s, t = env.s, env.t
     s.event(t, env.task, sid, 'release', 'release')
     try:
@@ -1305,18 +1322,19 @@ def _sync_release(env, sid, decl, sem, fn):
 
 def _sync_acquire(env, sid, decl, sem, fn):
     s, t = env.s, env.t
-    s.event(t, env.task if t.loop is not None else None, sid, 'acquire', 'acquire')
-    t.op = ['acquire', sid, None, False]
+    task = env.task if t.loop_thread else None
+    s.event(t, task, sid, 'acquire', 'acquire')
+    t.op = ['acquire', sid, task, False]
     try:
         fn()
     except _Abort:
         raise
     except Exception as e:
         t.op = None
-        s.event(t, None, sid, 'error', 'acquire', classify(e, decl.get('bounded')))
+        s.event(t, task, sid, 'error', 'acquire', classify(e, decl.get('bounded')))
         raise
     t.op = None
-    s.event(t, None, sid, 'acquired', 'acquire')
+    s.event(t, task, sid, 'acquired', 'acquire')
 
 
 def run_ops_sync(env, ops, prefix):
@@ -1333,37 +1351,44 @@ def run_ops_sync(env, ops, prefix):
             _sync_release_plain(env, sid, decl, sem.release)
         elif kind in ('with', 'hold'):
             sid, decl, sem = env.sem(op)
-            body = op.get('body') if kind == 'with' else [{'op': 'sleep', 'seconds': op.get('seconds', 0)}]
-            _sync_acquire(env, sid, decl, sem, sem.__enter__)
-            ok = False
-            try:
-                run_ops_sync(env, body or [], path + '.body.')
-                ok = True
-            finally:
-                ei = (None, None, None) if ok else sys.exc_info()
-                _sync_release_plain(env, sid, decl, lambda: sem.__exit__(*ei))
+            _sync_with(env, sid, decl, sem, op, path)
         elif kind == 'sleep':
             _time_mod.sleep(float(op.get('seconds', 0)))
         elif kind == 'cancel':
             pass  # no tasks to cancel in a plain thread
         elif kind == 'repeat':
             for k in range(int(op.get('times', 0))):
-                run_ops_sync(env, op.get('body') or [], '%s.iter%d.body.' % (path, k))
+                run_ops_sync(env, op.get('body') or [], '%s.iter%d.' % (path, k))
         else:
             raise ValueError('unknown op %r' % (kind,))
 
 
+def _sync_with(env, sid, decl, sem, op, path):
+    _sync_acquire(env, sid, decl, sem, sem.__enter__)
+    ok = False
+    try:
+        if op.get('op') == 'with':
+            run_ops_sync(env, op.get('body') or [], path + '.body.')
+        else:
+            _time_mod.sleep(float(op.get('seconds', 0)))
+        ok = True
+    finally:
+        ei = (None, None, None) if ok else sys.exc_info()
+        _sync_release_plain(env, sid, decl, lambda: sem.__exit__(*ei))
+
+
 def _sync_release_plain(env, sid, decl, fn):
     s, t = env.s, env.t
-    s.event(t, None, sid, 'release', 'release')
+    task = env.task if t.loop_thread else None
+    s.event(t, task, sid, 'release', 'release')
     try:
         fn()
     except _Abort:
         raise
     except Exception as e:
-        s.event(t, None, sid, 'error', 'release', classify(e, decl.get('bounded')))
+        s.event(t, task, sid, 'error', 'release', classify(e, decl.get('bounded')))
         raise
-    s.event(t, None, sid, 'released', 'release')
+    s.event(t, task, sid, 'released', 'release')
 
 
 def thread_body(s, t, shared):
@@ -1380,6 +1405,7 @@ def thread_body(s, t, shared):
                 pass
 
         async def main():
+            _point_raw(s, 'scenario:%s.main:0' % t.name)
             sems = dict(shared)
             for n, d in per:
                 sems[n] = ('%s@%s' % (n, t.name), d, make_sem(d))

@@ -1,0 +1,87 @@
+/**
+ * From events to operations: pairs each call with its return, per semaphore instance and actor.
+ * An actor's operations on one semaphore are sequential, so at most one is open at a time.
+ */
+import type { HistoryEvent, OpName } from '../src/history/events.ts';
+
+/**
+ * The caller's identity, qualified by its thread: "T1/B" for a task, "T1" for a plain thread.
+ * Like `actorOf`, but two threads' tasks of the same name (each thread's "main") stay apart.
+ */
+export function actorKey(e: Pick<HistoryEvent, 'thread' | 'task'>): string {
+  return e.task === null ? e.thread : `${e.thread}/${e.task}`;
+}
+
+export interface Operation {
+  /** `actorKey` of the caller. */
+  readonly actor: string;
+  readonly sem: string;
+  readonly op: OpName;
+  readonly thread: string;
+  readonly loop: string | null;
+  /** The `acquire` or `release` event. */
+  readonly call: HistoryEvent;
+  /** The first `waiting` event of an acquire (a caller may park more than once; joining the line is what counts). */
+  readonly waiting?: HistoryEvent;
+  /** `acquired` / `released` / `cancelled` / `error`; absent while the call is pending. */
+  readonly end?: HistoryEvent;
+}
+
+export interface MalformedEvent {
+  readonly event: HistoryEvent;
+  readonly reason: string;
+}
+
+export interface Operations {
+  /** In the order of their calls. */
+  readonly ops: readonly Operation[];
+  /** Events that do not fit the call/return grammar (a backend bug, reported rather than guessed around). */
+  readonly malformed: readonly MalformedEvent[];
+}
+
+export function extractOperations(history: readonly HistoryEvent[]): Operations {
+  // Built in place (runs on every explored run), frozen into the readonly shape on return.
+  type Building = { -readonly [K in keyof Operation]: Operation[K] };
+  const ops: Building[] = [];
+  const malformed: MalformedEvent[] = [];
+  const open = new Map<string, Building>();
+  for (const e of history) {
+    const k = `${e.sem}\u0000${actorKey(e)}`;
+    const current = open.get(k);
+    if (e.kind === 'acquire' || e.kind === 'release') {
+      if (current !== undefined) {
+        malformed.push({ event: e, reason: `${e.kind}() called while ${current.op}() at seq ${current.call.seq} has not returned` });
+        continue;
+      }
+      const op: Building = { actor: actorKey(e), sem: e.sem, op: e.kind, thread: e.thread, loop: e.loop, call: e };
+      open.set(k, op);
+      ops.push(op);
+      continue;
+    }
+    if (current === undefined) {
+      malformed.push({ event: e, reason: `${e.kind} without a pending ${e.op}() call` });
+      continue;
+    }
+    const fits =
+      e.op === current.op &&
+      (e.kind === 'error' ||
+        (current.op === 'acquire' && (e.kind === 'waiting' || e.kind === 'acquired' || e.kind === 'cancelled')) ||
+        (current.op === 'release' && e.kind === 'released'));
+    if (!fits) {
+      malformed.push({ event: e, reason: `${e.kind} (${e.op}) does not belong to the pending ${current.op}() call` });
+      continue;
+    }
+    if (e.kind === 'waiting') {
+      current.waiting ??= e;
+      continue;
+    }
+    current.end = e;
+    open.delete(k);
+  }
+  return { ops, malformed };
+}
+
+/** Whether the operation had started and not yet ended just after event `seq`. */
+export function isOpenAfter(op: Operation, seq: number): boolean {
+  return op.call.seq <= seq && (op.end === undefined || op.end.seq > seq);
+}

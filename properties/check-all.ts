@@ -1,0 +1,25 @@
+/**
+ * Check a run against a list of properties.
+ */
+import type { Property, RunView, Violation } from './api.ts';
+import { builtinProperties } from './builtin.ts';
+
+export interface CheckResult {
+  /** One entry per property that applies to the scenario (absent: n/a), in list order. */
+  readonly perProperty: ReadonlyMap<string, readonly Violation[]>;
+  /** All violations, in property order. */
+  readonly violations: readonly Violation[];
+}
+
+/**
+ * A run whose status is 'error' (the backend failed) gets no verdict: every applicable property
+ * gets an empty list.
+ */
+export function checkProperties(view: RunView, properties: readonly Property[] = builtinProperties): CheckResult {
+  const perProperty = new Map<string, readonly Violation[]>();
+  for (const p of properties) {
+    if (p.appliesTo !== undefined && !p.appliesTo(view.scenario)) continue;
+    perProperty.set(p.name, view.run.status === 'error' ? [] : p.check(view));
+  }
+  return { perProperty, violations: [...perProperty.values()].flat() };
+}

@@ -1,0 +1,81 @@
+/**
+ * Who holds a permit when: `acquired` starts a holding, the holder's `release` call ends it.
+ * A release by an actor that holds nothing raises the instance's capacity by one, as Python
+ * allows; if that release then fails (BoundedSemaphore), the raise is taken back.
+ */
+import { actorKey } from '../models/operations.ts';
+import type { HistoryEvent } from '../src/history/events.ts';
+
+export interface Holding {
+  /** `actorKey`: "T1/B" or "T1". */
+  readonly actor: string;
+  readonly thread: string;
+  readonly loop: string | null;
+  /** The `acquired` event that started it. */
+  readonly since: HistoryEvent;
+}
+
+/** The holders of one instance right after one of its `acquired` events. */
+export interface HolderSnapshot {
+  readonly event: HistoryEvent;
+  /** Including the actor that just acquired, oldest first. */
+  readonly holders: readonly Holding[];
+  /** Releases by non-holders so far that did not fail: extra capacity. */
+  readonly extra: number;
+}
+
+/** One snapshot per `acquired` event, in history order. */
+export function holderSnapshots(history: readonly HistoryEvent[]): readonly HolderSnapshot[] {
+  return walk(history).map(({ snapshot }) => snapshot);
+}
+
+/** Snapshots, each with the number of holdings on all instances together at that moment. */
+function walk(history: readonly HistoryEvent[]): { snapshot: HolderSnapshot; total: number }[] {
+  const holders = new Map<string, Holding[]>();
+  const extra = new Map<string, number>();
+  const extraPending = new Set<string>();
+  const out: { snapshot: HolderSnapshot; total: number }[] = [];
+  let total = 0;
+  for (const e of history) {
+    const hs = holders.get(e.sem) ?? [];
+    holders.set(e.sem, hs);
+    const actor = actorKey(e);
+    const key = `${e.sem}\u0000${actor}`;
+    if (e.kind === 'acquired') {
+      hs.push({ actor, thread: e.thread, loop: e.loop, since: e });
+      total += 1;
+      out.push({ snapshot: { event: e, holders: [...hs], extra: extra.get(e.sem) ?? 0 }, total });
+    } else if (e.kind === 'release') {
+      const mine = hs.map((h) => h.actor).lastIndexOf(actor);
+      if (mine >= 0) {
+        hs.splice(mine, 1);
+        total -= 1;
+      } else {
+        extra.set(e.sem, (extra.get(e.sem) ?? 0) + 1);
+        extraPending.add(key);
+      }
+    } else if (e.op === 'release' && extraPending.delete(key) && e.kind === 'error') {
+      extra.set(e.sem, (extra.get(e.sem) ?? 0) - 1);
+    }
+  }
+  return out;
+}
+
+export interface Concurrency {
+  /** Largest number of holders at once, per instance. */
+  readonly perSemaphore: Readonly<Record<string, number>>;
+  /** Largest number of holdings at once, all instances together. */
+  readonly overall: number;
+}
+
+/** The figures of ScenarioReport.concurrency for one run. */
+export function maxConcurrency(history: readonly HistoryEvent[]): Concurrency {
+  const perSemaphore: Record<string, number> = {};
+  let overall = 0;
+  for (const { snapshot, total } of walk(history)) {
+    const sem = snapshot.event.sem;
+    perSemaphore[sem] = Math.max(perSemaphore[sem] ?? 0, snapshot.holders.length);
+    overall = Math.max(overall, total);
+  }
+  return { perSemaphore, overall };
+}

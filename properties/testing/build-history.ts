@@ -1,0 +1,122 @@
+/**
+ * Terse hand-written histories and run views, for tests of models and properties (yours too:
+ * see docs/adding-an-invariant.md).
+ *
+ *   buildHistory([
+ *     'T0/A acquire',            // task A of loop thread T0 (loop "loop@T0") calls acquire() on sem "S"
+ *     'T0/A acquired',
+ *     'T1 release sem=L t=0.5',  // plain thread T1 (no loop), instance "L", virtual time 0.5 from now on
+ *     'T1/B error:wrong-loop',   // error ends T1/B's pending call (op inferred; acquire if none)
+ *   ])
+ *
+ * Line: `<thread>[/<task>] <kind>|error:<class> [sem=<id>] [t=<seconds>] [step=<n>] [loop=<id>|none]`.
+ * Defaults: sem "S" (or options.sem), step = seq + 1, time carried over from the previous line.
+ */
+import type { ErrorClass, EventKind, HistoryEvent, OpName, PyError } from '../../src/history/events.ts';
+import type { BlockedThread, RunResult, RunStatus, SemaphoreFinal } from '../../src/backends/run-result.ts';
+import type { Scenario, SemaphoreDecl, ThreadDecl } from '../../src/scenario/types.ts';
+import type { RunView } from '../api.ts';
+
+const KINDS: readonly EventKind[] = ['acquire', 'waiting', 'acquired', 'release', 'released', 'cancelled'];
+
+export function buildHistory(lines: readonly string[], options: { readonly sem?: string } = {}): HistoryEvent[] {
+  const open = new Map<string, OpName>();
+  let time = 0;
+  return lines.map((line, seq) => {
+    const [who, what, ...rest] = line.trim().split(/\s+/);
+    if (who === undefined || what === undefined) throw new Error(`bad history line ${seq}: '${line}'`);
+    const [thread, task = null] = who.split('/') as [string, string?];
+    const opt = new Map(rest.map((r) => r.split('=', 2) as [string, string]));
+    time = opt.has('t') ? Number(opt.get('t')) : time;
+    const sem = opt.get('sem') ?? options.sem ?? 'S';
+    const loopOpt = opt.get('loop');
+    const loop = loopOpt === 'none' ? null : (loopOpt ?? (task === null ? null : `loop@${thread}`));
+    const key = `${sem}|${task ?? thread}`;
+    let kind: EventKind;
+    let op: OpName;
+    let error: PyError | undefined;
+    if (what.startsWith('error:')) {
+      kind = 'error';
+      op = open.get(key) ?? 'acquire';
+      error = pyError(what.slice('error:'.length) as ErrorClass);
+    } else if ((KINDS as readonly string[]).includes(what)) {
+      kind = what as EventKind;
+      op = kind === 'release' || kind === 'released' ? 'release' : 'acquire';
+    } else throw new Error(`bad event kind in line ${seq}: '${line}'`);
+    if (kind === 'acquire' || kind === 'release') open.set(key, op);
+    else if (kind !== 'waiting') open.delete(key);
+    const step = opt.has('step') ? Number(opt.get('step')) : seq + 1;
+    return { seq, step, time, thread, loop, task, sem, kind, op, ...(error === undefined ? {} : { error }) };
+  });
+}
+
+function pyError(cls: ErrorClass): PyError {
+  switch (cls) {
+    case 'wrong-loop':
+      return { type: 'RuntimeError', message: '<asyncio.locks.Semaphore object at 0x?> is bound to a different event loop', class: cls };
+    case 'future-other-loop':
+      return { type: 'RuntimeError', message: 'Task <Task pending> got Future <Future pending> attached to a different loop', class: cls };
+    case 'released-too-many':
+      return { type: 'ValueError', message: 'BoundedSemaphore released too many times', class: cls };
+    default:
+      return { type: 'Exception', message: 'boom', class: 'other' };
+  }
+}
+
+export interface RunViewOptions {
+  /** Scenario declarations; default `{ S: { kind: 'asyncio', value: 1 } }`. */
+  readonly semaphores?: Readonly<Record<string, SemaphoreDecl>>;
+  readonly impl?: string;
+  readonly status?: RunStatus;
+  readonly blocked?: readonly BlockedThread[];
+  /** Overrides of the final state per instance id; by default each instance ends as its history implies. */
+  readonly finals?: Readonly<Record<string, Partial<SemaphoreFinal>>>;
+  /** Default: the largest step in the history. */
+  readonly steps?: number;
+}
+
+export function runView(history: readonly HistoryEvent[], options: RunViewOptions = {}): RunView {
+  const decls = options.semaphores ?? { S: { kind: 'asyncio', value: 1 } };
+  const ids = new Set(Object.entries(decls).filter(([, d]) => d.scope !== 'per-thread').map(([id]) => id));
+  for (const e of history) ids.add(e.sem);
+  const semaphores: SemaphoreFinal[] = [...ids].map((id) => {
+    const decl = decls[id.split('@')[0]!];
+    if (decl === undefined) throw new Error(`runView: sem '${id}' is not declared`);
+    const mine = history.filter((e) => e.sem === id);
+    const n = (kind: EventKind) => mine.filter((e) => e.kind === kind).length;
+    return {
+      id,
+      kind: decl.kind,
+      initial: decl.value,
+      bounded: decl.bounded ?? false,
+      value: decl.value - n('acquired') + n('released'),
+      waiters: 0,
+      boundLoop: null,
+      inFlight: 0,
+      ...options.finals?.[id],
+    };
+  });
+  const threads: ThreadDecl[] = [...new Set(history.map((e) => e.thread))].map((name) => ({
+    name,
+    loop: history.some((e) => e.thread === name && e.loop !== null),
+    tasks: [],
+  }));
+  const scenario: Scenario = {
+    id: 'hand-written',
+    title: 'hand-written history',
+    semaphores: decls,
+    threads,
+    ...(options.impl === undefined ? {} : { impl: options.impl }),
+  };
+  const run: RunResult = {
+    status: options.status ?? 'completed',
+    history,
+    trace: [],
+    semaphores,
+    ...(options.blocked === undefined ? {} : { blocked: options.blocked }),
+    endTime: Math.max(0, ...history.map((e) => e.time)),
+    steps: options.steps ?? Math.max(0, ...history.map((e) => e.step)),
+    schedule: [],
+  };
+  return { scenario, run, history };
+}

@@ -4,18 +4,12 @@
  * runCli a fake engine.
  */
 import type { Scenario } from '../scenario/types.ts';
-import type { BackendName, PreemptionModel, ScenarioReport } from '../explore/report-types.ts';
+import type { ScenarioReport } from '../explore/report-types.ts';
+import type { CheckOptions } from '../explore/check.ts';
 import type { ReplayToken } from '../explore/token.ts';
 import type { ReplayResult } from '../report/replay-text.ts';
 
-export interface CheckOptions {
-  readonly seed: number;
-  readonly runs?: number;
-  readonly backend: BackendName;
-  readonly model: PreemptionModel;
-  readonly python?: string;
-  readonly onProgress?: (done: number, total: number) => void;
-}
+export type { CheckOptions } from '../explore/check.ts';
 
 export interface Engine {
   checkScenario(scenario: Scenario, opts: CheckOptions): Promise<ScenarioReport>;

@@ -2,7 +2,8 @@
  * Check a run against a list of properties.
  */
 import type { Property, RunView, Violation } from './api.ts';
-import { builtinProperties } from './builtin.ts';
+// A cycle (index.ts re-exports this module) that is safe: the registry is only read when called.
+import { builtinProperties } from './index.ts';
 
 export interface CheckResult {
   /** One entry per property that applies to the scenario (absent: n/a), in list order. */

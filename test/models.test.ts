@@ -244,6 +244,12 @@ describe('linearizability checker', () => {
     expect(r.verdict).toBe('violation');
   });
 
+  it('says inconclusive, not ok, when the search budget runs out', () => {
+    const h = buildHistory(['T0 acquire', 'T1 acquire', 'T0 acquired', 'T1 acquired']);
+    const r = checkLinearizable(h, modelFor('threading'), modelDecl({ id: 'S', kind: 'threading', initial: 1, bounded: false }), { maxNodes: 1 });
+    expect(r.verdict).toBe('inconclusive');
+  });
+
   it('reports a malformed history', () => {
     const r = conforms(['T0/A acquired'], 1);
     expect(r.verdict).toBe('violation');

@@ -4,9 +4,10 @@
  * threading.Semaphore never over-admits, runs are deterministic, no process is left behind.
  * Fixed seeds throughout; skipped (with a printed reason) when no 3.11 is installed.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CPythonBackend } from '../src/backends/cpython/backend.ts';
-import { findInterpreter, resolveInterpreter, InterpreterNotFoundError } from '../src/backends/cpython/interpreters.ts';
+import { findInterpreter, findInterpreters, resolveInterpreter, InterpreterNotFoundError } from '../src/backends/cpython/interpreters.ts';
 import { liveProcessCount } from '../src/backends/cpython/process.ts';
 import type { RunResult } from '../src/backends/run-result.ts';
 import type { Scenario } from '../src/scenario/types.ts';
@@ -190,6 +191,56 @@ describe.skipIf(!py311)('CPython 3.11 harness (real asyncio/threading semaphores
     await b.close();
     expect(() => process.kill(mine, 0)).toThrow();
     expect(liveProcessCount()).toBe(0);
+  });
+});
+
+const others = findInterpreters().filter((i) => i.short !== '3.11');
+if (others.length === 0) console.warn('[cpython-harness] per-version checks skipped: no CPython other than 3.11 installed');
+
+describe.skipIf(others.length === 0)('other installed CPython versions', () => {
+  for (const interp of others) {
+    it(`CPython ${interp.version}: both seed scenarios run, and random schedules replay identically`, async () => {
+      const b = await CPythonBackend.start(interp);
+      try {
+        const classes = new Set<string>();
+        for (const sc of [asyncioShared3, threadingShared3]) {
+          for (let seed = 0; seed < 15; seed++) {
+            const r = await b.run({ scenario: sc, random: { seed, pSwitch: 0.05, pDelay: 0.03, pCancel: 0 }, trace: false });
+            expect(r.status, r.detail).not.toBe('error');
+            for (const e of r.history) if (e.error) classes.add(e.error.class);
+            if (r.status === 'hang') classes.add('hang');
+            const again = await b.run({ scenario: sc, schedule: r.schedule, trace: false });
+            expect(same(again, r)).toBe(true);
+            if (sc === threadingShared3) expect(overAdmits(r)).toBe(false);
+          }
+        }
+        // Loop binding: at construction up to 3.9 (the main thread's loop), lazily from 3.10.
+        const def = await b.run({ scenario: asyncioShared3 });
+        const minor = Number(interp.short.split('.')[1]);
+        expect(def.semaphores[0]!.boundLoop).toBe(minor <= 9 ? 'loop@main' : 'loop@T1');
+        console.log(`[cpython-harness] CPython ${interp.version} (${b.info.model}): outcomes seen ${[...classes].sort().join(', ')}`);
+      } finally {
+        await b.close();
+      }
+    });
+  }
+
+  const py39 = findInterpreter('3.9');
+  it.skipIf(!py39 || !py311)('gh-90155: cancelling the woken waiter hangs 3.9 and not 3.11', async () => {
+    const sc = JSON.parse(readFileSync(new URL('../scenarios/extra/gh-90155-cancel-woken-waiter.json', import.meta.url), 'utf8')) as Scenario;
+    const b39 = await CPythonBackend.start(py39!);
+    const b311 = await CPythonBackend.start(py311!);
+    try {
+      const r39 = await b39.run({ scenario: sc });
+      expect(r39.status).toBe('hang');
+      expect(r39.blocked?.[0]?.tasks?.[0]?.awaits).toMatch(/waiter future of sem@T0 \(pending\)/);
+      expect(r39.semaphores[0]).toMatchObject({ value: 1, waiters: 1 });
+      const r311 = await b311.run({ scenario: sc });
+      expect(r311.status).toBe('completed');
+    } finally {
+      await b39.close();
+      await b311.close();
+    }
   });
 });
 

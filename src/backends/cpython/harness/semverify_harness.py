@@ -71,8 +71,12 @@ else:
 ADDR = re.compile(r'0x[0-9a-fA-F]+')
 
 
+RUNNING_AT = re.compile(r' running at [^\s>]+')
+SRC_AT = re.compile(r' at [^\s>]+\.py:\d+')
+
+
 def norm(msg):
-    return ADDR.sub('0x?', msg)
+    return SRC_AT.sub('', RUNNING_AT.sub('', ADDR.sub('0x?', msg)))
 
 
 class _Abort(SystemExit):
@@ -1415,7 +1419,7 @@ def thread_body(s, t, shared):
             for td in decl.get('tasks', []):
                 env = Env(s, t, td['name'], sems)
                 coro = task_main(env, td.get('ops', []))
-                task = loop.create_task(coro)
+                task = loop.create_task(coro, name=td['name']) if PY >= (3, 8) else loop.create_task(coro)
                 s.tasks[td['name']] = task
                 s.task_names[id(task)] = td['name']
                 s.task_loop[td['name']] = loop

@@ -32,6 +32,8 @@ export type ConformanceResult =
 export interface ConformanceOptions {
   /** Search nodes before giving up (default 200,000; the common case needs about one per event). */
   readonly maxNodes?: number;
+  /** Histories with more atomic steps than this are not searched (default 20,000): the verdict is inconclusive. */
+  readonly maxSteps?: number;
 }
 
 /** One atomic step the search may place between two positions of the history. Plain data: it is built per run. */
@@ -112,33 +114,53 @@ export function checkLinearizable<S>(
     }
   };
 
-  const search = (from: number, state: S): boolean => {
+  const search = (from: number, start: S): boolean => {
+    // Runs of forced steps (one candidate, one successor state) are followed iteratively, so a
+    // long, mostly sequential history costs no stack; only real branch points recurse.
     let p = from;
-    while (p < n && (returnAt[p] === -1 || done[returnAt[p]!] === 1)) p++;
-    if (p === n) return true;
-    if (++nodes > maxNodes) throw new BudgetExceeded();
-    if (p > stuckAt) {
-      stuckAt = p;
-      stuckState = state;
-    }
-    const forced = returnAt[p]!;
-    // The forced step first: in a sequential history it is the only candidate.
-    const candidates = [forced];
-    for (const id of openAt[p]!) {
-      if (id !== forced && done[id] === 0 && (!steps[id]!.afterPrevious || done[id - 1] === 1)) candidates.push(id);
-    }
-    const key = candidates.length > 1 ? memoKey(p, state) : null;
-    if (key !== null && failed.has(key)) return false;
-    for (const id of candidates) {
-      for (const next of apply(steps[id]!, state)) {
-        done[id] = 1;
-        const ok = search(p, next);
-        done[id] = 0;
-        if (ok) return true;
+    let state = start;
+    const chain: number[] = [];
+    const fail = (): false => {
+      for (const id of chain) done[id] = 0;
+      return false;
+    };
+    for (;;) {
+      while (p < n && (returnAt[p] === -1 || done[returnAt[p]!] === 1)) p++;
+      if (p === n) return true;
+      if (++nodes > maxNodes) throw new BudgetExceeded();
+      if (p > stuckAt) {
+        stuckAt = p;
+        stuckState = state;
       }
+      const forced = returnAt[p]!;
+      // The forced step first: in a sequential history it is the only candidate.
+      const candidates = [forced];
+      for (const id of openAt[p]!) {
+        if (id !== forced && done[id] === 0 && (!steps[id]!.afterPrevious || done[id - 1] === 1)) candidates.push(id);
+      }
+      if (candidates.length === 1) {
+        const nexts = apply(steps[forced]!, state);
+        if (nexts.length === 0) return fail();
+        if (nexts.length === 1) {
+          done[forced] = 1;
+          chain.push(forced);
+          state = nexts[0]!;
+          continue;
+        }
+      }
+      const key = candidates.length > 1 ? memoKey(p, state) : null;
+      if (key !== null && failed.has(key)) return fail();
+      for (const id of candidates) {
+        for (const next of apply(steps[id]!, state)) {
+          done[id] = 1;
+          const ok = search(p, next);
+          done[id] = 0;
+          if (ok) return true;
+        }
+      }
+      if (key !== null) failed.add(key);
+      return fail();
     }
-    if (key !== null) failed.add(key);
-    return false;
   };
 
   const memoKey = (p: number, state: S): string => {
@@ -147,10 +169,14 @@ export function checkLinearizable<S>(
     return `${p}:${bits}:${model.key(state)}`;
   };
 
+  if (steps.length > (options.maxSteps ?? 20_000)) {
+    return { verdict: 'inconclusive', message: `conformance of sem '${decl.id}' not checked: ${steps.length} steps exceed the checker's limit` };
+  }
   try {
     if (search(0, model.init(decl))) return { verdict: 'ok' };
   } catch (e) {
-    if (!(e instanceof BudgetExceeded)) throw e;
+    // Deep branching (a call left pending across a very long history) can exhaust the stack: undecided, not a crash.
+    if (!(e instanceof BudgetExceeded) && !(e instanceof RangeError)) throw e;
     return {
       verdict: 'inconclusive',
       message: `conformance of sem '${decl.id}' undecided after ${maxNodes} search nodes (${steps.length} steps)`,

@@ -43,6 +43,8 @@ export async function checkCommand(
         backend: flags.backend,
         model: flags.model,
         ...(flags.python !== undefined && { python: flags.python }),
+        ...(flags.maxSteps !== undefined && { maxSteps: flags.maxSteps }),
+        ...(flags.timeLimit !== undefined && { timeLimitSeconds: flags.timeLimit }),
         ...(progress.onProgress !== undefined && { onProgress: progress.onProgress }),
       });
     } finally {

@@ -37,6 +37,8 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
     .option('--backend <name>', 'sim | cpython (default sim)')
     .option('--model <name>', 'gil | free-threaded (default gil)')
     .option('--python <version|path>', 'interpreter for the cpython backend')
+    .option('--max-steps <n>', 'step budget of one run (default 20000); a run that exceeds it is reported as step-limit')
+    .option('--time-limit <seconds>', 'wall-clock budget of one scenario\'s exploration; reported when reached')
     .option('--json', 'print a JSON document instead of text')
     .option('--no-progress', 'never draw a progress bar');
 

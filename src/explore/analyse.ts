@@ -5,6 +5,9 @@ import type { Property, Violation } from '../../properties/api.ts';
 import { checkProperties } from '../../properties/check-all.ts';
 import { classifyRun } from '../../properties/classify.ts';
 
+/** Outcome kind of a run that exceeded its step budget. */
+export const STEP_LIMIT = 'step-limit';
+
 export interface RunAnalysis {
   readonly run: RunResult;
   readonly violations: readonly Violation[];
@@ -17,6 +20,11 @@ export interface RunAnalysis {
 export function analyseRun(scenario: Scenario, run: RunResult, properties: readonly Property[]): RunAnalysis {
   const view = { scenario, run, history: run.history };
   const { perProperty, violations } = checkProperties(view, properties);
-  const { kinds, primary } = classifyRun(view, violations);
-  return { run, violations, perProperty, kinds, primary };
+  const classified = classifyRun(view, violations);
+  // A run cut off by its step budget proves nothing about the rest of it: never let it pass as ok.
+  if (run.status === 'step-limit') {
+    const kinds = [...classified.kinds.filter((k) => k !== 'ok'), STEP_LIMIT];
+    return { run, violations, perProperty, kinds, primary: classified.primary === 'ok' ? STEP_LIMIT : classified.primary };
+  }
+  return { run, violations, perProperty, kinds: classified.kinds, primary: classified.primary };
 }

@@ -10,7 +10,8 @@ import { maxConcurrency } from '../../properties/holders.ts';
 import type { Schedule } from '../scheduler/deviation.ts';
 import { preemptionCount, scheduleKey } from '../scheduler/deviation.ts';
 import type { BackendName, Counterexample, OutcomeReport, PreemptionModel, PropertyReport, ScenarioReport } from './report-types.ts';
-import { analyseRun, type RunAnalysis } from './analyse.ts';
+import { analyseRun, STEP_LIMIT, type RunAnalysis } from './analyse.ts';
+import { DEFAULT_MAX_STEPS } from '../backends/sim/run.ts';
 import type { Runner } from './backend-runner.ts';
 import { isSingleThreaded, runsFor, sourceFor } from './plan.ts';
 import { exploreExhaustively } from './exhaustive.ts';
@@ -30,6 +31,8 @@ export interface CheckOptions {
   readonly properties?: readonly Property[];
   /** Step budget of one run. */
   readonly maxSteps?: number;
+  /** Wall-clock budget of the exploration; when reached, exploration stops early and says so. */
+  readonly timeLimitSeconds?: number;
 }
 
 /** Upper bound on schedules an exhaustive enumeration may take before it is called partial. */
@@ -68,7 +71,9 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
       record(probe);
       const horizon = Math.max(10, probe.run.steps);
       const hasCancellations = (scenario.cancellations?.length ?? 0) > 0;
+      const deadline = opts.timeLimitSeconds === undefined ? Infinity : started + opts.timeLimitSeconds * 1000;
       for (let i = 1; i < total; i++) {
+        if (performance.now() > deadline) break; // wall-clock budget: stops exploring, never changes a run
         const run = await runner.run({ source: sourceFor(opts.seed, i, horizon, hasCancellations) });
         record(analyseRun(scenario, run, properties));
         if (opts.onProgress && i % 50 === 0) opts.onProgress(i, total);
@@ -99,7 +104,17 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
       ...(census.makespan ? { makespan: { ...census.makespan, ...scenario.expect?.makespan } } : {}),
       concurrency: { perSemaphore: census.perSemaphore, overall: census.overall },
     };
-    const { met, notes } = evaluateExpectations(scenario, base, census.witness);
+    const evaluated = evaluateExpectations(scenario, base, census.witness);
+    const notes = [...evaluated.notes];
+    let met = evaluated.met;
+    const cut = census.byPrimary.get(STEP_LIMIT) ?? 0;
+    if (cut > 0 && !(scenario.expect?.reachable ?? []).includes(STEP_LIMIT)) {
+      met = false;
+      notes.push({ level: 'mismatch', text: `${cut} of ${census.runs} runs exceeded the step budget (${opts.maxSteps ?? DEFAULT_MAX_STEPS} steps) and were not checked to the end: raise --max-steps` });
+    }
+    if (!exhaustive && census.runs < total && !isSingleThreaded(scenario)) {
+      notes.push({ level: 'flag', text: `time limit reached: ${census.runs} of ${total} runs explored` });
+    }
     const seconds = (performance.now() - started) / 1000; // wall-clock, reported only
     return { ...base, expectationsMet: met, notes, seconds };
   } finally {

@@ -17,10 +17,10 @@ function what(e: HistoryEvent): string {
 
 export function formatHistory(history: readonly HistoryEvent[]): string[] {
   if (history.length === 0) return ['(no semaphore operations)'];
-  const seqWidth = Math.max(...history.map((e) => `#${e.seq}`.length));
-  const stepWidth = Math.max(...history.map((e) => String(e.step).length));
-  const timeWidth = Math.max(...history.map((e) => formatTime(e.time).length));
-  const whoWidth = Math.max(...history.map((e) => who(e).length));
+  const seqWidth = history.reduce((m, e) => Math.max(m, `#${e.seq}`.length), 0);
+  const stepWidth = history.reduce((m, e) => Math.max(m, String(e.step).length), 0);
+  const timeWidth = history.reduce((m, e) => Math.max(m, formatTime(e.time).length), 0);
+  const whoWidth = history.reduce((m, e) => Math.max(m, who(e).length), 0);
   return history.map(
     (e) =>
       `${`#${e.seq}`.padStart(seqWidth)}  step ${String(e.step).padStart(stepWidth)}  ${formatTime(e.time).padEnd(timeWidth)}  ${who(e).padEnd(whoWidth)}  ${what(e)}`,

@@ -25,6 +25,15 @@ export interface ColumnOptions {
   readonly mark?: (cell: string) => string;
   /** Styles the step/time column; identity by default. */
   readonly dim?: (text: string) => string;
+  /** Rows shown at most: a longer trace keeps its first and last rows around one elision line. Default 400. */
+  readonly maxRows?: number;
+}
+
+/** Largest value of f over xs, at least `floor`; a loop, since spreading a huge array overflows the stack. */
+function widest<T>(xs: readonly T[], f: (x: T) => number, floor: number): number {
+  let m = floor;
+  for (const x of xs) m = Math.max(m, f(x));
+  return m;
 }
 
 const DEFAULT_WIDTH = 120;
@@ -130,14 +139,18 @@ export function renderTraceColumns(trace: readonly TraceEntry[], opts: ColumnOpt
   if (trace.length === 0) return ['(empty trace)'];
   const mark = opts.mark ?? ((s: string) => s);
   const dim = opts.dim ?? ((s: string) => s);
-  const rows = toRows(trace);
+  const allRows = toRows(trace);
+  const maxRows = opts.maxRows ?? 400;
+  const half = Math.floor(maxRows / 2);
+  const elided = allRows.length > maxRows ? allRows.length - 2 * half : 0;
+  const rows = elided > 0 ? [...allRows.slice(0, half), ...allRows.slice(allRows.length - half)] : allRows;
   const threads = columnOrder(trace, opts.threads ?? []);
 
-  const stepWidth = Math.max(4, ...rows.map((r) => r.step.length));
-  const timeWidth = Math.max(4, ...rows.map((r) => r.time.length));
+  const stepWidth = widest(rows, (r) => r.step.length, 4);
+  const timeWidth = widest(rows, (r) => r.time.length, 4);
   const leftWidth = stepWidth + 2 + timeWidth;
   const available = (opts.width ?? DEFAULT_WIDTH) - leftWidth - threads.length * SEP.length;
-  const needed = Math.max(...threads.map((t) => t.length), ...rows.map((r) => [...r.text].length));
+  const needed = Math.max(widest(threads, (t) => t.length, 0), widest(rows, (r) => [...r.text].length, 0));
   const cellWidth = Math.max(MIN_CELL, Math.min(needed, Math.floor(available / threads.length)));
 
   // Empty cells after the last filled one are left out, so rows do not trail separators.
@@ -150,7 +163,8 @@ export function renderTraceColumns(trace: readonly TraceEntry[], opts: ColumnOpt
   const out: string[] = [];
   out.push(line(dim(`${'step'.padStart(stepWidth)}  ${'time'.padEnd(timeWidth)}`), threads.map((t) => fit(t, cellWidth))));
   out.push('─'.repeat(leftWidth) + threads.map(() => `─┼─${'─'.repeat(cellWidth)}`).join(''));
-  for (const r of rows) {
+  rows.forEach((r, i) => {
+    if (elided > 0 && i === half) out.push(dim(`${'…'.padStart(stepWidth)}  ${elided} rows not shown (the JSON output has the whole trace)`));
     const left = dim(`${r.step.padStart(stepWidth)}  ${r.time.padEnd(timeWidth)}`);
     // Each row fills one cell, and the cells to its right are empty: its text may run on
     // over them rather than be cut at the column edge.
@@ -162,6 +176,6 @@ export function renderTraceColumns(trace: readonly TraceEntry[], opts: ColumnOpt
       return r.marker ? mark(cell) : cell;
     });
     out.push(line(left, cells));
-  }
+  });
   return out;
 }

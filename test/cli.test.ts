@@ -85,6 +85,8 @@ describe('semverify (real process): bad input exits 2 with one line', () => {
     [['check', 'asyncio-4-tasks', '--seed', '99999999999'], /^semverify: --seed: /],
     [['--backend', 'nope'], /^semverify: --backend: expected one of sim, cpython, got "nope"$/],
     [['--model', 'nogil'], /^semverify: --model: expected one of gil, free-threaded/],
+    [['--max-steps', '5'], /^semverify: --max-steps: expected an integer from 100 to 10000000, got "5"$/],
+    [['--time-limit', '1.5'], /^semverify: --time-limit: expected a whole number of seconds/],
     [['--python', '3.11'], /^semverify: --python: only applies to --backend cpython$/],
     [['--backend', 'cpython', '--model', 'free-threaded'], /^semverify: --model: free-threaded is simulated only/],
     [['--frobnicate'], /^semverify: --frobnicate: unknown option/],

@@ -157,3 +157,25 @@ describe('replay', () => {
     }
   });
 });
+
+describe('runaway runs', () => {
+  const endless = {
+    id: 'endless',
+    title: 'a loop longer than the step budget',
+    semaphores: { s: { kind: 'threading' as const, value: 1 } },
+    threads: [
+      { name: 'T0', loop: false, tasks: [{ name: 'a', ops: [{ op: 'repeat' as const, times: 500, body: [{ op: 'acquire' as const }, { op: 'release' as const }] }] }] },
+      { name: 'T1', loop: false, tasks: [{ name: 'b', ops: [{ op: 'hold' as const, seconds: 1 }] }] },
+    ],
+  };
+
+  it('a run cut off by --max-steps is a step-limit outcome and an unmet expectation, never ok', async () => {
+    const r = await checkScenario(endless, { seed: 1, runs: 5, backend: 'sim', model: 'gil', maxSteps: 500 });
+    expect(r.outcomes.map((o) => o.kind)).toEqual(['step-limit']);
+    expect(r.expectationsMet).toBe(false);
+    expect(r.notes.some((n) => n.level === 'mismatch' && n.text.includes('step budget (500 steps)'))).toBe(true);
+    // With enough budget the same scenario completes and holds.
+    const enough = await checkScenario(endless, { seed: 1, runs: 5, backend: 'sim', model: 'gil', maxSteps: 100_000 });
+    expect(enough.outcomes.map((o) => o.kind)).toEqual(['ok']);
+  });
+});

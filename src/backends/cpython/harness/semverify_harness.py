@@ -748,6 +748,9 @@ def make_tracer(sched, t):
         if model == 'line-3.6':
             sched.point('%s%s' % (info.label_prefix, frame.f_lineno), 'entry')
         else:
+            # f_trace first: 3.13 only instruments a code object for opcode events when the frame
+            # already has a local trace function at the moment f_trace_opcodes is set.
+            frame.f_trace = st[4]
             frame.f_trace_opcodes = True
             o = frame.f_lasti
             if model in ('gil-3.11', 'gil-3.12'):
@@ -1673,7 +1676,15 @@ def hello():
             'executable': sys.executable, 'pid': os.getpid()}
 
 
+def _idle_trace(frame, event, arg):
+    return None
+
+
 def main():
+    if PY >= (3, 12):
+        # Keep one thread tracing for the whole life of the process: when the last tracing thread
+        # stops, 3.12+ tears the monitoring instrumentation down and code loses its opcode events.
+        sys.settrace(_idle_trace)
     inp = sys.stdin.buffer if hasattr(sys.stdin, 'buffer') else sys.stdin
     out = sys.stdout
     runs = 0

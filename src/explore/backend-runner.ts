@@ -9,6 +9,7 @@ import type { Schedule } from '../scheduler/deviation.ts';
 import type { DecisionSource } from '../scheduler/source.ts';
 import type { PreemptionModel } from './report-types.ts';
 import { runSim } from '../backends/sim/run.ts';
+import { DEFAULT_IMPLEMENTATION } from '../ports/registry.ts';
 import { SparseSource } from '../scheduler/sparse-source.ts';
 import { RandomSource } from '../scheduler/random-source.ts';
 import { BoundedSource } from '../scheduler/bounded-source.ts';
@@ -26,6 +27,8 @@ export interface RunRequest {
 
 export interface Runner {
   readonly describe: string;
+  /** The implementation this runner really executes ("cpython-3.11", "cpython-3.9", ...): models and properties judge by it. */
+  readonly impl: string;
   run(req: RunRequest): Promise<RunResult>;
   close(): Promise<void>;
 }
@@ -37,6 +40,7 @@ export function buildSource(spec: SourceSpec): DecisionSource {
 export function simRunner(scenario: Scenario, model: PreemptionModel, maxSteps?: number): Runner {
   return {
     describe: 'sim',
+    impl: scenario.impl ?? DEFAULT_IMPLEMENTATION,
     run: async (req) =>
       runSim(scenario, {
         source: req.source ? buildSource(req.source) : new SparseSource(req.schedule ?? []),

@@ -57,6 +57,8 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
   const started = performance.now(); // wall-clock for the report only, never in a verdict
   const properties = opts.properties ?? builtinProperties;
   const runner = await openRunner(scenario, opts);
+  // Judge runs by the implementation really executed (a --python 3.9 run binds loops like 3.9).
+  const judged: Scenario = { ...scenario, impl: runner.impl };
   try {
     const census = newCensus();
     const record = (a: RunAnalysis) => addToCensus(census, a);
@@ -64,10 +66,10 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
     let exhaustive = false;
     if (isSingleThreaded(scenario) && opts.backend === 'sim') {
       const budget = 0; // one thread: nothing to preempt to; ties and cancellations are the whole space
-      const res = exploreExhaustively(scenario, opts.model, properties, { limit: EXHAUSTIVE_LIMIT, budget, ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}) }, record, opts.onProgress);
+      const res = exploreExhaustively(judged, opts.model, properties, { limit: EXHAUSTIVE_LIMIT, budget, ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}) }, record, opts.onProgress);
       exhaustive = res.complete;
     } else {
-      const probe = analyseRun(scenario, await runner.run({ schedule: [] }), properties);
+      const probe = analyseRun(judged, await runner.run({ schedule: [] }), properties);
       record(probe);
       const horizon = Math.max(10, probe.run.steps);
       const hasCancellations = (scenario.cancellations?.length ?? 0) > 0;
@@ -75,12 +77,12 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
       for (let i = 1; i < total; i++) {
         if (performance.now() > deadline) break; // wall-clock budget: stops exploring, never changes a run
         const run = await runner.run({ source: sourceFor(opts.seed, i, horizon, hasCancellations) });
-        record(analyseRun(scenario, run, properties));
+        record(analyseRun(judged, run, properties));
         if (opts.onProgress && i % 50 === 0) opts.onProgress(i, total);
       }
       opts.onProgress?.(total, total);
     }
-    const outcomes = await minimalOutcomes(scenario, runner, census, properties, opts);
+    const outcomes = await minimalOutcomes(judged, runner, census, properties, opts);
     const propertyReports: PropertyReport[] = properties.map((p) => {
       const applies = census.applicable.has(p.name);
       const violatedRuns = census.violatedRuns.get(p.name) ?? 0;

@@ -14,7 +14,7 @@ export async function replayToken(token: ReplayToken): Promise<ReplayResult> {
   });
   try {
     const run = await runner.run({ schedule: token.schedule, recordTrace: true });
-    const a = analyseRun(token.scenario, run, builtinProperties);
+    const a = analyseRun({ ...token.scenario, impl: runner.impl }, run, builtinProperties);
     return { run, violations: a.violations, kinds: a.kinds, primary: a.primary };
   } finally {
     await runner.close();

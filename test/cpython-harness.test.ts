@@ -237,6 +237,30 @@ describe.skipIf(others.length === 0)('other installed CPython versions', () => {
       expect(r39.semaphores[0]).toMatchObject({ value: 1, waiters: 1 });
       const r311 = await b311.run({ scenario: sc });
       expect(r311.status).toBe('completed');
+
+      // The same bug found by the scheduler: B's cancellation is declared, not scripted.
+      const declared: Scenario = {
+        ...sc,
+        threads: [{ name: 'T0', loop: true, tasks: [
+          { name: 'A', ops: [{ op: 'acquire' }, { op: 'sleep', seconds: 0 }, { op: 'release' }, { op: 'sleep', seconds: 0 }, { op: 'acquire' }, { op: 'release' }] },
+          { name: 'B', ops: [{ op: 'acquire' }, { op: 'release' }] },
+        ] }],
+        cancellations: [{ task: 'B' }],
+      };
+      let hang39: RunResult | undefined;
+      for (let seed = 0; seed < 200 && !hang39; seed++) {
+        const r = await b39.run({ scenario: declared, random: { seed, pSwitch: 0, pDelay: 0, pCancel: 0.2 }, trace: false });
+        if (r.status === 'hang') hang39 = r;
+      }
+      expect(hang39).toBeDefined();
+      expect(hang39!.schedule).toHaveLength(1);
+      expect(hang39!.schedule[0]).toMatchObject({ kind: 'cancel', task: 'B', label: 'asyncio/base_events.py:BaseEventLoop._run_once:slot' });
+      expect((await b39.run({ scenario: declared, schedule: hang39!.schedule })).status).toBe('hang');
+      expect((await b311.run({ scenario: declared, schedule: hang39!.schedule })).status).toBe('completed');
+      for (let seed = 0; seed < 100; seed++) {
+        const r = await b311.run({ scenario: declared, random: { seed, pSwitch: 0, pDelay: 0, pCancel: 0.2 }, trace: false });
+        expect(r.status).toBe('completed');
+      }
     } finally {
       await b39.close();
       await b311.close();

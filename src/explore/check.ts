@@ -19,6 +19,7 @@ import { shrinkSchedule } from './shrink.ts';
 import { encodeToken } from './token.ts';
 import { evaluateExpectations } from './expectations.ts';
 import { openRunner } from './open-runner.ts';
+import { confirmOnInterpreter } from './confirm.ts';
 
 export interface CheckOptions {
   readonly seed: number;
@@ -33,6 +34,8 @@ export interface CheckOptions {
   readonly maxSteps?: number;
   /** Wall-clock budget of the exploration; when reached, exploration stops early and says so. */
   readonly timeLimitSeconds?: number;
+  /** Simulated backend: replay each minimal counterexample on the real interpreter of the same version (default true). */
+  readonly confirm?: boolean;
 }
 
 /** Upper bound on schedules an exhaustive enumeration may take before it is called partial. */
@@ -82,7 +85,8 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
       }
       opts.onProgress?.(total, total);
     }
-    const outcomes = await minimalOutcomes(judged, runner, census, properties, opts);
+    const minimal = await minimalOutcomes(judged, runner, census, properties, opts);
+    const outcomes = opts.backend === 'sim' && opts.confirm !== false ? await confirmAll(judged, minimal, properties, opts) : minimal;
     const propertyReports: PropertyReport[] = properties.map((p) => {
       const applies = census.applicable.has(p.name);
       const violatedRuns = census.violatedRuns.get(p.name) ?? 0;
@@ -200,3 +204,34 @@ async function minimalOutcomes(
   return out;
 }
 
+/** Replays every simulated minimal counterexample on the interpreter whose code the port follows. */
+async function confirmAll(scenario: Scenario, outcomes: OutcomeReport[], properties: readonly Property[], opts: CheckOptions): Promise<OutcomeReport[]> {
+  if (!outcomes.some((o) => o.minimal)) return outcomes;
+  const short = /(\d+\.\d+)/.exec(scenario.impl ?? '')?.[1] ?? '3.11';
+  const unavailable = (detail: string): OutcomeReport[] =>
+    outcomes.map((o) => (o.minimal ? { ...o, minimal: { ...o.minimal, confirmation: { interpreter: short, status: 'unavailable', detail } } } : o));
+  if (opts.model !== 'gil') return unavailable('the free-threaded model is simulated only');
+  const { findInterpreter } = await import('../backends/cpython/interpreters.ts');
+  const interp = findInterpreter(short);
+  if (!interp) return unavailable(`CPython ${short} is not installed here`);
+  let real: Runner;
+  try {
+    real = await openRunner(scenario, { backend: 'cpython', model: 'gil', python: interp.path, ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}) });
+  } catch (e) {
+    return unavailable(`cannot start CPython ${short}: ${(e as Error).message}`);
+  }
+  try {
+    const out: OutcomeReport[] = [];
+    for (const o of outcomes) {
+      if (!o.minimal) {
+        out.push(o);
+        continue;
+      }
+      const confirmation = await confirmOnInterpreter(scenario, o.kind, o.minimal.schedule, o.minimal, properties, real, interp.version);
+      out.push({ ...o, minimal: { ...o.minimal, confirmation } });
+    }
+    return out;
+  } finally {
+    await real.close();
+  }
+}

@@ -5,6 +5,7 @@ import type { HistoryEvent } from '../history/events.ts';
 import type { TraceEntry } from '../backends/run-result.ts';
 import type { Schedule } from '../scheduler/deviation.ts';
 import type { Violation } from '../../properties/api.ts';
+import type { Confirmation } from './confirm.ts';
 
 export type BackendName = 'sim' | 'cpython';
 export type PreemptionModel = 'gil' | 'free-threaded';
@@ -22,6 +23,8 @@ export interface Counterexample {
   readonly violations: readonly Violation[];
   /** Virtual time at the end of the run. */
   readonly endTime: number;
+  /** Simulated counterexamples only: the same schedule replayed on the real interpreter of the same version. */
+  readonly confirmation?: Confirmation;
   /** How it was found: the fast-check seed and path that reproduce the shrink. */
   readonly found?: { readonly seed: number; readonly path?: string; readonly numRuns: number };
 }

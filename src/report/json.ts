@@ -3,6 +3,7 @@
  * (never by spreading ScenarioReport) so that adding a field to the internal report does
  * not silently change the public format.
  */
+import type { Confirmation } from '../explore/confirm.ts';
 import type { TraceEntry } from '../backends/run-result.ts';
 import type { Counterexample, OutcomeReport, PropertyReport, ScenarioReport } from '../explore/report-types.ts';
 import type { HistoryEvent } from '../history/events.ts';
@@ -24,6 +25,8 @@ export interface JsonCounterexample {
   readonly trace: readonly TraceEntry[];
   readonly schedule: Schedule;
   readonly violations: readonly Violation[];
+  /** Simulated counterexamples: the replay on the real interpreter of the same version. */
+  readonly confirmation?: Confirmation;
 }
 
 export interface JsonOutcome {
@@ -98,6 +101,7 @@ function counterexampleJson(m: Counterexample): JsonCounterexample {
     trace: m.trace,
     schedule: m.schedule,
     violations: m.violations,
+    ...(m.confirmation ? { confirmation: m.confirmation } : {}),
   };
 }
 

@@ -131,6 +131,11 @@ function counterexampleSection(kind: string, m: Counterexample, opts: TextOption
     const path = m.found.path !== undefined ? `, path ${m.found.path}` : '';
     lines.push(c.dim(`${INDENT}found by fast-check seed ${m.found.seed}${path} (numRuns ${m.found.numRuns})`));
   }
+  if (m.confirmation !== undefined) {
+    const k = m.confirmation;
+    const text = `${INDENT}${k.status === 'confirmed' ? `confirmed on CPython ${k.interpreter}` : `${k.status} on CPython ${k.interpreter}`}: ${k.detail}`;
+    lines.push(k.status === 'confirmed' ? c.green(text) : k.status === 'unavailable' ? c.dim(text) : c.red(text));
+  }
   lines.push(`${INDENT}schedule:${m.schedule.length === 0 ? ' default choices only' : ''}`);
   for (const d of m.schedule) lines.push(`${INDENT}${INDENT}${d.thread} at ${shortLabel(d.label)} #${d.occ}  ${c.cyan(describeDeviation(d))}`);
   const columns = renderTraceColumns(m.trace, {

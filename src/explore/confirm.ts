@@ -1,0 +1,130 @@
+/**
+ * Proving a simulated counterexample on the real interpreter of the same version.
+ *
+ * The schedule is portable (deviations keyed by thread, CPython source label, occurrence), so
+ * it is first replayed as is. If the outcome does not show, the real run may simply place a
+ * point differently: a bounded search tries each deviation at nearby points of the same thread
+ * on the real trace. If every deviation applied and the history still differs, the two
+ * backends disagree on the same interleaving: that is a `divergence`, a finding about the port
+ * or the harness, never hidden.
+ */
+import type { Scenario } from '../scenario/types.ts';
+import type { Property } from '../../properties/api.ts';
+import type { RunResult, TraceEntry } from '../backends/run-result.ts';
+import type { HistoryEvent } from '../history/events.ts';
+import type { Deviation, PointKey, Schedule } from '../scheduler/deviation.ts';
+import { keyOf, scheduleKey } from '../scheduler/deviation.ts';
+import type { Runner } from './backend-runner.ts';
+import { analyseRun } from './analyse.ts';
+
+export interface Confirmation {
+  /** Full version of the interpreter used, e.g. "3.11.7". */
+  readonly interpreter: string;
+  readonly status: 'confirmed' | 'not-reproduced' | 'divergence' | 'unavailable';
+  readonly detail: string;
+  /** The schedule that reproduced it on the interpreter, when it differs from the simulated one. */
+  readonly schedule?: Schedule;
+}
+
+/** Nearby schedules tried before saying "not reproduced". */
+const NEARBY_LIMIT = 60;
+
+export async function confirmOnInterpreter(
+  scenario: Scenario,
+  kind: string,
+  schedule: Schedule,
+  simulated: Pick<RunResult, 'history' | 'trace'>,
+  properties: readonly Property[],
+  real: Runner,
+  version: string,
+): Promise<Confirmation> {
+  const judged = { ...scenario, impl: real.impl };
+  const shows = (run: RunResult) => {
+    const a = analyseRun(judged, run, properties);
+    return a.primary === kind || a.kinds.includes(kind);
+  };
+  const exact = await real.run({ schedule, recordTrace: true });
+  if (exact.status === 'error') return { interpreter: version, status: 'unavailable', detail: `the harness failed: ${exact.detail ?? 'unknown error'}` };
+  const allApplied = scheduleKey(exact.schedule) === scheduleKey(schedule);
+  if (shows(exact)) {
+    const diff = firstDifference(simulated.history, exact.history);
+    return { interpreter: version, status: 'confirmed', detail: diff === null ? 'same schedule, identical history' : `same schedule, same outcome; histories differ: ${diff}` };
+  }
+  for (const candidate of nearbySchedules(schedule, simulated.trace, exact.trace)) {
+    const run = await real.run({ schedule: candidate });
+    if (shows(run)) {
+      return { interpreter: version, status: 'confirmed', detail: `reproduced with the deviations moved to nearby points: ${describe(run.schedule)}`, schedule: run.schedule };
+    }
+  }
+  const diff = firstDifference(simulated.history, exact.history) ?? 'same history, different final state';
+  if (allApplied) {
+    return { interpreter: version, status: 'divergence', detail: `every deviation applied on the interpreter, yet ${kind} did not show: ${diff}` };
+  }
+  const missing = schedule.filter((d) => !exact.schedule.some((e) => keyOf(e) === keyOf(d))).map((d) => `${d.thread}@${d.label}#${d.occ}`);
+  return { interpreter: version, status: 'not-reproduced', detail: `no such point on the interpreter for ${missing.join(', ')}; ${NEARBY_LIMIT} nearby schedules tried` };
+}
+
+/** Events as both backends must agree on them (steps and times of points may differ). */
+function comparable(e: HistoryEvent): string {
+  return `${e.thread}/${e.task ?? '-'} ${e.kind} ${e.sem}${e.error ? ` ${e.error.type}(${e.error.class})` : ''}`;
+}
+
+function firstDifference(a: readonly HistoryEvent[], b: readonly HistoryEvent[]): string | null {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i] ? comparable(a[i]!) : '(end)';
+    const y = b[i] ? comparable(b[i]!) : '(end)';
+    if (x !== y) return `event #${i}: simulated "${x}", interpreter "${y}"`;
+  }
+  return null;
+}
+
+/** Each thread's points in order, from a trace. */
+function pointsByThread(trace: readonly TraceEntry[]): Map<string, PointKey[]> {
+  const out = new Map<string, PointKey[]>();
+  const counts = new Map<string, number>();
+  for (const t of trace) {
+    if (t.what !== 'point' && !t.what.startsWith('blocks')) continue;
+    const k = `${t.thread}|${t.label}`;
+    const occ = (counts.get(k) ?? 0) + 1;
+    counts.set(k, occ);
+    const list = out.get(t.thread) ?? [];
+    list.push({ thread: t.thread, label: t.label, occ });
+    out.set(t.thread, list);
+  }
+  return out;
+}
+
+function functionOf(label: string): string {
+  return label.slice(0, label.lastIndexOf(':'));
+}
+
+/**
+ * Schedules where one deviation at a time moves to a nearby point of the same thread on the
+ * interpreter's trace: the same function first, then the points around the same position.
+ */
+function* nearbySchedules(schedule: Schedule, simTrace: readonly TraceEntry[], realTrace: readonly TraceEntry[]): Generator<Schedule> {
+  const simPoints = pointsByThread(simTrace);
+  const realPoints = pointsByThread(realTrace);
+  let tried = 0;
+  for (let i = 0; i < schedule.length; i++) {
+    const d = schedule[i]!;
+    const mine = simPoints.get(d.thread) ?? [];
+    const theirs = realPoints.get(d.thread) ?? [];
+    const pos = mine.findIndex((p) => p.label === d.label && p.occ === d.occ);
+    const sameFunction = theirs.filter((p) => functionOf(p.label) === functionOf(d.label));
+    const around = pos < 0 ? [] : theirs.slice(Math.max(0, pos - 4), pos + 5);
+    const seen = new Set<string>([keyOf(d)]);
+    for (const p of [...sameFunction, ...around]) {
+      if (seen.has(keyOf(p))) continue;
+      seen.add(keyOf(p));
+      if (++tried > NEARBY_LIMIT) return;
+      const moved = { ...d, label: p.label, occ: p.occ } as Deviation;
+      yield [...schedule.slice(0, i), moved, ...schedule.slice(i + 1)];
+    }
+  }
+}
+
+function describe(schedule: Schedule): string {
+  return schedule.map((d) => `${d.kind} ${d.thread}@${d.label}#${d.occ}`).join('; ') || 'default choices';
+}

@@ -4,6 +4,7 @@
  * threading.Semaphore never over-admits, runs are deterministic, no process is left behind.
  * Fixed seeds throughout; skipped (with a printed reason) when no 3.11 is installed.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CPythonBackend } from '../src/backends/cpython/backend.ts';
@@ -169,6 +170,23 @@ describe.skipIf(!py311)('CPython 3.11 harness (real asyncio/threading semaphores
       }
     }
     expect(hangs).toBeGreaterThan(0);
+  });
+
+  it('determinism under a loaded CPU: the same seeds give the same histories with two busy processes running', async () => {
+    const seeds = Array.from({ length: 100 }, (_, i) => 20_000 + i);
+    const quiet = [];
+    for (const seed of seeds) quiet.push(await b.run({ scenario: asyncioShared3, random: { seed, pSwitch: 0.05, pDelay: 0.03, pCancel: 0 }, trace: false }));
+    const burners = [0, 1].map(() => spawn(py311!.path, ['-c', 'while True: pass'], { stdio: 'ignore' }));
+    try {
+      for (let i = 0; i < seeds.length; i++) {
+        const loaded = await b.run({ scenario: asyncioShared3, random: { seed: seeds[i]!, pSwitch: 0.05, pDelay: 0.03, pCancel: 0 }, trace: false });
+        expect(same(loaded, quiet[i]!)).toBe(true);
+        const replay = await b.run({ scenario: asyncioShared3, schedule: quiet[i]!.schedule, trace: false });
+        expect(same(replay, quiet[i]!)).toBe(true);
+      }
+    } finally {
+      for (const p of burners) p.kill('SIGKILL');
+    }
   });
 
   it('a run over its wall-clock limit is an error, and the next run restarts the harness', async () => {

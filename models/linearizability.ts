@@ -240,6 +240,12 @@ function stepsOf(op: Operation, pos: (e: HistoryEvent) => number, out: Step[]): 
     out.push(step('release', callPos, endPos, end === undefined ? null : (failure ?? { kind: 'released' }), null));
     return;
   }
+  if (op.waiting !== undefined && failure?.kind === 'error' && failure.error === 'wrong-loop') {
+    // CPython <= 3.9 queues a waiter future of its bound loop, then the task refuses to await it: one
+    // failed acquire, whatever the waiting event says (3.10+ never produces this: its check comes first).
+    out.push(step('acquire', callPos, endPos, failure, null));
+    return;
+  }
   if (op.waiting === undefined) {
     if (end === undefined) {
       // Pending before parking: it may have taken effect either way, and if it joined the line it may have left it.

@@ -9,9 +9,10 @@
  *   caller had already joined the line, it is never allowed (the loop check comes first).
  * - `released-too-many` (ValueError): only from release() of a BoundedSemaphore whose value could,
  *   at some instant of the call, have been at its initial value.
- * - Anything else is a violation, including `future-other-loop` (CPython <= 3.9's "Task got Future
- *   attached to a different loop"): it is raised by the Task machinery after the waiter was queued,
- *   not by a check of the semaphore, so no model step explains it.
+ *   CPython <= 3.9 shows the same affinity differently: bound at construction, it queues a waiter
+ *   future of its own loop and the task refuses to await it ("got Future attached to a different
+ *   loop", classified `wrong-loop` at the operation boundary), so there the error may follow `waiting`.
+ * - Anything else is a violation, including `future-other-loop` outside a semaphore operation.
  * An error event outside any call is a violation too.
  */
 import { extractOperations, isOpenAfter, type Operation } from '../models/operations.ts';
@@ -66,7 +67,8 @@ function disallowed(view: RunView, op: Operation, ops: readonly Operation[]): st
 function wrongLoop(view: RunView, op: Operation, info: SemaphoreInfo, others: readonly Operation[]): string | null {
   if (op.op !== 'acquire') return 'only acquire() checks the loop';
   if (info.kind !== 'asyncio') return 'a threading semaphore has no loop';
-  if (op.waiting !== undefined) return `it came after the caller had joined the line at step ${op.waiting.step}`;
+  // 3.10+ checks the loop before queueing; <= 3.9 queues a future of its bound loop and the task then refuses to await it.
+  if (op.waiting !== undefined && !bindsAtConstruction(view.scenario.impl)) return `it came after the caller had joined the line at step ${op.waiting.step}`;
   const instants = instantsOf(view, op);
   const contended = instants.some((m) => lowestValue(info, others, m) <= 0 || others.some((o) => o.waiting !== undefined && isOpenAfter(o, m)));
   const elsewhere = bindsAtConstruction(view.scenario.impl)

@@ -17,9 +17,11 @@ import { parseCheckFlags, parseListFlags, parseReplayFlags, type RawFlags } from
 import type { CliIo } from './io.ts';
 import { listCommand } from './list-command.ts';
 import { replayCommand } from './replay-command.ts';
+import { interpretersCommand } from './interpreters-command.ts';
+import { matrixCommand } from './matrix-command.ts';
 import { packageVersion } from './version.ts';
 
-const COMMANDS = ['check', 'replay', 'list', 'help'] as const;
+const COMMANDS = ['check', 'replay', 'list', 'interpreters', 'matrix', 'help'] as const;
 
 export async function runCli(argv: readonly string[], io: CliIo, engine: Engine = defaultEngine()): Promise<number> {
   const version = packageVersion();
@@ -66,6 +68,23 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
     .action((_opts: unknown, cmd: Command) => {
       const flags = parseListFlags(cmd.optsWithGlobals<RawFlags>());
       exitCode = listCommand(builtinScenarios(), flags, io, version);
+    });
+
+  program
+    .command('interpreters')
+    .description('list the CPython interpreters found (for --backend cpython), their point model, and missing versions')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const flags = parseListFlags(cmd.optsWithGlobals<RawFlags>());
+      exitCode = await interpretersCommand(flags, io, version);
+    });
+
+  program
+    .command('matrix')
+    .description('run one scenario on every CPython found: a version x outcome table')
+    .argument('<scenario>', 'built-in scenario id or file path')
+    .action(async (idOrPath: string, _opts: unknown, cmd: Command) => {
+      const flags = parseCheckFlags(cmd.optsWithGlobals<RawFlags>());
+      exitCode = await matrixCommand(selectScenarios(idOrPath)[0]!, flags, io, engine, version);
     });
 
   // No command: check every built-in. Stray words are then taken for a mistyped command.

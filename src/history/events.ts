@@ -22,8 +22,14 @@ export type OpName = 'acquire' | 'release';
 
 /** Why an operation failed, classified once at the boundary so that nobody downstream greps messages. */
 export type ErrorClass =
-  | 'wrong-loop' // RuntimeError: <...> is bound to a different event loop
-  | 'future-other-loop' // RuntimeError: Task got Future attached to a different loop (3.9 and older)
+  /**
+   * The semaphore is bound to another event loop. 3.10+: "<...> is bound to a different event
+   * loop" from _get_loop. 3.9 and older bind at construction and await their waiter future on
+   * that loop, so the task raises "Task ... got Future ... attached to a different loop".
+   */
+  | 'wrong-loop'
+  /** A task awaited a future of another loop outside any semaphore operation. */
+  | 'future-other-loop'
   | 'released-too-many' // ValueError from BoundedSemaphore.release
   | 'other';
 

@@ -154,9 +154,14 @@ export class ScenarioProgram {
       yield* call;
     } catch (e) {
       if (e instanceof CancelledError) machine.emit('cancelled', op, sem);
-      else if (e instanceof PyException) machine.emit('error', op, sem, e);
+      else if (e instanceof PyException) machine.emit('error', op, sem, loopAffinity(op, e));
       throw e;
     }
     machine.emit(op === 'acquire' ? 'acquired' : 'released', op, sem);
   }
+}
+
+/** Inside acquire(), a waiter future of another loop is the semaphore's loop-affinity error (how <= 3.9 shows it). */
+function loopAffinity(op: OpName, e: PyException): PyException {
+  return op === 'acquire' && e.errorClass === 'future-other-loop' ? new PyException(e.pyType, e.message, 'wrong-loop') : e;
 }

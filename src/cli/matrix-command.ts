@@ -1,0 +1,54 @@
+/** `semverify matrix <scenario>`: one scenario on every CPython found, as a version x outcome table. */
+import type { Scenario } from '../scenario/types.ts';
+import type { ScenarioReport } from '../explore/report-types.ts';
+import { jsonDocument, toJsonText } from '../report/json.ts';
+import { EXIT } from './errors-out.ts';
+import type { CheckFlags } from './flags.ts';
+import type { CliIo } from './io.ts';
+import type { Engine } from './engine.ts';
+import { SUPPORTED_VERSIONS } from './interpreters-command.ts';
+
+export async function matrixCommand(scenario: Scenario, flags: CheckFlags, io: CliIo, engine: Engine, version: string): Promise<number> {
+  const { findInterpreters } = await import('../backends/cpython/interpreters.ts');
+  const interps = findInterpreters();
+  const reports: { version: string; report: ScenarioReport }[] = [];
+  for (const interp of interps) {
+    if (!flags.json) io.stderr(`semverify: ${scenario.id} on CPython ${interp.version}...\n`);
+    const report = await engine.checkScenario(scenario, {
+      seed: flags.seed,
+      ...(flags.runs !== undefined && { runs: flags.runs }),
+      backend: 'cpython',
+      model: 'gil',
+      python: interp.path,
+      ...(flags.maxSteps !== undefined && { maxSteps: flags.maxSteps }),
+      ...(flags.timeLimit !== undefined && { timeLimitSeconds: flags.timeLimit }),
+    });
+    reports.push({ version: interp.version, report });
+  }
+  const missing = SUPPORTED_VERSIONS.filter((v) => !interps.some((i) => i.short === v));
+  if (flags.json) {
+    const doc = jsonDocument(
+      reports.map((r) => r.report),
+      version,
+    );
+    io.stdout(toJsonText({ ...doc, matrix: reports.map((r) => ({ python: r.version, outcomes: Object.fromEntries(r.report.outcomes.map((o) => [o.kind, o.count])) })), missing }));
+    return EXIT.ok;
+  }
+  io.stdout(`${matrixLines(scenario, reports, missing).join('\n')}\n`);
+  return EXIT.ok;
+}
+
+export function matrixLines(scenario: Scenario, reports: readonly { version: string; report: ScenarioReport }[], missing: readonly string[]): string[] {
+  // Kinds that were never a run's earliest outcome only co-occur with another: no column of zeros for them.
+  const kinds = [...new Set(reports.flatMap((r) => r.report.outcomes.filter((o) => o.count > 0).map((o) => o.kind)))];
+  const vw = Math.max(7, ...reports.map((r) => r.version.length));
+  const cw = kinds.map((k) => Math.max(k.length, 6));
+  const head = `${'python'.padEnd(vw)}  ${kinds.map((k, i) => k.padStart(cw[i]!)).join('  ')}  runs  verdict`;
+  const rows = reports.map(({ version, report }) => {
+    const cells = kinds.map((k, i) => String(report.outcomes.find((o) => o.kind === k)?.count ?? 0).padStart(cw[i]!));
+    return `${version.padEnd(vw)}  ${cells.join('  ')}  ${String(report.runs).padStart(4)}  ${report.verdict}`;
+  });
+  const out = [`${scenario.id}: outcome census per interpreter (runs whose earliest outcome is each kind)`, head, ...rows];
+  if (missing.length) out.push(`missing (no interpreter found): ${missing.join(', ')}`);
+  return out;
+}

@@ -3,6 +3,8 @@
  * Skipped, with the reason printed, on a machine without CPython 3.11.
  */
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { Scenario } from '../src/scenario/types.ts';
 import { checkScenario } from '../src/explore/check.ts';
 import { findInterpreter } from '../src/backends/cpython/interpreters.ts';
 import { builtin } from './helpers.ts';
@@ -25,5 +27,29 @@ describe.skipIf(!py311)('confirmation on CPython 3.11', () => {
     const r = await checkScenario(builtin('asyncio-shared-2-threads'), { seed: 1, runs: 300, backend: 'sim', model: 'free-threaded' });
     const o = r.outcomes.find((x) => x.minimal)!;
     expect(o.minimal!.confirmation).toMatchObject({ status: 'unavailable', detail: 'the free-threaded model is simulated only' });
+  });
+});
+
+const py39 = findInterpreter('3.9');
+if (!py39) console.log('confirm.test.ts: gh-90155 on 3.9 skipped, no CPython 3.9 interpreter found');
+
+describe('python/cpython gh-90155 (declared cancellation of a woken waiter)', () => {
+  const scenario = JSON.parse(readFileSync(new URL('../scenarios/extra/gh-90155-declared-cancel.json', import.meta.url), 'utf8')) as Scenario;
+
+  it('the 3.11 port holds in every schedule of the exhaustive space', async () => {
+    const r = await checkScenario(scenario, { seed: 1, backend: 'sim', model: 'gil' });
+    expect(r.exhaustive).toBe(true);
+    expect(r.verdict).toBe('holds');
+  });
+
+  it.skipIf(!py39)('the 3.9 port hangs after one well-placed cancel, confirmed on real 3.9', async () => {
+    const r = await checkScenario({ ...scenario, impl: 'cpython-3.9' }, { seed: 1, backend: 'sim', model: 'gil' });
+    console.log(`gh-90155 on the 3.9 port: ${r.runs} runs (exhaustive: ${r.exhaustive}); ${r.outcomes.map((o) => `${o.kind}=${o.count}`).join(' ')}`);
+    expect(r.exhaustive).toBe(true);
+    const bad = r.outcomes.find((o) => o.minimal)!;
+    const m = bad.minimal!;
+    expect(m.schedule).toEqual([expect.objectContaining({ kind: 'cancel', task: 'B', label: 'asyncio/base_events.py:BaseEventLoop._run_once:slot' })]);
+    expect(m.violations.map((v) => v.property)).toContain('no-lost-wakeup');
+    expect(m.confirmation).toMatchObject({ status: 'confirmed', interpreter: py39!.version });
   });
 });

@@ -46,9 +46,14 @@ export async function confirmOnInterpreter(
   const exact = await real.run({ schedule, recordTrace: true });
   if (exact.status === 'error') return { interpreter: version, status: 'unavailable', detail: `the harness failed: ${exact.detail ?? 'unknown error'}` };
   const allApplied = scheduleKey(exact.schedule) === scheduleKey(schedule);
+  const diff = firstDifference(simulated.history, exact.history);
+  if (allApplied && diff !== null) {
+    // The same interleaving, decision for decision, gave another history: the port or the harness is wrong somewhere.
+    const outcome = shows(exact) ? `${kind} shows on both` : `${kind} does not show on the interpreter`;
+    return { interpreter: version, status: 'divergence', detail: `every deviation applied, but the histories differ (${outcome}): ${diff}` };
+  }
   if (shows(exact)) {
-    const diff = firstDifference(simulated.history, exact.history);
-    return { interpreter: version, status: 'confirmed', detail: diff === null ? 'same schedule, identical history' : `same schedule, same outcome; histories differ: ${diff}` };
+    return { interpreter: version, status: 'confirmed', detail: allApplied ? 'same schedule, identical history' : 'same outcome; some deviations had no point to apply to on the interpreter' };
   }
   for (const candidate of nearbySchedules(schedule, simulated.trace, exact.trace)) {
     const run = await real.run({ schedule: candidate });
@@ -56,9 +61,8 @@ export async function confirmOnInterpreter(
       return { interpreter: version, status: 'confirmed', detail: `reproduced with the deviations moved to nearby points: ${describe(run.schedule)}`, schedule: run.schedule };
     }
   }
-  const diff = firstDifference(simulated.history, exact.history) ?? 'same history, different final state';
   if (allApplied) {
-    return { interpreter: version, status: 'divergence', detail: `every deviation applied on the interpreter, yet ${kind} did not show: ${diff}` };
+    return { interpreter: version, status: 'divergence', detail: `every deviation applied and the histories agree, yet ${kind} did not show on the interpreter (final states differ)` };
   }
   const missing = schedule.filter((d) => !exact.schedule.some((e) => keyOf(e) === keyOf(d))).map((d) => `${d.thread}@${d.label}#${d.occ}`);
   return { interpreter: version, status: 'not-reproduced', detail: `no such point on the interpreter for ${missing.join(', ')}; ${NEARBY_LIMIT} nearby schedules tried` };

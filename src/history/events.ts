@@ -10,7 +10,7 @@
 /** What happened. `acquired` is "entered the critical section"; `release` (the call) is "exited it". */
 export type EventKind =
   | 'acquire' // acquire() called
-  | 'waiting' // the caller parked inside acquire() (asyncio: awaits its waiter future; threading: blocks in Condition.wait)
+  | 'waiting' // the caller really parked inside acquire(), once per call (asyncio: awaits its still-pending waiter future; threading: blocks on its Condition waiter lock)
   | 'acquired' // acquire() returned True: the caller now holds a permit
   | 'release' // release() called (recorded before release() runs, so a holder has left before anyone can see the permit)
   | 'released' // release() returned normally

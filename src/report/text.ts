@@ -50,7 +50,7 @@ export function renderScenarioReport(report: ScenarioReport, opts: TextOptions):
   out.push(concurrencyLine(report));
   for (const o of report.outcomes) {
     // An "ok" run is not a counterexample of anything; --json still carries it.
-    if (o.minimal !== undefined && o.kind !== 'ok') out.push('', ...counterexampleSection(o.kind, o.minimal, opts, c));
+    if (o.minimal !== undefined) out.push('', ...counterexampleSection(o.kind, o.minimal, opts, c));
   }
   if (report.notes.length > 0) {
     out.push('', c.bold('notes'));
@@ -93,7 +93,7 @@ function outcomesSection(outcomes: readonly OutcomeReport[], c: Colors): string[
   for (const o of outcomes) {
     const kind = o.kind === 'ok' ? c.green(o.kind.padEnd(kindWidth)) : c.red(o.kind.padEnd(kindWidth));
     const minimal =
-      o.minimal !== undefined && o.kind !== 'ok'
+      o.minimal !== undefined
         ? c.dim(`  minimal: ${plural(o.minimal.preemptions, 'preemption')}, ${plural(o.minimal.steps, 'step')}`)
         : '';
     lines.push(`${INDENT}${kind}${String(o.count).padStart(countWidth)}${minimal}`);
@@ -124,8 +124,9 @@ function concurrencyLine(r: ScenarioReport): string {
 
 function counterexampleSection(kind: string, m: Counterexample, opts: TextOptions, c: Colors): string[] {
   const lines = [
-    c.bold(c.red(`── ${kind}`)) +
-      c.bold(`: minimal counterexample, ${plural(m.preemptions, 'preemption')}, ${plural(m.steps, 'step')}, ends ${formatTime(m.endTime)}`),
+    // An `ok` minimal is shown only where other outcomes exist: the least it takes to come out clean.
+    (kind === 'ok' ? c.bold(c.green(`── ${kind}`)) : c.bold(c.red(`── ${kind}`))) +
+      c.bold(`: ${kind === 'ok' ? 'minimal clean schedule' : 'minimal counterexample'}, ${plural(m.preemptions, 'preemption')}, ${plural(m.steps, 'step')}, ends ${formatTime(m.endTime)}`),
   ];
   if (m.found !== undefined) {
     const path = m.found.path !== undefined ? `, path ${m.found.path}` : '';

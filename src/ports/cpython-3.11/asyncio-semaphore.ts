@@ -142,7 +142,8 @@ export class AsyncioSemaphore311 implements SemaphorePort {
     yield ftPoint(acquireAt(380));
     this._waiters!.append(fut);
     yield point(acquireAt(380)); // after deque.append (C)
-    this.rt.machine.emit('waiting', 'acquire', this.id);
+    // `waiting` means the task really parks: a future already resolved (by another thread, since the append) is not awaited.
+    if (!fut.done()) this.rt.machine.emit('waiting', 'acquire', this.id);
     try {
       try {
         yield* awaitFuture(fut); // resumption (RESUME 3) is not a point in 3.11

@@ -60,8 +60,8 @@ export class Condition311 {
     return true;
   }
 
-  // CPython 3.11 Lib/threading.py Condition.wait (timeout=None)
-  *wait(): Py<boolean> {
+  // CPython 3.11 Lib/threading.py Condition.wait (timeout=None). `onPark` observes the thread really blocking.
+  *wait(onPark?: () => void): Py<boolean> {
     yield point(waitAt(295));
     if (!(yield* this.isOwned())) throw new RuntimeError('cannot wait on un-acquired lock');
     const waiter = this.rt.newLock('waiter-lock');
@@ -76,6 +76,7 @@ export class Condition311 {
     yield point(releaseSaveAt(281));
     let gotit = false;
     try {
+      if (waiter.locked()) onPark?.();
       yield* waiter.acquire(waitAt(327)); // blocks until notify() releases it
       yield point(waitAt(327)); // after waiter.acquire() (C)
       gotit = true;
@@ -158,9 +159,14 @@ export class ThreadingSemaphore311 implements SemaphorePort {
     try {
       yield ftPoint(semAcquireAt(469));
       if (this._value === 0) {
-        this.rt.machine.emit('waiting', 'acquire', this.id);
+        // `waiting` once per call, when the thread first really blocks in Condition.wait.
+        let parked = false;
+        const onPark = () => {
+          if (!parked) this.rt.machine.emit('waiting', 'acquire', this.id);
+          parked = true;
+        };
         for (;;) {
-          yield* this.cond.wait();
+          yield* this.cond.wait(onPark);
           yield ftPoint(semAcquireAt(469));
           if (this._value !== 0) break;
           yield point(semAcquireAt(469)); // back-edge: still zero (another thread barged in)

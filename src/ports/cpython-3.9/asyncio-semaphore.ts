@@ -82,8 +82,11 @@ export class AsyncioSemaphore39 implements SemaphorePort {
       const fut = this.loop.createFuture<null>(`waiter future of ${this.id}`);
       this.waiters.append(fut);
       yield point(acquireAt(415)); // after deque.append (C)
-      if (!registered) this.rt.machine.emit('waiting', 'acquire', this.id);
-      registered = true;
+      // `waiting` once per call, when the task first really parks.
+      if (!registered && !fut.done()) {
+        this.rt.machine.emit('waiting', 'acquire', this.id);
+        registered = true;
+      }
       try {
         yield* awaitFuture(fut);
         this.wakeupScheduled = false;

@@ -3,7 +3,7 @@
  * Skipped, with the reason printed, when no python3 is found.
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultInterpreter } from '../src/backends/cpython/interpreters.ts';
@@ -17,6 +17,17 @@ function childrenOf(pid: number): number[] {
     return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
   } catch {
     return []; // pgrep exits 1 when there are none
+  }
+}
+
+/** Running: the process exists and is not a zombie (state Z in /proc/<pid>/stat). */
+function running(pid: number): boolean {
+  if (!existsSync(`/proc/${pid}`)) return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
   }
 }
 
@@ -35,8 +46,12 @@ describe.skipIf(!python)('interrupting the CLI', () => {
     cli.kill('SIGINT');
     const code = await exited;
     expect(code).not.toBe(0);
-    await sleep(300);
-    const alive = harness.filter((pid) => existsSync(`/proc/${pid}`));
+    // SIGKILLed children may linger a moment as zombies until reaped: poll, and a zombie counts as gone.
+    let alive = harness;
+    for (let i = 0; i < 50 && alive.length > 0; i++) {
+      await sleep(100);
+      alive = harness.filter(running);
+    }
     expect(alive).toEqual([]);
   }, 30_000);
 });

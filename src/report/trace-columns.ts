@@ -110,7 +110,7 @@ function toRows(trace: readonly TraceEntry[]): Row[] {
       step: count === 1 ? String(first.step) : `${first.step}-${last.step}`,
       time: formatTime(first.time),
       thread: first.thread,
-      text: count === 1 ? cellText(first) : `×${count} ${shortLabel(last.label)}`,
+      text: (count === 1 ? cellText(first) : `×${count} ${shortLabel(last.label)}`) + touched(trace.slice(i, j + 1)),
       marker: false,
     });
     if (last.decision !== undefined) {
@@ -119,6 +119,14 @@ function toRows(trace: readonly TraceEntry[]): Row[] {
     i = j + 1;
   }
   return rows;
+}
+
+/** What the rows' steps read and wrote ("  r sem._value w sem._value"), so a trace shows where threads collide. */
+function touched(entries: readonly TraceEntry[]): string {
+  const reads = new Set(entries.flatMap((e) => e.reads ?? []));
+  const writes = new Set(entries.flatMap((e) => e.writes ?? []));
+  if (reads.size === 0 && writes.size === 0) return '';
+  return `  ${reads.size ? `r ${[...reads].join(',')}` : ''}${reads.size && writes.size ? ' ' : ''}${writes.size ? `w ${[...writes].join(',')}` : ''}`;
 }
 
 function fit(text: string, width: number): string {

@@ -36,5 +36,7 @@ export interface Property {
   readonly description: string;
   /** Return false to skip scenarios the property does not speak about (reported as "n/a"). Default: applies. */
   readonly appliesTo?: (scenario: Scenario) => boolean;
+  /** Return false when this run gives the property nothing to judge (n/a when no run does). Default: applies. */
+  readonly appliesToRun?: (view: RunView) => boolean;
   readonly check: (view: RunView) => readonly Violation[];
 }

@@ -20,6 +20,7 @@ export function checkProperties(view: RunView, properties: readonly Property[] =
   const perProperty = new Map<string, readonly Violation[]>();
   for (const p of properties) {
     if (p.appliesTo !== undefined && !p.appliesTo(view.scenario)) continue;
+    if (p.appliesToRun !== undefined && !p.appliesToRun(view)) continue;
     perProperty.set(p.name, view.run.status === 'error' ? [] : p.check(view));
   }
   return { perProperty, violations: [...perProperty.values()].flat() };

@@ -28,8 +28,8 @@ export interface SemaphoreFinal {
   readonly kind: SemaphoreKind;
   readonly initial: number;
   readonly bounded: boolean;
-  /** The implementation's own `_value`. */
-  readonly value: number;
+  /** The implementation's own `_value`; null when it has none (a --target class that keeps its count elsewhere). */
+  readonly value: number | null;
   /**
    * Permits already handed to woken waiters that have not yet returned from acquire(): CPython >= 3.10
    * asyncio decrements `_value` on their behalf in `_wake_up_next`. 0 for threading and for older asyncio.

@@ -45,6 +45,7 @@ export async function checkCommand(
         ...(flags.python !== undefined && { python: flags.python }),
         ...(flags.maxSteps !== undefined && { maxSteps: flags.maxSteps }),
         ...(flags.timeLimit !== undefined && { timeLimitSeconds: flags.timeLimit }),
+        ...(flags.target !== undefined && { target: flags.target, pythonpath: flags.pythonpath ?? [] }),
         ...(progress.onProgress !== undefined && { onProgress: progress.onProgress }),
       });
     } finally {

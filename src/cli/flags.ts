@@ -1,8 +1,11 @@
 /**
  * Command-line flag values, validated here rather than by commander so that every bad value
- * becomes an InputError naming the flag. Pure: raw strings in, typed options out.
+ * becomes an InputError naming the flag. Pure: raw strings in, typed options out (only
+ * --pythonpath reads the working directory, to make its entries absolute).
  */
+import { delimiter, resolve } from 'node:path';
 import { InputError } from '../scenario/errors.ts';
+import { targetShapeProblem } from '../backends/cpython/target.ts';
 import type { BackendName, PreemptionModel } from '../explore/report-types.ts';
 
 /** What commander hands over: strings as typed, booleans for switches; absent when not given. */
@@ -14,6 +17,9 @@ export interface RawFlags {
   readonly python?: string;
   readonly maxSteps?: string;
   readonly timeLimit?: string;
+  readonly target?: string;
+  /** Every --pythonpath given, in order (commander collects them). */
+  readonly pythonpath?: readonly string[];
   readonly json?: boolean;
   readonly progress?: boolean;
 }
@@ -33,6 +39,10 @@ export interface CheckFlags extends OutputFlags {
   readonly maxSteps?: number;
   /** Wall-clock budget of one scenario's exploration, in seconds. */
   readonly timeLimit?: number;
+  /** `module.path:ClassName` checked in place of the standard library's semaphores (cpython only). */
+  readonly target?: string;
+  /** Absolute directories to import the target from. */
+  readonly pythonpath?: readonly string[];
 }
 
 /** For replay the token decides backend and model; flags given here override it. */
@@ -69,12 +79,35 @@ function pythonFlag(raw: string): string {
   return raw;
 }
 
+function targetFlag(raw: string): string {
+  const problem = targetShapeProblem(raw.trim());
+  if (problem !== undefined) throw new InputError('--target', problem);
+  return raw.trim();
+}
+
+/** Each --pythonpath may itself list directories (separated by the platform's path delimiter). */
+function pythonpathFlag(raw: readonly string[]): string[] {
+  const dirs = raw.flatMap((r) => r.split(delimiter)).filter((d) => d.trim() !== '');
+  if (dirs.length === 0) throw new InputError('--pythonpath', `expected a directory, got ${JSON.stringify(raw.join(delimiter))}`);
+  // Absolute, so that a counterexample's replay token works from any directory.
+  return dirs.map((d) => resolve(d));
+}
+
 /**
  * Flag combinations the backends cannot honour. The free-threaded model exists only in the
- * simulation (docs/execution-model.md); --python picks the interpreter of the cpython backend.
+ * simulation (docs/execution-model.md); --python picks the interpreter of the cpython backend,
+ * which is also the only one that can run a user's class (--target, imported via --pythonpath).
  */
-export function checkCombination(backend: BackendName, model: PreemptionModel, python: string | undefined): void {
+export function checkCombination(
+  backend: BackendName,
+  model: PreemptionModel,
+  python: string | undefined,
+  target?: string,
+  pythonpath?: readonly string[],
+): void {
   if (python !== undefined && backend !== 'cpython') throw new InputError('--python', 'only applies to --backend cpython');
+  if (target !== undefined && backend !== 'cpython') throw new InputError('--target', 'requires --backend cpython');
+  if (pythonpath !== undefined && target === undefined) throw new InputError('--pythonpath', 'only applies with --target');
   if (model === 'free-threaded' && backend !== 'sim') throw new InputError('--model', 'free-threaded is simulated only: use it with --backend sim');
 }
 
@@ -86,7 +119,9 @@ export function parseCheckFlags(raw: RawFlags): CheckFlags {
   const python = raw.python === undefined ? undefined : pythonFlag(raw.python);
   const maxSteps = raw.maxSteps === undefined ? undefined : integerFlag('--max-steps', raw.maxSteps, 100, 10_000_000, 'an integer from 100 to 10000000');
   const timeLimit = raw.timeLimit === undefined ? undefined : integerFlag('--time-limit', raw.timeLimit, 1, 86_400, 'a whole number of seconds from 1 to 86400');
-  checkCombination(backend, model, python);
+  const target = raw.target === undefined ? undefined : targetFlag(raw.target);
+  const pythonpath = raw.pythonpath === undefined ? undefined : pythonpathFlag(raw.pythonpath);
+  checkCombination(backend, model, python, target, pythonpath);
   return {
     seed,
     ...(maxSteps !== undefined && { maxSteps }),
@@ -95,6 +130,8 @@ export function parseCheckFlags(raw: RawFlags): CheckFlags {
     backend,
     model,
     ...(python !== undefined && { python }),
+    ...(target !== undefined && { target }),
+    ...(pythonpath !== undefined && { pythonpath }),
     json: raw.json === true,
     progress: raw.progress !== false,
   };
@@ -106,6 +143,8 @@ export function parseReplayFlags(raw: RawFlags): ReplayFlags {
   if (raw.runs !== undefined) throw new InputError('--runs', 'does not apply to replay (a replay is one run)');
   if (raw.timeLimit !== undefined) throw new InputError('--time-limit', 'does not apply to replay (a replay is one run, bounded by the token\'s step limit)');
   if (raw.maxSteps !== undefined) throw new InputError('--max-steps', 'does not apply to replay (the token fixes the step limit)');
+  if (raw.target !== undefined) throw new InputError('--target', 'does not apply to replay (the token carries the target)');
+  if (raw.pythonpath !== undefined) throw new InputError('--pythonpath', 'does not apply to replay (the token carries the target)');
   const backend = raw.backend === undefined ? undefined : choiceFlag('--backend', raw.backend, BACKENDS);
   const model = raw.model === undefined ? undefined : choiceFlag('--model', raw.model, MODELS);
   const python = raw.python === undefined ? undefined : pythonFlag(raw.python);
@@ -120,7 +159,7 @@ export function parseReplayFlags(raw: RawFlags): ReplayFlags {
 
 /** `list` takes no exploration flags; accepting them silently would suggest they did something. */
 export function parseListFlags(raw: RawFlags): OutputFlags {
-  for (const [key, flag] of [['seed', '--seed'], ['runs', '--runs'], ['backend', '--backend'], ['model', '--model'], ['python', '--python'], ['maxSteps', '--max-steps'], ['timeLimit', '--time-limit']] as const) {
+  for (const [key, flag] of [['seed', '--seed'], ['runs', '--runs'], ['backend', '--backend'], ['model', '--model'], ['python', '--python'], ['maxSteps', '--max-steps'], ['timeLimit', '--time-limit'], ['target', '--target'], ['pythonpath', '--pythonpath']] as const) {
     if (raw[key] !== undefined) throw new InputError(flag, 'does not apply to list');
   }
   return { json: raw.json === true, progress: false };

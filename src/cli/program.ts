@@ -41,6 +41,8 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
     .option('--python <version|path>', 'interpreter for the cpython backend')
     .option('--max-steps <n>', 'step budget of one run (default 20000); a run that exceeds it is reported as step-limit')
     .option('--time-limit <seconds>', 'wall-clock budget of one scenario\'s exploration; reported when reached')
+    .option('--target <module:Class>', 'cpython: check your own semaphore class in place of the standard library\'s')
+    .option('--pythonpath <dir>', 'where to import --target from (repeatable, or path-separated)', (dir: string, prev: string[] | undefined) => [...(prev ?? []), dir])
     .option('--json', 'print a JSON document instead of text')
     .option('--no-progress', 'never draw a progress bar');
 
@@ -84,6 +86,7 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
     .argument('<scenario>', 'built-in scenario id or file path')
     .action(async (idOrPath: string, _opts: unknown, cmd: Command) => {
       const flags = parseCheckFlags(cmd.optsWithGlobals<RawFlags>());
+      if (flags.target !== undefined) throw new InputError('--target', 'does not apply to matrix (use check --backend cpython --python <version>)');
       exitCode = await matrixCommand(selectScenarios(idOrPath)[0]!, flags, io, engine, version);
     });
 

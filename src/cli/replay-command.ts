@@ -9,6 +9,7 @@ import { renderReplay, replayJson } from '../report/replay-text.ts';
 import type { Engine } from './engine.ts';
 import { EXIT } from './errors-out.ts';
 import { checkCombination, type ReplayFlags } from './flags.ts';
+import { InputError } from '../scenario/errors.ts';
 import { outputWidth, useColor, type CliIo } from './io.ts';
 
 /** The token with the flags' overrides applied; --python is dropped when the backend is not cpython. */
@@ -16,6 +17,7 @@ export function effectiveToken(token: ReplayToken, flags: ReplayFlags): ReplayTo
   const backend = flags.backend ?? token.backend;
   const model = flags.model ?? token.model;
   checkCombination(backend, model, flags.python);
+  if (token.target !== undefined && backend !== 'cpython') throw new InputError('--backend', `the token checks ${token.target.spec} (a --target class): it replays on cpython only`);
   const python = backend === 'cpython' ? (flags.python ?? token.python) : undefined;
   const { python: _ignored, ...rest } = token;
   return { ...rest, backend, model, ...(python !== undefined && { python }) };

@@ -36,6 +36,10 @@ export interface CheckOptions {
   readonly timeLimitSeconds?: number;
   /** Simulated backend: replay each minimal counterexample on the real interpreter of the same version (default true). */
   readonly confirm?: boolean;
+  /** cpython backend: `module.path:ClassName`, a user's class checked in place of every semaphore. */
+  readonly target?: string;
+  /** Directories to import `target` from (put first on the harness's sys.path). */
+  readonly pythonpath?: readonly string[];
 }
 
 /** Upper bound on schedules an exhaustive enumeration may take before it is called partial. */
@@ -193,7 +197,7 @@ async function minimalOutcomes(
       preemptions: preemptionCount(shrunk.schedule),
       steps: replay.steps,
       schedule: shrunk.schedule,
-      replay: encodeToken({ v: 1, backend: opts.backend, model: opts.model, ...(opts.python ? { python: opts.python } : {}), scenario, schedule: shrunk.schedule }),
+      replay: encodeToken({ v: 1, backend: opts.backend, model: opts.model, ...(opts.python ? { python: opts.python } : {}), ...(opts.target !== undefined ? { target: { spec: opts.target, pythonpath: opts.pythonpath ?? [] } } : {}), scenario, schedule: shrunk.schedule }),
       trace: replay.trace,
       history: replay.history,
       violations: analysis.violations,

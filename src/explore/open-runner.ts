@@ -3,15 +3,22 @@ import type { Scenario } from '../scenario/types.ts';
 import type { BackendName, PreemptionModel } from './report-types.ts';
 import { type Runner, type SourceSpec, simRunner } from './backend-runner.ts';
 import { InputError } from '../scenario/errors.ts';
+import { DEFAULT_IMPL } from '../../models/select.ts';
 
 export interface RunnerOptions {
   readonly backend: BackendName;
   readonly model: PreemptionModel;
   readonly python?: string;
   readonly maxSteps?: number;
+  /** cpython only: `module.path:ClassName` checked in place of the standard library's semaphores. */
+  readonly target?: string;
+  /** Directories the harness puts first on sys.path to import `target`. */
+  readonly pythonpath?: readonly string[];
 }
 
 export async function openRunner(scenario: Scenario, opts: RunnerOptions): Promise<Runner> {
+  // The simulation runs ports of the standard library: it has no way to run a user's class.
+  if (opts.backend === 'sim' && opts.target !== undefined) throw new InputError('--target', 'requires --backend cpython');
   if (opts.backend === 'sim') return simRunner(scenario, opts.model, opts.maxSteps);
   return cpythonRunner(scenario, opts);
 }
@@ -28,15 +35,30 @@ async function cpythonRunner(scenario: Scenario, opts: RunnerOptions): Promise<R
     throw e;
   }
   const backend = await CPythonBackend.start(interp);
+  const target = opts.target !== undefined ? { spec: opts.target, pythonpath: opts.pythonpath ?? [] } : undefined;
+  if (target) {
+    // Once, before exploring: an unusable class is bad input (exit 2), not a run that failed.
+    const { TargetError } = await import('../backends/cpython/target.ts');
+    try {
+      await backend.checkTarget(scenario, target);
+    } catch (e) {
+      await backend.close();
+      if (e instanceof TargetError) throw new InputError('--target', e.message);
+      throw e;
+    }
+  }
   return {
-    describe: `cpython ${backend.info.version}`,
-    impl: `cpython-${backend.info.short}`,
+    describe: `cpython ${backend.info.version}${target ? ` (target ${target.spec})` : ''}`,
+    // A target is judged by the current asyncio model (binds lazily, >= 3.10), not by the quirks of
+    // this version's standard library (<= 3.9 binds at construction): those are not the user's class.
+    impl: target ? DEFAULT_IMPL : `cpython-${backend.info.short}`,
     run: (req) =>
       backend.run({
         scenario,
         ...(req.schedule ? { schedule: req.schedule } : {}),
         ...(req.source ? { random: randomPolicy(req.source) } : {}),
         ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
+        ...(target ? { target } : {}),
         trace: req.recordTrace ?? false,
       }),
     close: () => backend.close(),

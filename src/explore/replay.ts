@@ -11,6 +11,7 @@ export async function replayToken(token: ReplayToken): Promise<ReplayResult> {
     model: token.model,
     ...(token.python !== undefined ? { python: token.python } : {}),
     ...(token.maxSteps !== undefined ? { maxSteps: token.maxSteps } : {}),
+    ...(token.target !== undefined ? { target: token.target.spec, pythonpath: token.target.pythonpath } : {}),
   });
   try {
     const run = await runner.run({ schedule: token.schedule, recordTrace: true });

@@ -12,6 +12,7 @@ import type { Scenario } from '../scenario/types.ts';
 import { childPath, describeValue, FieldReader, indexPath, readScenario } from '../scenario/validate.ts';
 import type { Deviation, Schedule } from '../scheduler/deviation.ts';
 import type { BackendName, PreemptionModel } from './report-types.ts';
+import { targetShapeProblem, type TargetSpec } from '../backends/cpython/target.ts';
 
 export interface ReplayToken {
   readonly v: 1;
@@ -19,6 +20,8 @@ export interface ReplayToken {
   readonly model: PreemptionModel;
   /** CPython version or interpreter path, for the cpython backend. */
   readonly python?: string;
+  /** cpython only: the user's class that stood in for the scenario's semaphores (`--target`). */
+  readonly target?: TargetSpec;
   readonly scenario: Scenario;
   readonly schedule: Schedule;
   readonly maxSteps?: number;
@@ -70,11 +73,13 @@ export function decodeToken(s: string): ReplayToken {
 /** Validate a decoded token document; every problem names its path inside the token. */
 export function parseReplayToken(value: unknown): ReplayToken {
   const r = new TokenReader();
-  const o = r.object(value, '', ['v', 'backend', 'model', 'python', 'scenario', 'schedule', 'maxSteps'], ['v', 'backend', 'model', 'scenario', 'schedule']);
+  const o = r.object(value, '', ['v', 'backend', 'model', 'python', 'target', 'scenario', 'schedule', 'maxSteps'], ['v', 'backend', 'model', 'scenario', 'schedule']);
   if (o.v !== 1) r.fail('v', `unsupported token version ${describeValue(o.v)} (this semverify reads version 1)`);
   const backend = r.oneOf(o.backend, 'backend', BACKENDS);
   const model = r.oneOf(o.model, 'model', MODELS);
   const python = o.python === undefined ? undefined : r.string(o.python, 'python', { nonEmpty: true });
+  const target = o.target === undefined ? undefined : readTarget(r, o.target, 'target');
+  if (target !== undefined && backend !== 'cpython') r.fail('target', 'only a cpython token can carry a target');
   const scenario = readScenario(r, o.scenario, 'scenario');
   const schedule = readSchedule(r, o.schedule, 'schedule', scenario);
   const maxSteps = o.maxSteps === undefined ? undefined : r.integer(o.maxSteps, 'maxSteps', 1, Number.MAX_SAFE_INTEGER);
@@ -83,6 +88,7 @@ export function parseReplayToken(value: unknown): ReplayToken {
     backend,
     model,
     ...(python !== undefined && { python }),
+    ...(target !== undefined && { target }),
     scenario,
     schedule,
     ...(maxSteps !== undefined && { maxSteps }),
@@ -97,6 +103,15 @@ class TokenReader extends FieldReader {
   override fail(path: string, problem: string): never {
     throw new InputError('token', `${path === '' ? '' : `${path}: `}${problem}`);
   }
+}
+
+function readTarget(r: FieldReader, value: unknown, path: string): TargetSpec {
+  const o = r.object(value, path, ['spec', 'pythonpath'], ['spec', 'pythonpath']);
+  const spec = r.string(o.spec, childPath(path, 'spec'), { nonEmpty: true });
+  const shape = targetShapeProblem(spec);
+  if (shape !== undefined) r.fail(childPath(path, 'spec'), shape);
+  const pythonpath = r.array(o.pythonpath, childPath(path, 'pythonpath')).map((d, i) => r.string(d, indexPath(childPath(path, 'pythonpath'), i), { nonEmpty: true }));
+  return { spec, pythonpath };
 }
 
 const DEVIATION_KEYS: Readonly<Record<Deviation['kind'], readonly string[]>> = {

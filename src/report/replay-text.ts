@@ -30,7 +30,7 @@ const INDENT = '  ';
 export function renderReplay(token: ReplayToken, result: ReplayResult, opts: ReplayTextOptions): string[] {
   const c = colors(opts.color);
   const { run } = result;
-  const python = token.python !== undefined ? ` (python ${token.python})` : '';
+  const python = (token.python !== undefined ? ` (python ${token.python})` : '') + (token.target !== undefined ? ` (target ${token.target.spec})` : '');
   const out: string[] = [
     c.bold(`replay of ${token.scenario.id} — ${token.scenario.title}`),
     c.dim(`${INDENT}backend ${token.backend}${python}, model ${token.model}: ${run.status}, ${run.steps} steps, ends ${formatTime(run.endTime)}`),
@@ -60,7 +60,7 @@ export function renderReplay(token: ReplayToken, result: ReplayResult, opts: Rep
   for (const s of run.semaphores) {
     const bound = s.boundLoop !== null ? `, bound to ${s.boundLoop}` : '';
     const inFlight = s.inFlight > 0 ? ` (+${s.inFlight} handed to woken waiters)` : '';
-    out.push(`${INDENT}${s.id} (${s.kind}${s.bounded ? ', bounded' : ''}, initial ${s.initial}): value ${s.value}${inFlight}, ${s.waiters} waiting${bound}`);
+    out.push(`${INDENT}${s.id} (${s.kind}${s.bounded ? ', bounded' : ''}, initial ${s.initial}): value ${s.value ?? 'unknown (no _value)'}${inFlight}, ${s.waiters} waiting${bound}`);
   }
   if (run.blocked !== undefined && run.blocked.length > 0) {
     out.push('', c.bold('blocked'));

@@ -1,12 +1,14 @@
 /**
  * The real backend: runs a scenario on an installed CPython's own asyncio.Semaphore /
- * threading.Semaphore under the harness's controlled scheduler (see docs/cpython-backend.md).
+ * threading.Semaphore (or a user's class, `target`) under the harness's controlled scheduler
+ * (see docs/cpython-backend.md).
  */
 import type { Scenario } from '../../scenario/types.ts';
 import type { Schedule } from '../../scheduler/deviation.ts';
 import type { RunResult } from '../run-result.ts';
 import type { Interpreter } from './interpreters.ts';
 import { HarnessError, PythonProcess } from './process.ts';
+import { TargetError, type TargetSpec } from './target.ts';
 
 export interface RandomPolicy {
   readonly seed: number;
@@ -27,6 +29,8 @@ export interface CPythonRunRequest {
   readonly timeoutMs?: number;
   /** Record the trace (default true). Exploration can turn it off for speed. */
   readonly trace?: boolean;
+  /** A user's semaphore class in place of every semaphore of the scenario (check it first with checkTarget). */
+  readonly target?: TargetSpec;
 }
 
 /** What the harness says about itself. */
@@ -92,6 +96,25 @@ export class CPythonBackend {
     return p;
   }
 
+  /**
+   * Import the target in the harness and check it can stand in for the scenario's semaphores.
+   * Throws TargetError (one line, for the user) when it cannot.
+   */
+  checkTarget(scenario: Scenario, target: TargetSpec): Promise<void> {
+    const next = this.queue.then(async () => {
+      const proc = await this.ensure();
+      try {
+        await proc.request({ op: 'target', scenario, target }, START_TIMEOUT_MS);
+      } catch (e) {
+        if (e instanceof HarnessError && e.field === '--target') throw new TargetError(e.message);
+        if (e instanceof HarnessError && e.kind === 'timeout') throw new TargetError(`importing ${target.spec} took longer than ${START_TIMEOUT_MS / 1000} s`);
+        throw e;
+      }
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
   /** Run one scenario under one schedule (or random policy). Never throws for a failed run: status "error". */
   run(req: CPythonRunRequest): Promise<RunResult> {
     const next = this.queue.then(() => this.runNow(req));
@@ -115,7 +138,7 @@ export class CPythonBackend {
           schedule: req.random ? null : (req.schedule ?? []),
           random: req.random ?? null,
           maxSteps: req.maxSteps ?? 20_000,
-          target: null,
+          target: req.target ?? null,
           trace: req.trace ?? true,
           wallTimeout: Math.max(1, timeoutMs / 1000 - 0.5),
         },

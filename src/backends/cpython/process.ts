@@ -16,6 +16,8 @@ export class HarnessError extends Error {
   constructor(
     message: string,
     readonly kind: 'timeout' | 'exited' | 'protocol' | 'remote',
+    /** For a remote error about user input (`--target`): the input it is about. */
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'HarnessError';
@@ -131,7 +133,7 @@ export class PythonProcess {
     this.pending.delete(id);
     if (p.timer) clearTimeout(p.timer);
     this.updateRef();
-    if (msg.ok === false) p.reject(new HarnessError(String(msg.error ?? 'harness error'), 'remote'));
+    if (msg.ok === false) p.reject(new HarnessError(String(msg.error ?? 'harness error'), 'remote', typeof msg.field === 'string' ? msg.field : undefined));
     else p.resolve(msg);
   }
 

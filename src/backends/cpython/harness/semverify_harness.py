@@ -7,8 +7,11 @@ under a controlled, deterministic scheduler. Speaks line-delimited JSON on stdin
     {"id": 1, "op": "hello"}                      -> {"id": 1, "ok": true, "version": ...}
     {"id": 2, "op": "run", "scenario": {...}, "schedule": [...] | null,
      "random": {"seed": n, "pSwitch": p, "pDelay": p, "pCancel": p} | null,
-     "maxSteps": n, "target": null, "trace": true}   -> {"id": 2, "ok": true, "result": RunResult}
-    {"id": 3, "op": "exit"}
+     "maxSteps": n, "target": null | {"spec": "mod:Class", "pythonpath": [...]}, "trace": true}
+                                                  -> {"id": 2, "ok": true, "result": RunResult}
+    {"id": 3, "op": "target", "target": {...}, "scenario": {...}}   -> {"id": 3, "ok": true, "target": {...}}
+                                  (a bad target: {"id": 3, "ok": false, "error": "...", "field": "--target"})
+    {"id": 4, "op": "exit"}
 
 Standard library only; runs on CPython 3.6 ... 3.13. See docs/cpython-backend.md.
 """
@@ -355,6 +358,7 @@ class Sched(object):
         self.sems = []  # (id, decl, obj)
         self.loops = []
         self.crashed = None
+        self.target = None  # Target standing in for every semaphore, or None (the standard library's)
 
     # -- helpers --------------------------------------------------------------------------
     def controlled(self):
@@ -1133,6 +1137,131 @@ def unpatch():
 
 
 # ----------------------------------------------------------------------------------------
+# Targets: a user's own semaphore class in place of the standard library's
+# ----------------------------------------------------------------------------------------
+
+class TargetProblem(Exception):
+    """A --target that cannot be used: answered as one line for the user, never a traceback."""
+
+
+class Target(object):
+    __slots__ = ('spec', 'cls', 'file', 'async_acquire', 'async_release', 'has_cm', 'has_acm')
+
+
+_TARGETS = {}  # (spec, pythonpath) -> Target
+
+
+def _describe_exc(e):
+    tb = getattr(e, '__traceback__', None)
+    where = ''
+    while tb is not None:
+        where = ' (%s:%d)' % (os.path.basename(tb.tb_frame.f_code.co_filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return '%s: %s%s' % (type(e).__name__, norm(str(e)).splitlines()[0] if str(e) else '', where)
+
+
+def _is_coro_fn(f):
+    import inspect
+    return inspect.iscoroutinefunction(f)
+
+
+def load_target(target):
+    """Import `module.path:ClassName` (after putting `pythonpath` first on sys.path) and make its
+    module code under test. Cached: a module is imported once per process."""
+    spec = str(target.get('spec') or '')
+    pythonpath = [str(p) for p in (target.get('pythonpath') or [])]
+    key = (spec, tuple(pythonpath))
+    t = _TARGETS.get(key)
+    if t is not None:
+        return t
+    mod_name, sep, cls_name = spec.partition(':')
+    if not sep or not mod_name or not cls_name:
+        raise TargetProblem('expected module.path:ClassName, got %r' % (spec,))
+    for p in reversed(pythonpath):
+        ap = os.path.abspath(p)
+        if ap not in sys.path:
+            sys.path.insert(0, ap)
+    import importlib
+    where = ' (searched --pythonpath %s and the interpreter\'s sys.path)' % ', '.join(pythonpath) if pythonpath else \
+        ' (not on the interpreter\'s sys.path; add its directory with --pythonpath)'
+    try:
+        mod = importlib.import_module(mod_name)
+    except ImportError as e:
+        missing = getattr(e, 'name', None)
+        if missing is not None and (mod_name == missing or mod_name.startswith(missing + '.')):
+            raise TargetProblem('module %r not found%s' % (mod_name, where))
+        raise TargetProblem('importing %r failed: %s' % (mod_name, _describe_exc(e)))
+    except BaseException as e:  # a module that raises (or exits) at import time
+        raise TargetProblem('importing %r failed: %s' % (mod_name, _describe_exc(e)))
+    cls = mod
+    for part in cls_name.split('.'):
+        cls = getattr(cls, part, None)
+        if cls is None:
+            raise TargetProblem('module %r has no attribute %r' % (mod_name, cls_name))
+    if not callable(cls):
+        raise TargetProblem('%s is not callable (it is of type %s)' % (spec, type(cls).__name__))
+    for m in ('acquire', 'release'):
+        if not callable(getattr(cls, m, None)):
+            raise TargetProblem('%s has no %s() method' % (spec, m))
+    # Trace the module that defines the class (it may be re-exported elsewhere).
+    home = sys.modules.get(getattr(cls, '__module__', None) or '', mod)
+    fn = getattr(home, '__file__', None)
+    if not fn or not fn.endswith('.py'):
+        raise TargetProblem('%s is not defined in a Python source file (%s): there is no code to trace' % (spec, fn or 'built in'))
+    fn = os.path.abspath(fn)
+    # A standard-library module already under test keeps its labels (and its qualname filter).
+    if fn not in _UNDER_TEST_FILES:
+        _UNDER_TEST_FILES[fn] = (os.path.basename(fn), None)
+        if PY < (3, 11):
+            _index_module(home)
+    t = Target()
+    t.spec = spec
+    t.cls = cls
+    t.file = fn
+    t.async_acquire = _is_coro_fn(cls.acquire)
+    t.async_release = _is_coro_fn(cls.release)
+    t.has_cm = hasattr(cls, '__enter__') and hasattr(cls, '__exit__')
+    t.has_acm = hasattr(cls, '__aenter__') and hasattr(cls, '__aexit__')
+    _TARGETS[key] = t
+    return t
+
+
+def check_target(target, scenario):
+    """The target, if it can stand in for every semaphore of the scenario; else TargetProblem."""
+    t = load_target(target)
+    decls = scenario.get('semaphores') or {}
+    bounded = [n for n, d in decls.items() if d.get('bounded')]
+    if bounded:
+        raise TargetProblem('the scenario declares bounded semaphore(s) %s: a target replaces plain semaphores only'
+                            % ', '.join(repr(n) for n in bounded))
+    kinds = set(d.get('kind', 'asyncio') for d in decls.values())
+    if len(kinds) > 1:
+        raise TargetProblem('the scenario declares both asyncio and threading semaphores: a target is one class')
+    if 'asyncio' in kinds and not t.async_acquire:
+        raise TargetProblem('%s.acquire is a plain function but the scenario\'s semaphores are asyncio: it must be async def' % t.spec)
+    if 'threading' in kinds and (t.async_acquire or t.async_release):
+        raise TargetProblem('%s.%s is a coroutine function but the scenario\'s semaphores are threading: it must be a plain function'
+                            % (t.spec, 'acquire' if t.async_acquire else 'release'))
+    return t
+
+
+def _enter_exit(s, sem):
+    """`with` for a threading semaphore: its own __enter__/__exit__, else (a target without them) acquire/release."""
+    t = s.target
+    if t is None or t.has_cm:
+        return sem.__enter__, sem.__exit__
+    return sem.acquire, lambda *ei: sem.release()
+
+
+def _aenter_aexit(s, sem):
+    """`async with`: its own __aenter__/__aexit__, else (a target without them) acquire/release."""
+    t = s.target
+    if t is None or t.has_acm:
+        return sem.__aenter__, sem.__aexit__
+    return sem.acquire, lambda *ei: sem.release()
+
+
+# ----------------------------------------------------------------------------------------
 # Scenario interpretation
 # ----------------------------------------------------------------------------------------
 
@@ -1152,10 +1281,12 @@ def classify(exc, bounded):
     return {'type': tn, 'message': msg, 'class': c}
 
 
-def make_sem(decl):
+def make_sem(s, decl):
     kind = decl.get('kind', 'asyncio')
     value = int(decl.get('value', 1))
     bounded = bool(decl.get('bounded'))
+    if s.target is not None:
+        return s.target.cls(value)
     if kind == 'asyncio':
         cls = asyncio.BoundedSemaphore if bounded else asyncio.Semaphore
     else:
@@ -1247,13 +1378,17 @@ async def run_ops_async(env, ops, prefix):
                 await _async_acquire(env, sid, decl, sem, sem.acquire)
         elif kind == 'release':
             sid, decl, sem = env.sem(op)
-            _sync_release(env, sid, decl, sem, sem.release)
+            if s.target is not None and s.target.async_release:
+                await _async_release(env, sid, decl, sem.release)
+            else:
+                _sync_release(env, sid, decl, sem, sem.release)
         elif kind in ('with', 'hold'):
             sid, decl, sem = env.sem(op)
             if decl.get('kind') == 'threading':
                 _sync_with(env, sid, decl, sem, op, path)
                 continue
-            await _async_acquire(env, sid, decl, sem, sem.__aenter__)
+            enter, exit_ = _aenter_aexit(s, sem)
+            await _async_acquire(env, sid, decl, sem, enter)
             ok = False
             try:
                 if kind == 'with':
@@ -1263,7 +1398,7 @@ async def run_ops_async(env, ops, prefix):
                 ok = True
             finally:
                 ei = (None, None, None) if ok else sys.exc_info()
-                await _async_release(env, sid, decl, sem, ei)
+                await _async_release(env, sid, decl, lambda: exit_(*ei))
         elif kind == 'sleep':
             await asyncio.sleep(float(op.get('seconds', 0)))
         elif kind == 'cancel':
@@ -1298,11 +1433,13 @@ async def _async_acquire(env, sid, decl, sem, fn):
     s.event(t, env.task, sid, 'acquired', 'acquire')
 
 
-async def _async_release(env, sid, decl, sem, ei):
+async def _async_release(env, sid, decl, fn):
     s, t = env.s, env.t
     s.event(t, env.task, sid, 'release', 'release')
     try:
-        await sem.__aexit__(*ei)
+        r = fn()
+        if r is not None and hasattr(r, '__await__'):  # a target's release may be plain
+            await r
     except asyncio.CancelledError:
         s.event(t, env.task, sid, 'cancelled', 'release')
         raise
@@ -1373,7 +1510,8 @@ def run_ops_sync(env, ops, prefix):
 
 
 def _sync_with(env, sid, decl, sem, op, path):
-    _sync_acquire(env, sid, decl, sem, sem.__enter__)
+    enter, exit_ = _enter_exit(env.s, sem)
+    _sync_acquire(env, sid, decl, sem, enter)
     ok = False
     try:
         if op.get('op') == 'with':
@@ -1383,7 +1521,7 @@ def _sync_with(env, sid, decl, sem, op, path):
         ok = True
     finally:
         ei = (None, None, None) if ok else sys.exc_info()
-        _sync_release_plain(env, sid, decl, lambda: sem.__exit__(*ei))
+        _sync_release_plain(env, sid, decl, lambda: exit_(*ei))
 
 
 def _sync_release_plain(env, sid, decl, fn):
@@ -1417,7 +1555,7 @@ def thread_body(s, t, shared):
             _point_raw(s, 'scenario:%s.main:0' % t.name)
             sems = dict(shared)
             for n, d in per:
-                sems[n] = ('%s@%s' % (n, t.name), d, make_sem(d))
+                sems[n] = ('%s@%s' % (n, t.name), d, make_sem(s, d))
                 s.sems.append(sems[n])
             loop = asyncio.get_event_loop()
             tasks = []
@@ -1445,7 +1583,7 @@ def thread_body(s, t, shared):
     else:
         sems = dict(shared)
         for n, d in per:
-            sems[n] = ('%s@%s' % (n, t.name), d, make_sem(d))
+            sems[n] = ('%s@%s' % (n, t.name), d, make_sem(s, d))
             s.sems.append(sems[n])
         for td in decl.get('tasks', []):
             env = Env(s, t, td['name'], sems)
@@ -1506,9 +1644,32 @@ def _loop_id(loop):
     return getattr(loop, 'sv_id', 'loop@?')
 
 
+def _target_final(sid, decl, obj):
+    """A target's state as far as the contract lets us read it: `_value` when it is an int, else null
+    (permit-conservation is then n/a); waiters from `_waiters` or `_cond._waiters` when sized; inFlight 0
+    (a permit handed to a woken waiter shows as that waiter's pending acquire)."""
+    kind = decl.get('kind', 'asyncio')
+    v = getattr(obj, '_value', None)
+    value = v if isinstance(v, int) and not isinstance(v, bool) else None
+    waiters = 0
+    for holder in (obj, getattr(obj, '_cond', None)):
+        try:
+            waiters = len(getattr(holder, '_waiters', None) or ())
+            if waiters:
+                break
+        except Exception:
+            waiters = 0
+    loop = getattr(obj, '_loop', None) if kind == 'asyncio' else None
+    return {'id': sid, 'kind': kind, 'initial': int(decl.get('value', 1)), 'bounded': False, 'value': value,
+            'waiters': waiters, 'inFlight': 0, 'boundLoop': _loop_id(loop) if isinstance(loop, asyncio.AbstractEventLoop) else None}
+
+
 def snapshot_sems(s):
     out = []
     for sid, decl, obj in s.sems:
+        if s.target is not None:
+            out.append(_target_final(sid, decl, obj))
+            continue
         kind = decl.get('kind', 'asyncio')
         e = {'id': sid, 'kind': kind, 'initial': int(decl.get('value', 1)), 'bounded': bool(decl.get('bounded')),
              'value': obj._value}
@@ -1535,7 +1696,11 @@ def _describe_fut(s, fut):
         return 'nothing: its step is scheduled in the ready queue'
     for sid, decl, obj in s.sems:
         ws = getattr(obj, '_waiters', None)
-        if decl.get('kind') == 'asyncio' and ws and fut in list(ws):
+        try:
+            mine = decl.get('kind') == 'asyncio' and ws and fut in list(ws)
+        except Exception:  # a target's _waiters may be anything
+            mine = False
+        if mine:
             return 'waiter future of %s (%s)' % (sid, 'done' if fut.done() else 'pending')
     r = norm(repr(fut))
     if len(r) > 120:
@@ -1574,10 +1739,11 @@ def describe_blocked(s):
 def do_run(req):
     global SCHED
     scenario = req['scenario']
-    if req.get('target'):
-        raise ValueError('custom targets are not supported by this harness yet')
+    # Imported (once) in this thread, before anything is patched: import machinery takes real locks.
+    target = check_target(req['target'], scenario) if req.get('target') else None
     s = Sched(scenario, req.get('schedule'), req.get('random'), int(req.get('maxSteps') or 20000),
               req.get('trace', True) is not False)
+    s.target = target
     gc_was = gc.isenabled()
     gc.disable()
     shared_box = [{}]
@@ -1606,12 +1772,21 @@ def do_run(req):
             main_loop = VLoop('loop@main')
             asyncio.set_event_loop(main_loop)
         shared = {}
-        for n, d in (scenario.get('semaphores') or {}).items():
-            if d.get('scope', 'shared') == 'shared':
-                shared[n] = (n, d, make_sem(d))
-                s.sems.append(shared[n])
+        try:
+            for n, d in (scenario.get('semaphores') or {}).items():
+                if d.get('scope', 'shared') == 'shared':
+                    shared[n] = (n, d, make_sem(s, d))
+                    s.sems.append(shared[n])
+        except Exception as e:  # a target whose constructor raises: no run, one line
+            if target is None:
+                raise
+            s.status = 'error'
+            s.detail = 'target: %s(%d) raised %s' % (target.spec, int(d.get('value', 1)), _describe_exc(e))
+            s.final = []
         shared_box[0] = shared
-        if s.threads:
+        if s.status is not None:
+            pass  # the controlled threads are still parked on their batons: unwound below
+        elif s.threads:
             s.cur = s.threads[0]
             s.threads[0].baton.release()
             timeout = float(req.get('wallTimeout') or 20.0)
@@ -1689,6 +1864,8 @@ def main():
         sys.settrace(_idle_trace)
     inp = sys.stdin.buffer if hasattr(sys.stdin, 'buffer') else sys.stdin
     out = sys.stdout
+    # Only protocol lines go to stdout: anything else printing (a target's module) goes to stderr.
+    sys.stdout = sys.stderr
     runs = 0
     while True:
         line = inp.readline()
@@ -1710,6 +1887,9 @@ def main():
             if op == 'hello':
                 resp = {'id': rid, 'ok': True}
                 resp.update(hello())
+            elif op == 'target':
+                t = check_target(req.get('target') or {}, req.get('scenario') or {})
+                resp = {'id': rid, 'ok': True, 'target': {'spec': t.spec, 'file': t.file, 'async': t.async_acquire}}
             elif op == 'run':
                 result, clean = do_run(req)
                 runs += 1
@@ -1725,6 +1905,8 @@ def main():
                 break
             else:
                 resp = {'id': rid, 'ok': False, 'error': 'unknown op %r' % (op,)}
+        except TargetProblem as e:
+            resp = {'id': rid, 'ok': False, 'error': str(e), 'field': '--target'}
         except Exception as e:
             import traceback
             resp = {'id': rid, 'ok': False, 'error': '%s: %s' % (type(e).__name__, e),

@@ -44,6 +44,7 @@ export async function checkCommand(
         model: flags.model,
         ...(flags.python !== undefined && { python: flags.python }),
         ...(flags.maxSteps !== undefined && { maxSteps: flags.maxSteps }),
+        confirm: flags.confirm,
         ...(flags.timeLimit !== undefined && { timeLimitSeconds: flags.timeLimit }),
         ...(flags.target !== undefined && { target: flags.target, pythonpath: flags.pythonpath ?? [] }),
         ...(progress.onProgress !== undefined && { onProgress: progress.onProgress }),

@@ -22,6 +22,7 @@ export interface RawFlags {
   readonly pythonpath?: readonly string[];
   readonly json?: boolean;
   readonly progress?: boolean;
+  readonly confirm?: boolean;
 }
 
 export interface OutputFlags {
@@ -43,6 +44,8 @@ export interface CheckFlags extends OutputFlags {
   readonly target?: string;
   /** Absolute directories to import the target from. */
   readonly pythonpath?: readonly string[];
+  /** Simulated backend: confirm counterexamples on the real interpreter (default true; --no-confirm). */
+  readonly confirm: boolean;
 }
 
 /** For replay the token decides backend and model; flags given here override it. */
@@ -132,6 +135,7 @@ export function parseCheckFlags(raw: RawFlags): CheckFlags {
     ...(python !== undefined && { python }),
     ...(target !== undefined && { target }),
     ...(pythonpath !== undefined && { pythonpath }),
+    confirm: raw.confirm !== false,
     json: raw.json === true,
     progress: raw.progress !== false,
   };

@@ -44,7 +44,8 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
     .option('--target <module:Class>', 'cpython: check your own semaphore class in place of the standard library\'s')
     .option('--pythonpath <dir>', 'where to import --target from (repeatable, or path-separated)', (dir: string, prev: string[] | undefined) => [...(prev ?? []), dir])
     .option('--json', 'print a JSON document instead of text')
-    .option('--no-progress', 'never draw a progress bar');
+    .option('--no-progress', 'never draw a progress bar')
+    .option('--no-confirm', 'do not replay simulated counterexamples on the real interpreter');
 
   program
     .command('check')

@@ -1381,7 +1381,7 @@ async def run_ops_async(env, ops, prefix):
             if s.target is not None and s.target.async_release:
                 await _async_release(env, sid, decl, sem.release)
             else:
-                _sync_release(env, sid, decl, sem, sem.release)
+                _sync_release(env, sid, decl, sem.release)
         elif kind in ('with', 'hold'):
             sid, decl, sem = env.sem(op)
             if decl.get('kind') == 'threading':
@@ -1412,75 +1412,58 @@ async def run_ops_async(env, ops, prefix):
             raise ValueError('unknown op %r' % (kind,))
 
 
+class _Observed(object):
+    """One semaphore call between its history events: the call, then its return or its exception
+    (the simulated backend's `observed`). Used with `with` around sync and async calls alike."""
+
+    def __init__(self, env, sid, decl, op, task):
+        self.s, self.t, self.sid, self.decl, self.op, self.task = env.s, env.t, sid, decl, op, task
+
+    def emit(self, kind, error=None):
+        self.s.event(self.t, self.task, self.sid, kind, self.op, error)
+
+    def __enter__(self):
+        self.emit(self.op)
+        return self
+
+    def __exit__(self, et, e, tb):
+        if et is None:
+            self.emit('acquired' if self.op == 'acquire' else 'released')
+        elif issubclass(et, asyncio.CancelledError):
+            self.emit('cancelled')
+        elif issubclass(et, Exception) and not issubclass(et, _Abort):
+            self.emit('error', classify(e, self.decl.get('bounded')))
+        return False
+
+
 async def _async_acquire(env, sid, decl, sem, fn):
-    s, t = env.s, env.t
-    s.event(t, env.task, sid, 'acquire', 'acquire')
-    t.op = None
-
-    def on_park():
-        s.event(t, env.task, sid, 'waiting', 'acquire')
-
-    try:
-        await _Watch(fn(), on_park)
-    except asyncio.CancelledError:
-        s.event(t, env.task, sid, 'cancelled', 'acquire')
-        raise
-    except _Abort:
-        raise
-    except Exception as e:
-        s.event(t, env.task, sid, 'error', 'acquire', classify(e, decl.get('bounded')))
-        raise
-    s.event(t, env.task, sid, 'acquired', 'acquire')
+    env.t.op = None
+    with _Observed(env, sid, decl, 'acquire', env.task) as obs:
+        await _Watch(fn(), lambda: obs.emit('waiting'))
 
 
 async def _async_release(env, sid, decl, fn):
-    s, t = env.s, env.t
-    s.event(t, env.task, sid, 'release', 'release')
-    try:
+    with _Observed(env, sid, decl, 'release', env.task):
         r = fn()
         if r is not None and hasattr(r, '__await__'):  # a target's release may be plain
             await r
-    except asyncio.CancelledError:
-        s.event(t, env.task, sid, 'cancelled', 'release')
-        raise
-    except _Abort:
-        raise
-    except Exception as e:
-        s.event(t, env.task, sid, 'error', 'release', classify(e, decl.get('bounded')))
-        raise
-    s.event(t, env.task, sid, 'released', 'release')
-
-
-def _sync_release(env, sid, decl, sem, fn):
-    if decl.get('kind') == 'threading':
-        return _sync_release_plain(env, sid, decl, fn)
-    s, t = env.s, env.t
-    s.event(t, env.task, sid, 'release', 'release')
-    try:
-        fn()
-    except _Abort:
-        raise
-    except Exception as e:
-        s.event(t, env.task, sid, 'error', 'release', classify(e, decl.get('bounded')))
-        raise
-    s.event(t, env.task, sid, 'released', 'release')
 
 
 def _sync_acquire(env, sid, decl, sem, fn):
-    s, t = env.s, env.t
+    t = env.t
     task = env.task if t.loop_thread else None
-    s.event(t, task, sid, 'acquire', 'acquire')
+    # t.op lets the lock code record `waiting` when this call really blocks in Condition.wait.
     t.op = ['acquire', sid, task, False]
     try:
-        fn()
-    except _Abort:
-        raise
-    except Exception as e:
+        with _Observed(env, sid, decl, 'acquire', task):
+            fn()
+    finally:
         t.op = None
-        s.event(t, task, sid, 'error', 'acquire', classify(e, decl.get('bounded')))
-        raise
-    t.op = None
-    s.event(t, task, sid, 'acquired', 'acquire')
+
+
+def _sync_release(env, sid, decl, fn):
+    with _Observed(env, sid, decl, 'release', env.task if env.t.loop_thread else None):
+        fn()
 
 
 def run_ops_sync(env, ops, prefix):
@@ -1494,7 +1477,7 @@ def run_ops_sync(env, ops, prefix):
             _sync_acquire(env, sid, decl, sem, sem.acquire)
         elif kind == 'release':
             sid, decl, sem = env.sem(op)
-            _sync_release_plain(env, sid, decl, sem.release)
+            _sync_release(env, sid, decl, sem.release)
         elif kind in ('with', 'hold'):
             sid, decl, sem = env.sem(op)
             _sync_with(env, sid, decl, sem, op, path)
@@ -1521,21 +1504,7 @@ def _sync_with(env, sid, decl, sem, op, path):
         ok = True
     finally:
         ei = (None, None, None) if ok else sys.exc_info()
-        _sync_release_plain(env, sid, decl, lambda: exit_(*ei))
-
-
-def _sync_release_plain(env, sid, decl, fn):
-    s, t = env.s, env.t
-    task = env.task if t.loop_thread else None
-    s.event(t, task, sid, 'release', 'release')
-    try:
-        fn()
-    except _Abort:
-        raise
-    except Exception as e:
-        s.event(t, task, sid, 'error', 'release', classify(e, decl.get('bounded')))
-        raise
-    s.event(t, task, sid, 'released', 'release')
+        _sync_release(env, sid, decl, lambda: exit_(*ei))
 
 
 def thread_body(s, t, shared):

@@ -6,7 +6,6 @@
  */
 import fc from 'fast-check';
 import type { Deviation, Schedule } from '../scheduler/deviation.ts';
-import { preemptionCount } from '../scheduler/deviation.ts';
 import type { RunResult } from '../backends/run-result.ts';
 
 export interface ShrinkResult {
@@ -79,4 +78,3 @@ async function oneMinimal(
   return { schedule: run.schedule, run };
 }
 
-export { preemptionCount };

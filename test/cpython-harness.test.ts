@@ -286,6 +286,63 @@ describe.skipIf(others.length === 0)('other installed CPython versions', () => {
   });
 });
 
+const all = findInterpreters();
+
+describe.skipIf(all.length === 0)('every installed CPython: a task sleeping while it holds the semaphore', () => {
+  // Two tasks on one loop, A holds for 1 s while C waits. 3.6's asyncio.locks makes __aexit__ an
+  // @asyncio.coroutine generator with no __await__: the harness once skipped awaiting it, so A's release
+  // never ran and C waited forever (a hang on 3.6 only).
+  const holdTwo: Scenario = {
+    id: 'hold-two',
+    title: 'A holds 1 s while C waits',
+    semaphores: { sem: { kind: 'asyncio', value: 1, scope: 'per-thread' } },
+    threads: [{ name: 'T0', loop: true, tasks: [
+      { name: 'A', ops: [{ op: 'hold', seconds: 1 }] },
+      { name: 'C', ops: [{ op: 'hold', seconds: 1 }] },
+    ] }],
+  };
+  for (const interp of all) {
+    it(`CPython ${interp.version}: A releases at t=1, C acquires then`, async () => {
+      const b = await CPythonBackend.start(interp);
+      try {
+        const r = await b.run({ scenario: holdTwo, schedule: [], trace: false });
+        expect(r.status, r.detail).toBe('completed');
+        expect(r.history.map((e) => `${e.task} ${e.kind} ${e.time}`)).toEqual([
+          'A acquire 0', 'A acquired 0', 'C acquire 0', 'C waiting 0',
+          'A release 1', 'A released 1', 'C acquired 1', 'C release 2', 'C released 2',
+        ]);
+        expect(r.semaphores[0]).toMatchObject({ value: 1, waiters: 0 });
+
+        // The semaphore's own error is the scenario's: an event, swallowed, the sibling goes on.
+        const tooMany: Scenario = {
+          ...holdTwo,
+          semaphores: { sem: { kind: 'asyncio', value: 1, bounded: true, scope: 'per-thread' } },
+          threads: [{ name: 'T0', loop: true, tasks: [
+            { name: 'A', ops: [{ op: 'release' }] },
+            { name: 'C', ops: [{ op: 'hold', seconds: 1 }] },
+          ] }],
+        };
+        const r2 = await b.run({ scenario: tooMany, trace: false });
+        expect(r2.status, r2.detail).toBe('completed');
+        expect(r2.history.find((e) => e.kind === 'error')?.error?.class).toBe('released-too-many');
+        expect(r2.history.filter((e) => e.task === 'C').map((e) => e.kind)).toEqual(['acquire', 'acquired', 'release', 'released']);
+
+        // Any other exception that ends a task is the harness's: status error, with its text.
+        const bogus = { ...holdTwo, threads: [{ name: 'T0', loop: true, tasks: [
+          { name: 'A', ops: [{ op: 'bogus' }] },
+          { name: 'C', ops: [{ op: 'hold', seconds: 1 }] },
+        ] }] } as unknown as Scenario;
+        const r3 = await b.run({ scenario: bogus, trace: true });
+        expect(r3.status).toBe('error');
+        expect(r3.detail).toMatch(/task A: ValueError: unknown op 'bogus'/);
+        expect(r3.trace.some((e) => e.what.startsWith('harness error: ValueError'))).toBe(true);
+      } finally {
+        await b.close();
+      }
+    });
+  }
+});
+
 describe('interpreter resolution', () => {
   it('a missing interpreter is a typed, one-line error', () => {
     let err: unknown;

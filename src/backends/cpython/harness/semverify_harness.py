@@ -23,6 +23,7 @@ import json
 import dis
 import gc
 import heapq
+import inspect as _inspect
 import random as _random_mod
 import re
 import time as _time_mod
@@ -358,6 +359,7 @@ class Sched(object):
         self.sems = []  # (id, decl, obj)
         self.loops = []
         self.crashed = None
+        self.scenario_excs = []  # exceptions a semaphore call raised (recorded as error/cancelled events)
         self.target = None  # Target standing in for every semaphore, or None (the standard library's)
 
     # -- helpers --------------------------------------------------------------------------
@@ -1431,8 +1433,10 @@ class _Observed(object):
             self.emit('acquired' if self.op == 'acquire' else 'released')
         elif issubclass(et, asyncio.CancelledError):
             self.emit('cancelled')
+            self.s.scenario_excs.append(e)
         elif issubclass(et, Exception) and not issubclass(et, _Abort):
             self.emit('error', classify(e, self.decl.get('bounded')))
+            self.s.scenario_excs.append(e)
         return False
 
 
@@ -1442,10 +1446,17 @@ async def _async_acquire(env, sid, decl, sem, fn):
         await _Watch(fn(), lambda: obs.emit('waiting'))
 
 
+def _is_awaitable(r):
+    # Not hasattr(r, '__await__'): 3.6's asyncio.locks makes __aexit__ an @asyncio.coroutine over a
+    # plain function, which returns a generator flagged CO_ITERABLE_COROUTINE -- awaitable, but
+    # without __await__. Skipping it skipped the release itself (the holder never gave its permit back).
+    return r is not None and _inspect.isawaitable(r)
+
+
 async def _async_release(env, sid, decl, fn):
     with _Observed(env, sid, decl, 'release', env.task):
         r = fn()
-        if r is not None and hasattr(r, '__await__'):  # a target's release may be plain
+        if _is_awaitable(r):  # a target's release may be plain
             await r
 
 
@@ -1507,6 +1518,25 @@ def _sync_with(env, sid, decl, sem, op, path):
         _sync_release(env, sid, decl, lambda: exit_(*ei))
 
 
+def task_exception(s, t, task, e):
+    """An exception ended scenario task `task`. The scenario's own outcomes -- an exception a semaphore
+    call raised (already an `error`/`cancelled` event) or a cancellation -- are swallowed so sibling
+    tasks go on. Anything else is the harness's: it becomes a trace note and the run's status error."""
+    if s.aborting or s.status is not None:
+        return  # unwinding a decided run
+    if isinstance(e, asyncio.CancelledError):
+        return
+    for x in s.scenario_excs:
+        if x is e:
+            return
+    import traceback
+    text = '%s: %s' % (type(e).__name__, norm(str(e)))
+    s.record_trace(t, 'scenario:%s' % task, 'harness error: %s' % text)
+    if s.crashed is None:
+        s.crashed = 'task %s: %s\n%s' % (task, text, ''.join(
+            traceback.format_exception(type(e), e, e.__traceback__)))
+
+
 def thread_body(s, t, shared):
     """Runs in the controlled OS thread."""
     decl = t.decl
@@ -1517,8 +1547,8 @@ def thread_body(s, t, shared):
                 await run_ops_async(env, ops, '')
             except _Abort:
                 raise
-            except BaseException:
-                pass
+            except BaseException as e:
+                task_exception(s, t, env.task, e)
 
         async def main():
             _point_raw(s, 'scenario:%s.main:0' % t.name)
@@ -1561,8 +1591,8 @@ def thread_body(s, t, shared):
                 run_ops_sync(env, td.get('ops', []), '')
             except _Abort:
                 raise
-            except Exception:
-                pass
+            except Exception as e:
+                task_exception(s, t, td['name'], e)
 
 
 def thread_entry(s, t, shared_box):

@@ -14,6 +14,7 @@ import type { RunResult, TraceEntry } from '../backends/run-result.ts';
 import type { HistoryEvent } from '../history/events.ts';
 import type { Deviation, PointKey, Schedule } from '../scheduler/deviation.ts';
 import { keyOf, scheduleKey } from '../scheduler/deviation.ts';
+import { tracePoints } from '../scheduler/trace-points.ts';
 import type { Runner } from './backend-runner.ts';
 import { analyseRun } from './analyse.ts';
 
@@ -86,16 +87,7 @@ function firstDifference(a: readonly HistoryEvent[], b: readonly HistoryEvent[])
 /** Each thread's points in order, from a trace. */
 function pointsByThread(trace: readonly TraceEntry[]): Map<string, PointKey[]> {
   const out = new Map<string, PointKey[]>();
-  const counts = new Map<string, number>();
-  for (const t of trace) {
-    if (t.what !== 'point' && !t.what.startsWith('blocks')) continue;
-    const k = `${t.thread}|${t.label}`;
-    const occ = (counts.get(k) ?? 0) + 1;
-    counts.set(k, occ);
-    const list = out.get(t.thread) ?? [];
-    list.push({ thread: t.thread, label: t.label, occ });
-    out.set(t.thread, list);
-  }
+  for (const p of tracePoints(trace)) out.set(p.thread, [...(out.get(p.thread) ?? []), p]);
   return out;
 }
 

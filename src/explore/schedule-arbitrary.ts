@@ -6,7 +6,8 @@
  */
 import fc from 'fast-check';
 import type { Scenario } from '../scenario/types.ts';
-import type { Deviation, PointKey } from '../scheduler/deviation.ts';
+import { keyOf, type Deviation, type PointKey } from '../scheduler/deviation.ts';
+import { tracePoints } from '../scheduler/trace-points.ts';
 import { runSim } from '../backends/sim/run.ts';
 import { defaultSource } from '../scheduler/source.ts';
 import { RandomSource } from '../scheduler/random-source.ts';
@@ -26,15 +27,7 @@ export function reachablePoints(scenario: Scenario, model: PreemptionModel = 'gi
   const sources = [defaultSource, ...Array.from({ length: probes }, (_, i) => new RandomSource({ seed: `points:${i}`, pSwitch: 0.1, pDelay: 0.02, pCancel: 0.05 }))];
   for (const source of sources) {
     const run = runSim(scenario, { source, model, recordTrace: true });
-    // Trace rows of points and blocks carry labels; the occurrence is their running count per thread and label.
-    const counts = new Map<string, number>();
-    for (const t of run.trace) {
-      if (t.what !== 'point' && !t.what.startsWith('blocks')) continue;
-      const k = `${t.thread}|${t.label}`;
-      const occ = (counts.get(k) ?? 0) + 1;
-      counts.set(k, occ);
-      seen.set(`${k}|${occ}`, { thread: t.thread, label: t.label, occ });
-    }
+    for (const p of tracePoints(run.trace)) seen.set(keyOf(p), p);
   }
   return [...seen.values()].sort((a, b) => (a.thread + a.label + a.occ).localeCompare(b.thread + b.label + b.occ));
 }

@@ -183,8 +183,8 @@ describe('errors-allowed', () => {
     const [v] = r.of('errors-allowed');
     expect(v).toMatchObject({ outcome: 'unexpected-error', step: 6 });
     expect(v!.message).toMatch(/acquire\(\) by T1\/C .* never contended/);
-    // Same step: wrong-loop ranks first among tied kinds.
-    expect(r.classification.kinds).toEqual(['wrong-loop', 'unexpected-error', 'nonconformance']);
+    // Most severe first: an error the model forbids outranks the wrong-loop outcome it also is.
+    expect(r.classification.kinds).toEqual(['unexpected-error', 'wrong-loop', 'nonconformance']);
   });
 
   it('flags wrong-loop when nothing can have bound it elsewhere (3.10+), allows it when bound at construction (3.9)', () => {
@@ -235,13 +235,15 @@ describe('classifyRun', () => {
   const view = runView(buildHistory(['T0/A acquire', 'T0/A acquired']));
   const v = (outcome: string, step: number): Violation => ({ property: 'x', outcome, step, message: '' });
 
-  it('picks the earliest evidence, breaking ties over-admission, wrong-loop, hang, others', () => {
+  it('lists every kind, most severe first whatever the order of evidence; the headline is the most severe', () => {
     expect(classifyRun(view, [v('fifo', 5), v('hang', 5), v('over-admission', 7)])).toEqual({
-      kinds: ['hang', 'fifo', 'over-admission'],
-      primary: 'hang',
+      kinds: ['over-admission', 'hang', 'fifo'],
+      primary: 'over-admission',
     });
-    expect(classifyRun(view, [v('nonconformance', 3), v('over-admission', 3)]).primary).toBe('over-admission');
-    expect(classifyRun(view, [v('nonconformance', 2), v('over-admission', 3)]).primary).toBe('nonconformance');
+    expect(classifyRun(view, [v('nonconformance', 2), v('over-admission', 3)]).primary).toBe('over-admission');
+    expect(classifyRun(view, [v('fifo', 1), v('nonconformance', 2)]).kinds).toEqual(['nonconformance', 'fifo']);
+    // A user property's own kind ranks after the built-in symptoms and before nonconformance.
+    expect(classifyRun(view, [v('nonconformance', 1), v('my-kind', 9), v('hang', 9)]).kinds).toEqual(['hang', 'my-kind', 'nonconformance']);
   });
 });
 

@@ -71,19 +71,21 @@ const report: ScenarioReport = {
   backend: 'sim',
   model: 'gil',
   seed: 1,
+  version: '3.11.7',
   runs: 100,
   schedules: 12,
   exhaustive: true,
+  coverage: { method: 'exhaustive', preemptionBound: null, executions: 100, complete: true },
   verdict: 'violated',
   properties: [
     { name: 'at-most-n', description: 'x', status: 'violated', violatedRuns: 3, expected: 'holds', matches: false },
     { name: 'fifo', description: 'y', status: 'holds', violatedRuns: 0, expected: 'holds', matches: true },
   ],
   outcomes: [
-    { kind: 'ok', count: 97 },
     {
       kind: 'over-admission',
       count: 3,
+      primary: 2,
       minimal: {
         preemptions: 1,
         steps: 8,
@@ -92,9 +94,12 @@ const report: ScenarioReport = {
         trace,
         history: [],
         violations: [{ property: 'at-most-n', outcome: 'over-admission', step: 4, message: '2 holders of sem (value 1)' }],
+        kinds: ['over-admission', 'hang'],
         endTime: 1,
       },
     },
+    { kind: 'hang', count: 1, primary: 1 },
+    { kind: 'ok', count: 97, primary: 97 },
   ],
   makespan: { min: 1, max: 2, claim: 2 },
   concurrency: { perSemaphore: { sem: 2 }, overall: 2 },
@@ -108,10 +113,15 @@ describe('renderScenarioReport', () => {
 
   it('shows the verdicts, the census, the counterexample and its replay command', () => {
     expect(text).toContain('demo — a demo');
-    expect(text).toContain('100 runs, 12 distinct schedules (exhaustive)');
+    expect(text).toContain('backend sim (port of CPython 3.11.7)');
+    expect(text).toContain('100 runs, 12 distinct schedules');
+    expect(text).toContain('verdict: violated (every schedule (timer ties, declared cancellations) enumerated: 100 executions)');
     expect(text).toMatch(/✗ at-most-n\s+violated in 3 runs\s+holds/);
     expect(text).toMatch(/✓ fifo\s+holds\s+holds/);
-    expect(text).toMatch(/over-admission\s+3\s+minimal: 1 preemption, 8 steps/);
+    expect(text).toMatch(/over-admission\s+3\s+2\s+minimal: 1 preemption, 8 steps/);
+    // Every kind that occurred has its row, even one that never headlined a run.
+    expect(text).toMatch(/hang\s+1\s+1\n/);
+    expect(text).toContain('this run also shows: hang');
     expect(text).toContain('⇢ switch to T1');
     expect(text).toContain('step 4  at-most-n (over-admission): 2 holders of sem (value 1)');
     expect(text).toContain('npx semverify replay sv1.TOKEN');
@@ -132,11 +142,12 @@ describe('jsonDocument', () => {
     expect(Object.keys(doc)).toEqual(['tool', 'version', 'scenarios']);
     const s = doc.scenarios[0]!;
     expect(Object.keys(s).sort()).toEqual(
-      ['id', 'backend', 'model', 'seed', 'runs', 'schedules', 'exhaustive', 'verdict', 'properties', 'outcomes', 'makespan', 'concurrency', 'expectationsMet', 'notes'].sort(),
+      ['id', 'backend', 'model', 'seed', 'version', 'runs', 'schedules', 'exhaustive', 'coverage', 'verdict', 'properties', 'outcomes', 'makespan', 'concurrency', 'expectationsMet', 'notes'].sort(),
     );
+    expect(s.coverage).toEqual({ method: 'exhaustive', preemptionBound: null, executions: 100, complete: true });
     expect(Object.keys(s.properties[0]!).sort()).toEqual(['expected', 'matches', 'name', 'status', 'violatedRuns']);
-    expect(s.outcomes[0]).toEqual({ kind: 'ok', count: 97, minimal: null });
-    expect(Object.keys(s.outcomes[1]!.minimal!).sort()).toEqual(['preemptions', 'replay', 'schedule', 'steps', 'trace', 'violations']);
+    expect(s.outcomes[2]).toEqual({ kind: 'ok', count: 97, primary: 97, minimal: null });
+    expect(Object.keys(s.outcomes[0]!.minimal!).sort()).toEqual(['kinds', 'preemptions', 'replay', 'schedule', 'steps', 'trace', 'violations']);
     expect(s.makespan).toEqual({ min: 1, max: 2, claim: 2 });
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
   });

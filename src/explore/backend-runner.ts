@@ -9,7 +9,7 @@ import type { Schedule } from '../scheduler/deviation.ts';
 import type { DecisionSource } from '../scheduler/source.ts';
 import type { PreemptionModel } from './report-types.ts';
 import { runSim } from '../backends/sim/run.ts';
-import { DEFAULT_IMPLEMENTATION } from '../ports/registry.ts';
+import { DEFAULT_IMPLEMENTATION, findImplementation } from '../ports/registry.ts';
 import { SparseSource } from '../scheduler/sparse-source.ts';
 import { RandomSource } from '../scheduler/random-source.ts';
 import { BoundedSource } from '../scheduler/bounded-source.ts';
@@ -29,6 +29,8 @@ export interface Runner {
   readonly describe: string;
   /** The implementation this runner really executes ("cpython-3.11", "cpython-3.9", ...): models and properties judge by it. */
   readonly impl: string;
+  /** The CPython version whose code runs: the interpreter's ("3.11.7"), or the release a port follows. Per-version expectations match it. */
+  readonly version: string;
   run(req: RunRequest): Promise<RunResult>;
   close(): Promise<void>;
 }
@@ -41,6 +43,7 @@ export function simRunner(scenario: Scenario, model: PreemptionModel, maxSteps?:
   return {
     describe: 'sim',
     impl: scenario.impl ?? DEFAULT_IMPLEMENTATION,
+    version: findImplementation(scenario.impl ?? DEFAULT_IMPLEMENTATION)?.follows ?? '',
     run: async (req) =>
       runSim(scenario, {
         source: req.source ? buildSource(req.source) : new SparseSource(req.schedule ?? []),

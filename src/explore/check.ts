@@ -1,16 +1,14 @@
 /**
  * Checking one scenario: explore its schedules, check every property on every run, take a
  * census of outcome classes, shrink one counterexample per class, and compare all of it
- * with the scenario's expectations.
+ * with the scenario's expectations for the version of the code that ran.
  */
 import type { Scenario } from '../scenario/types.ts';
 import type { Property } from '../../properties/api.ts';
 import { builtinProperties } from '../../properties/index.ts';
-import { maxConcurrency } from '../../properties/holders.ts';
-import type { Schedule } from '../scheduler/deviation.ts';
-import { preemptionCount, scheduleKey } from '../scheduler/deviation.ts';
-import type { BackendName, Counterexample, OutcomeReport, PreemptionModel, PropertyReport, ScenarioReport } from './report-types.ts';
-import { analyseRun, STEP_LIMIT, type RunAnalysis } from './analyse.ts';
+import { preemptionCount } from '../scheduler/deviation.ts';
+import type { BackendName, Counterexample, Coverage, OutcomeReport, PreemptionModel, PropertyReport, ScenarioReport } from './report-types.ts';
+import { analyseRun, type RunAnalysis } from './analyse.ts';
 import { DEFAULT_MAX_STEPS } from '../backends/sim/run.ts';
 import type { Runner } from './backend-runner.ts';
 import { isSingleThreaded, runsFor, sourceFor } from './plan.ts';
@@ -20,6 +18,9 @@ import { encodeToken } from './token.ts';
 import { evaluateExpectations } from './expectations.ts';
 import { openRunner } from './open-runner.ts';
 import { confirmOnInterpreter } from './confirm.ts';
+import { addToCensus, kindsBySeverity, newCensus, type Census } from './census.ts';
+import { expectationsFor } from '../scenario/version-expectations.ts';
+import { OUTCOME } from '../contract/outcomes.ts';
 
 export interface CheckOptions {
   readonly seed: number;
@@ -45,36 +46,22 @@ export interface CheckOptions {
 /** Upper bound on schedules an exhaustive enumeration may take before it is called partial. */
 const EXHAUSTIVE_LIMIT = 5_000;
 
-interface Census {
-  runs: number;
-  readonly schedules: Set<string>;
-  readonly byPrimary: Map<string, number>;
-  /** First schedule seen per outcome kind (any kind the run shows, not only its primary). */
-  readonly witness: Map<string, Schedule>;
-  /** First schedule seen per primary outcome kind: where its minimal counterexample is shrunk from. */
-  readonly primaryWitness: Map<string, Schedule>;
-  readonly violatedRuns: Map<string, number>;
-  readonly applicable: Set<string>;
-  makespan: { min: number; max: number } | null;
-  readonly perSemaphore: Record<string, number>;
-  overall: number;
-}
-
 export async function checkScenario(scenario: Scenario, opts: CheckOptions): Promise<ScenarioReport> {
   const started = performance.now(); // wall-clock for the report only, never in a verdict
   const properties = opts.properties ?? builtinProperties;
   const runner = await openRunner(scenario, opts);
   // Judge runs by the implementation really executed (a --python 3.9 run binds loops like 3.9).
   const judged: Scenario = { ...scenario, impl: runner.impl };
+  const expect = expectationsFor(scenario.expect, runner.version);
   try {
     const census = newCensus();
     const record = (a: RunAnalysis) => addToCensus(census, a);
     const total = runsFor(scenario, opts.runs);
-    let exhaustive = false;
+    let coverage: Coverage;
     if (isSingleThreaded(scenario) && opts.backend === 'sim') {
       const budget = 0; // one thread: nothing to preempt to; ties and cancellations are the whole space
       const res = exploreExhaustively(judged, opts.model, properties, { limit: EXHAUSTIVE_LIMIT, budget, ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}) }, record, opts.onProgress);
-      exhaustive = res.complete;
+      coverage = { method: 'exhaustive', preemptionBound: null, executions: res.runs, complete: res.complete };
     } else {
       const probe = analyseRun(judged, await runner.run({ schedule: [] }), properties);
       record(probe);
@@ -88,6 +75,7 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
         if (opts.onProgress && i % 50 === 0) opts.onProgress(i, total);
       }
       opts.onProgress?.(total, total);
+      coverage = { method: 'sampled', preemptionBound: null, executions: census.runs, complete: false };
     }
     const minimal = await minimalOutcomes(judged, runner, census, properties, opts);
     const outcomes = opts.backend === 'sim' && opts.confirm !== false ? await confirmAll(judged, minimal, properties, opts) : minimal;
@@ -95,7 +83,7 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
       const applies = census.applicable.has(p.name);
       const violatedRuns = census.violatedRuns.get(p.name) ?? 0;
       const status = !applies ? 'n/a' : violatedRuns > 0 ? 'violated' : 'holds';
-      const expected = !applies ? 'n/a' : (scenario.expect?.properties?.[p.name] ?? 'holds');
+      const expected = !applies ? 'n/a' : (expect.properties?.[p.name] ?? 'holds');
       return { name: p.name, description: p.description, status, violatedRuns, expected, matches: expected === 'any' || status === expected };
     });
     const base = {
@@ -105,90 +93,63 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
       backend: opts.backend,
       model: opts.model,
       seed: opts.seed,
+      version: runner.version,
       runs: census.runs,
       schedules: census.schedules.size,
-      exhaustive,
-      verdict: propertyReports.some((p) => p.status === 'violated') ? ('violated' as const) : ('holds' as const),
+      exhaustive: coverage.method === 'exhaustive' && coverage.complete,
+      coverage,
+      verdict: propertyReports.some((p) => p.status === 'violated') || outcomes.some((o) => o.kind === OUTCOME.error || o.kind === OUTCOME.stepLimit) ? ('violated' as const) : ('holds' as const),
       properties: propertyReports,
       outcomes,
-      ...(census.makespan ? { makespan: { ...census.makespan, ...scenario.expect?.makespan } } : {}),
+      ...(census.makespan ? { makespan: { ...census.makespan, ...expect.makespan } } : {}),
       concurrency: { perSemaphore: census.perSemaphore, overall: census.overall },
     };
-    const evaluated = evaluateExpectations(scenario, base, census.witness);
-    const notes = [...evaluated.notes];
-    let met = evaluated.met;
-    const cut = census.byPrimary.get(STEP_LIMIT) ?? 0;
-    if (cut > 0 && !(scenario.expect?.reachable ?? []).includes(STEP_LIMIT)) {
-      met = false;
-      notes.push({ level: 'mismatch', text: `${cut} of ${census.runs} runs exceeded the step budget (${opts.maxSteps ?? DEFAULT_MAX_STEPS} steps) and were not checked to the end: raise --max-steps` });
-    }
-    if (!exhaustive && census.runs < total && !isSingleThreaded(scenario)) {
+    const evaluated = evaluateExpectations(expect, base, new Set(census.kinds.keys()));
+    const notes = [...evaluated.notes, ...budgetNotes(scenario, census, expect.reachable ?? [], opts)];
+    if (coverage.method === 'sampled' && census.runs < total) {
       notes.push({ level: 'flag', text: `time limit reached: ${census.runs} of ${total} runs explored` });
     }
     const seconds = (performance.now() - started) / 1000; // wall-clock, reported only
-    return { ...base, expectationsMet: met, notes, seconds };
+    return { ...base, expectationsMet: !notes.some((n) => n.level === 'mismatch'), notes, seconds };
   } finally {
     await runner.close();
   }
 }
 
-function newCensus(): Census {
-  return {
-    runs: 0,
-    schedules: new Set(),
-    byPrimary: new Map(),
-    witness: new Map(),
-    primaryWitness: new Map(),
-    violatedRuns: new Map(),
-    applicable: new Set(),
-    makespan: null,
-    perSemaphore: {},
-    overall: 0,
-  };
+/** Runs that failed or were cut off prove nothing: unless the scenario declares them reachable, they fail the check. */
+function budgetNotes(scenario: Scenario, census: Census, reachable: readonly string[], opts: CheckOptions): ScenarioReport['notes'] {
+  const notes: { level: 'mismatch' | 'flag'; text: string }[] = [];
+  const cut = census.kinds.get(OUTCOME.stepLimit)?.count ?? 0;
+  if (cut > 0 && !reachable.includes(OUTCOME.stepLimit)) {
+    notes.push({ level: 'mismatch', text: `${cut} of ${census.runs} runs exceeded the step budget (${opts.maxSteps ?? DEFAULT_MAX_STEPS} steps) and were not checked to the end: raise --max-steps` });
+  }
+  const failed = census.kinds.get(OUTCOME.error)?.count ?? 0;
+  if (failed > 0 && !reachable.includes(OUTCOME.error)) {
+    notes.push({ level: 'mismatch', text: `${failed} of ${census.runs} runs of ${scenario.id} failed instead of completing: ${census.firstError}` });
+  }
+  return notes;
 }
 
-function addToCensus(c: Census, a: RunAnalysis): void {
-  c.runs++;
-  c.schedules.add(scheduleKey(a.run.schedule));
-  c.byPrimary.set(a.primary, (c.byPrimary.get(a.primary) ?? 0) + 1);
-  for (const k of [a.primary, ...a.kinds]) if (!c.witness.has(k)) c.witness.set(k, a.run.schedule);
-  if (!c.primaryWitness.has(a.primary)) c.primaryWitness.set(a.primary, a.run.schedule);
-  for (const [name, vs] of a.perProperty) {
-    c.applicable.add(name);
-    if (vs.length > 0) c.violatedRuns.set(name, (c.violatedRuns.get(name) ?? 0) + 1);
-  }
-  // Makespan is a property of scheduling, not of OS hiccups: runs with forced delays do not count.
-  if (a.run.status === 'completed' && !a.run.schedule.some((d) => d.kind === 'delay')) {
-    const t = a.run.endTime;
-    c.makespan = c.makespan ? { min: Math.min(c.makespan.min, t), max: Math.max(c.makespan.max, t) } : { min: t, max: t };
-  }
-  const conc = maxConcurrency(a.run.history);
-  for (const [sem, n] of Object.entries(conc.perSemaphore)) c.perSemaphore[sem] = Math.max(c.perSemaphore[sem] ?? 0, n);
-  c.overall = Math.max(c.overall, conc.overall);
-}
-
-/** One shrunk counterexample per outcome kind seen, in census order (most frequent first). */
-async function minimalOutcomes(
-  scenario: Scenario,
-  runner: Runner,
-  census: Census,
-  properties: readonly Property[],
-  opts: CheckOptions,
-): Promise<OutcomeReport[]> {
-  const kinds = [...census.witness.keys()].sort((a, b) => (census.byPrimary.get(b) ?? 0) - (census.byPrimary.get(a) ?? 0) || a.localeCompare(b));
+/**
+ * One shrunk counterexample per outcome kind that occurred, most severe first. `ok` gets one only
+ * where other kinds exist: the least it takes to come out clean.
+ */
+async function minimalOutcomes(scenario: Scenario, runner: Runner, census: Census, properties: readonly Property[], opts: CheckOptions): Promise<OutcomeReport[]> {
   const out: OutcomeReport[] = [];
-  for (const kind of kinds) {
-    const count = census.byPrimary.get(kind) ?? 0;
-    // A kind that is never a run's earliest outcome only co-occurs with another: that one's counterexample shows it.
-    // `ok` is worth a minimal schedule only where other outcomes exist: it shows what it takes to come out clean.
-    if (count === 0 || (kind === 'ok' && census.byPrimary.size === 1)) {
-      out.push({ kind, count });
+  for (const kind of kindsBySeverity(census)) {
+    const tally = census.kinds.get(kind)!;
+    const row = { kind, count: tally.count, primary: tally.primary };
+    if (kind === OUTCOME.ok && census.kinds.size === 1) {
+      out.push(row);
       continue;
     }
-    const shows = (run: Parameters<typeof analyseRun>[1]) => analyseRun(scenario, run, properties).primary === kind;
-    const shrunk = await shrinkSchedule(census.primaryWitness.get(kind)!, (s) => runner.run({ schedule: s }), shows, { seed: opts.seed });
+    const shows = (run: Parameters<typeof analyseRun>[1]) => {
+      const kinds = analyseRun(scenario, run, properties).kinds;
+      return kind === OUTCOME.ok ? kinds.length === 1 && kinds[0] === OUTCOME.ok : kinds.includes(kind);
+    };
+    const shrunk = await shrinkSchedule(tally.witness, (s) => runner.run({ schedule: s }), shows, { seed: opts.seed });
     if (!shrunk) {
-      out.push({ kind, count });
+      out.push(row);
       continue;
     }
     const replay = await runner.run({ schedule: shrunk.schedule, recordTrace: true });
@@ -201,10 +162,11 @@ async function minimalOutcomes(
       trace: replay.trace,
       history: replay.history,
       violations: analysis.violations,
+      kinds: analysis.kinds,
       endTime: replay.endTime,
       ...(shrunk.found ? { found: shrunk.found } : {}),
     };
-    out.push({ kind, count, minimal });
+    out.push({ ...row, minimal });
   }
   return out;
 }
@@ -232,7 +194,7 @@ async function confirmAll(scenario: Scenario, outcomes: OutcomeReport[], propert
         out.push(o);
         continue;
       }
-      const confirmation = await confirmOnInterpreter(scenario, o.kind, o.minimal.schedule, o.minimal, properties, real, interp.version);
+      const confirmation = await confirmOnInterpreter(scenario, o.kind, o.minimal, properties, real, interp.version);
       out.push({ ...o, minimal: { ...o.minimal, confirmation } });
     }
     return out;

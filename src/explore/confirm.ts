@@ -9,7 +9,8 @@
  * or the harness, never hidden.
  */
 import type { Scenario } from '../scenario/types.ts';
-import type { Property } from '../../properties/api.ts';
+import type { Property, Violation } from '../../properties/api.ts';
+import type { Counterexample } from './report-types.ts';
 import type { RunResult, TraceEntry } from '../backends/run-result.ts';
 import type { HistoryEvent } from '../history/events.ts';
 import type { Deviation, PointKey, Schedule } from '../scheduler/deviation.ts';
@@ -30,43 +31,58 @@ export interface Confirmation {
 /** Nearby schedules tried before saying "not reproduced". */
 const NEARBY_LIMIT = 60;
 
+/**
+ * `simulated`: the counterexample found in simulation, for outcome `kind`. Confirmed means the
+ * interpreter's run shows the same *findings*: the same outcome kinds and the same properties
+ * violated, judged by the model of the interpreter's version. An identical history alone is not
+ * a confirmation: the judge could be wrong on both.
+ */
 export async function confirmOnInterpreter(
   scenario: Scenario,
   kind: string,
-  schedule: Schedule,
-  simulated: Pick<RunResult, 'history' | 'trace'>,
+  simulated: Pick<Counterexample, 'schedule' | 'history' | 'trace' | 'kinds' | 'violations'>,
   properties: readonly Property[],
   real: Runner,
   version: string,
 ): Promise<Confirmation> {
   const judged = { ...scenario, impl: real.impl };
-  const shows = (run: RunResult) => {
+  const expected = findings(simulated.kinds, simulated.violations);
+  const sameFindings = (run: RunResult): string | null => {
     const a = analyseRun(judged, run, properties);
-    return a.primary === kind || a.kinds.includes(kind);
+    const got = findings(a.kinds, a.violations);
+    return got === expected ? null : `the interpreter shows ${got}, the simulation ${expected}`;
   };
+  const schedule = simulated.schedule;
   const exact = await real.run({ schedule, recordTrace: true });
-  if (exact.status === 'error') return { interpreter: version, status: 'unavailable', detail: `the harness failed: ${exact.detail ?? 'unknown error'}` };
+  if (exact.status === 'error') return { interpreter: version, status: 'unavailable', detail: `the run failed on the interpreter: ${exact.detail ?? 'unknown error'}` };
   const allApplied = scheduleKey(exact.schedule) === scheduleKey(schedule);
   const diff = firstDifference(simulated.history, exact.history);
+  const differs = sameFindings(exact);
   if (allApplied && diff !== null) {
     // The same interleaving, decision for decision, gave another history: the port or the harness is wrong somewhere.
-    const outcome = shows(exact) ? `${kind} shows on both` : `${kind} does not show on the interpreter`;
-    return { interpreter: version, status: 'divergence', detail: `every deviation applied, but the histories differ (${outcome}): ${diff}` };
+    return { interpreter: version, status: 'divergence', detail: `every deviation applied, but the histories differ (${differs ?? `the same findings: ${expected}`}): ${diff}` };
   }
-  if (shows(exact)) {
-    return { interpreter: version, status: 'confirmed', detail: allApplied ? 'same schedule, identical history' : 'same outcome; some deviations had no point to apply to on the interpreter' };
+  if (differs === null) {
+    const how = allApplied ? 'same schedule, same history' : 'same schedule where it applies (some deviations had no point on the interpreter)';
+    return { interpreter: version, status: 'confirmed', detail: `${how}; same findings: ${expected}` };
   }
   for (const candidate of nearbySchedules(schedule, simulated.trace, exact.trace)) {
     const run = await real.run({ schedule: candidate });
-    if (shows(run)) {
-      return { interpreter: version, status: 'confirmed', detail: `reproduced with the deviations moved to nearby points: ${describe(run.schedule)}`, schedule: run.schedule };
+    if (sameFindings(run) === null) {
+      return { interpreter: version, status: 'confirmed', detail: `same findings (${expected}) with the deviations moved to nearby points: ${describe(run.schedule)}`, schedule: run.schedule };
     }
   }
   if (allApplied) {
-    return { interpreter: version, status: 'divergence', detail: `every deviation applied and the histories agree, yet ${kind} did not show on the interpreter (final states differ)` };
+    return { interpreter: version, status: 'divergence', detail: `every deviation applied and the histories agree, yet ${differs} (final states differ)` };
   }
   const missing = schedule.filter((d) => !exact.schedule.some((e) => keyOf(e) === keyOf(d))).map((d) => `${d.thread}@${d.label}#${d.occ}`);
-  return { interpreter: version, status: 'not-reproduced', detail: `no such point on the interpreter for ${missing.join(', ')}; ${NEARBY_LIMIT} nearby schedules tried` };
+  return { interpreter: version, status: 'not-reproduced', detail: `${kind}: no such point on the interpreter for ${missing.join(', ')}; ${NEARBY_LIMIT} nearby schedules tried` };
+}
+
+/** "over-admission, hang (at-most-n, no-lost-wakeup)": what a run shows, comparable across backends. */
+function findings(kinds: readonly string[], violations: readonly Violation[]): string {
+  const props = [...new Set(violations.map((v) => v.property))].sort();
+  return `${[...kinds].sort().join(', ')}${props.length > 0 ? ` (${props.join(', ')})` : ''}`;
 }
 
 /** Events as both backends must agree on them (steps and times of points may differ). */

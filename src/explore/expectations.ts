@@ -1,20 +1,19 @@
-/** Compares what an exploration measured with what the scenario expects or the seed claims. */
-import type { Scenario } from '../scenario/types.ts';
-import type { Schedule } from '../scheduler/deviation.ts';
+/** Compares what an exploration measured with what the scenario expects (for this version) or the seed claims. */
+import type { VersionExpectations } from '../scenario/types.ts';
 import type { ScenarioReport } from './report-types.ts';
 
 type Measured = Pick<ScenarioReport, 'properties' | 'makespan' | 'concurrency' | 'runs'>;
 type Note = ScenarioReport['notes'][number];
 
-export function evaluateExpectations(scenario: Scenario, m: Measured, witness: ReadonlyMap<string, Schedule>): { met: boolean; notes: Note[] } {
+/** `expect`: the scenario's expectations resolved for the version that ran (expectationsFor). `occurred`: outcome kinds seen. */
+export function evaluateExpectations(expect: VersionExpectations, m: Measured, occurred: ReadonlySet<string>): { met: boolean; notes: Note[] } {
   const notes: Note[] = [];
   const mismatch = (text: string) => notes.push({ level: 'mismatch', text });
   for (const p of m.properties) {
     if (!p.matches) mismatch(`property ${p.name}: expected ${p.expected}, found ${p.status} (${p.violatedRuns}/${m.runs} runs violate it)`);
   }
-  const expect = scenario.expect ?? {};
   for (const kind of expect.reachable ?? []) {
-    if (!witness.has(kind)) mismatch(`outcome ${kind}: expected reachable, not reached in ${m.runs} runs`);
+    if (!occurred.has(kind)) mismatch(`outcome ${kind}: expected reachable, not reached in ${m.runs} runs`);
   }
   const ms = m.makespan;
   if (expect.makespan?.equals !== undefined) {

@@ -52,6 +52,7 @@ async function cpythonRunner(scenario: Scenario, opts: RunnerOptions): Promise<R
     // A target is judged by the current asyncio model (binds lazily, >= 3.10), not by the quirks of
     // this version's standard library (<= 3.9 binds at construction): those are not the user's class.
     impl: target ? DEFAULT_IMPL : `cpython-${backend.info.short}`,
+    version: backend.info.version,
     run: (req) =>
       backend.run({
         scenario,

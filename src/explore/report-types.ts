@@ -21,6 +21,8 @@ export interface Counterexample {
   readonly trace: readonly TraceEntry[];
   readonly history: readonly HistoryEvent[];
   readonly violations: readonly Violation[];
+  /** Every outcome kind this run shows, most severe first (the counterexample is for one of them). */
+  readonly kinds: readonly string[];
   /** Virtual time at the end of the run. */
   readonly endTime: number;
   /** Simulated counterexamples only: the same schedule replayed on the real interpreter of the same version. */
@@ -30,11 +32,27 @@ export interface Counterexample {
 }
 
 export interface OutcomeReport {
-  /** "ok", "over-admission", "wrong-loop", "hang", "fifo", "lost-permit", "nonconformance", ... */
+  /** "ok", "over-admission", "wrong-loop", "hang", "fifo", "lost-permit", "nonconformance", ... (src/contract/outcomes.ts) */
   readonly kind: string;
-  /** Runs whose primary (earliest) outcome was this kind. */
+  /** Runs in which this kind occurred (a run counts under every kind it shows). */
   readonly count: number;
+  /** Runs this kind headlined: their most severe kind. */
+  readonly primary: number;
+  /** The smallest run found that shows this kind, shrunk for it. */
   readonly minimal?: Counterexample;
+}
+
+/**
+ * What a verdict covers. `exhaustive`: every schedule of the scenario's decision space (one thread:
+ * timer ties, declared cancellations). `sampled`: seeded random and preemption-bounded runs, a
+ * sample, not a proof. `preemptionBound` is set when the enumeration is bounded by preemptions.
+ */
+export interface Coverage {
+  readonly method: 'exhaustive' | 'bounded-exhaustive' | 'sampled';
+  readonly preemptionBound: number | null;
+  readonly executions: number;
+  /** True when the method ran to its end (every schedule it covers was executed). */
+  readonly complete: boolean;
 }
 
 export interface PropertyReport {
@@ -54,13 +72,16 @@ export interface ScenarioReport {
   readonly backend: BackendName;
   readonly model: PreemptionModel;
   readonly seed: number;
+  /** The CPython version whose code ran: the interpreter's, or the release the simulated port follows. */
+  readonly version: string;
   /** Runs executed. */
   readonly runs: number;
   /** Distinct decision sequences (schedules) among them. */
   readonly schedules: number;
   /** True when the exploration enumerated every schedule of the scenario's decision space. */
   readonly exhaustive: boolean;
-  /** 'violated' when any property was violated in any run. */
+  readonly coverage: Coverage;
+  /** 'violated' when any property was violated in any run, or any run failed or was cut off. */
   readonly verdict: 'holds' | 'violated';
   readonly properties: readonly PropertyReport[];
   readonly outcomes: readonly OutcomeReport[];

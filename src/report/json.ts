@@ -25,13 +25,18 @@ export interface JsonCounterexample {
   readonly trace: readonly TraceEntry[];
   readonly schedule: Schedule;
   readonly violations: readonly Violation[];
+  /** Every outcome kind the counterexample's run shows, most severe first. */
+  readonly kinds: readonly string[];
   /** Simulated counterexamples: the replay on the real interpreter of the same version. */
   readonly confirmation?: Confirmation;
 }
 
 export interface JsonOutcome {
   readonly kind: string;
+  /** Runs in which the kind occurred (a run counts under every kind it shows). */
   readonly count: number;
+  /** Runs the kind headlined (their most severe kind). */
+  readonly primary: number;
   readonly minimal: JsonCounterexample | null;
 }
 
@@ -40,9 +45,13 @@ export interface JsonScenario {
   readonly backend: ScenarioReport['backend'];
   readonly model: ScenarioReport['model'];
   readonly seed: number;
+  /** The CPython version whose code ran (the interpreter's, or the release the port follows). */
+  readonly version: string;
   readonly runs: number;
   readonly schedules: number;
   readonly exhaustive: boolean;
+  /** What the verdict covers: `exhaustive` / `bounded-exhaustive` (a proof over that space) or `sampled`. */
+  readonly coverage: ScenarioReport['coverage'];
   readonly verdict: ScenarioReport['verdict'];
   readonly properties: readonly JsonProperty[];
   readonly outcomes: readonly JsonOutcome[];
@@ -69,9 +78,11 @@ export function scenarioJson(r: ScenarioReport): JsonScenario {
     backend: r.backend,
     model: r.model,
     seed: r.seed,
+    version: r.version,
     runs: r.runs,
     schedules: r.schedules,
     exhaustive: r.exhaustive,
+    coverage: { ...r.coverage },
     verdict: r.verdict,
     properties: r.properties.map(propertyJson),
     outcomes: r.outcomes.map(outcomeJson),
@@ -90,7 +101,7 @@ function propertyJson(p: PropertyReport): JsonProperty {
 }
 
 function outcomeJson(o: OutcomeReport): JsonOutcome {
-  return { kind: o.kind, count: o.count, minimal: o.minimal === undefined ? null : counterexampleJson(o.minimal) };
+  return { kind: o.kind, count: o.count, primary: o.primary, minimal: o.minimal === undefined ? null : counterexampleJson(o.minimal) };
 }
 
 function counterexampleJson(m: Counterexample): JsonCounterexample {
@@ -101,6 +112,7 @@ function counterexampleJson(m: Counterexample): JsonCounterexample {
     trace: m.trace,
     schedule: m.schedule,
     violations: m.violations,
+    kinds: m.kinds,
     ...(m.confirmation ? { confirmation: m.confirmation } : {}),
   };
 }

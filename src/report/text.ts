@@ -65,9 +65,24 @@ export function renderScenarioReport(report: ScenarioReport, opts: TextOptions):
 function header(r: ScenarioReport, c: Colors): string[] {
   const lines = [c.bold(`${r.id} — ${r.title}`)];
   if (r.claim !== undefined) lines.push(`${INDENT}claim: ${c.italic(r.claim)}`);
-  const explored = `${plural(r.runs, 'run')}, ${plural(r.schedules, 'distinct schedule')}${r.exhaustive ? ' (exhaustive)' : ''}`;
-  lines.push(c.dim(`${INDENT}backend ${r.backend}, model ${r.model}, seed ${r.seed}: ${explored}, ${r.seconds.toFixed(1)}s wall`));
+  const explored = `${plural(r.runs, 'run')}, ${plural(r.schedules, 'distinct schedule')}`;
+  const code = r.backend === 'sim' ? `port of CPython ${r.version}` : `CPython ${r.version}`;
+  lines.push(c.dim(`${INDENT}backend ${r.backend} (${code}), model ${r.model}, seed ${r.seed}: ${explored}, ${r.seconds.toFixed(1)}s wall`));
+  lines.push(`${INDENT}${c.bold('verdict')}: ${verdictLine(r)}`);
   return lines;
+}
+
+/** The verdict with what it covers: a proof over a stated space, or a sample. */
+export function verdictLine(r: Pick<ScenarioReport, 'verdict' | 'coverage'>): string {
+  const k = r.coverage;
+  const n = k.executions.toLocaleString('en-US');
+  if (k.method === 'sampled') return r.verdict === 'holds' ? `held in ${n} sampled runs (a sample, not every schedule)` : `violated (found in ${n} sampled runs)`;
+  const space =
+    k.method === 'bounded-exhaustive'
+      ? `every schedule with at most ${plural(k.preemptionBound ?? 0, 'preemption')}`
+      : 'every schedule (timer ties, declared cancellations)';
+  if (!k.complete) return `${r.verdict === 'holds' ? 'held' : 'violated'} in ${n} runs; the enumeration of ${space} was cut short, so this is a sample`;
+  return r.verdict === 'holds' ? `holds for ${space} (${n} executions)` : `violated (${space} enumerated: ${n} executions)`;
 }
 
 function propertiesSection(props: readonly PropertyReport[], c: Colors): string[] {
@@ -85,19 +100,22 @@ function propertiesSection(props: readonly PropertyReport[], c: Colors): string[
   return lines;
 }
 
+/** One row per kind that occurred: in how many runs, how many it headlined, and its minimal counterexample. */
 function outcomesSection(outcomes: readonly OutcomeReport[], c: Colors): string[] {
   if (outcomes.length === 0) return [c.bold('outcomes'), `${INDENT}(no runs)`];
   const kindWidth = Math.max(8, ...outcomes.map((o) => o.kind.length));
   const countWidth = Math.max(4, ...outcomes.map((o) => String(o.count).length));
-  const lines = [c.bold(`${'outcomes'.padEnd(kindWidth + 2)}${'runs'.padStart(countWidth)}`)];
+  const headWidth = Math.max(8, ...outcomes.map((o) => String(o.primary).length));
+  const lines = [c.bold(`${'outcomes'.padEnd(kindWidth + 2)}${'runs'.padStart(countWidth)}  ${'headline'.padStart(headWidth)}`)];
   for (const o of outcomes) {
     const kind = o.kind === 'ok' ? c.green(o.kind.padEnd(kindWidth)) : c.red(o.kind.padEnd(kindWidth));
     const minimal =
       o.minimal !== undefined
         ? c.dim(`  minimal: ${plural(o.minimal.preemptions, 'preemption')}, ${plural(o.minimal.steps, 'step')}`)
         : '';
-    lines.push(`${INDENT}${kind}${String(o.count).padStart(countWidth)}${minimal}`);
+    lines.push(`${INDENT}${kind}${String(o.count).padStart(countWidth)}  ${String(o.primary).padStart(headWidth)}${minimal}`);
   }
+  lines.push(c.dim(`${INDENT}(runs: runs that showed the kind; a run shows every kind it has. headline: runs where it was the most severe.)`));
   return lines;
 }
 
@@ -147,6 +165,8 @@ function counterexampleSection(kind: string, m: Counterexample, opts: TextOption
   });
   lines.push(...columns.map((l) => INDENT + l));
   const max = opts.maxViolations ?? 10;
+  const others = m.kinds.filter((k) => k !== kind && k !== 'ok');
+  if (others.length > 0) lines.push(`${INDENT}this run also shows: ${others.join(', ')}`);
   lines.push(`${INDENT}violations:${m.violations.length === 0 ? ' none' : ''}`);
   for (const v of m.violations.slice(0, max)) lines.push(`${INDENT}${INDENT}${c.red(formatViolation(v))}`);
   if (m.violations.length > max) lines.push(`${INDENT}${INDENT}… and ${m.violations.length - max} more`);

@@ -66,7 +66,15 @@ export interface Expectations {
   readonly makespan?: { readonly equals?: number; readonly claim?: number };
   /** The largest number of holders seen at once across all semaphores must equal this. */
   readonly maxConcurrent?: number;
+  /**
+   * Per interpreter version: range ("<=3.8", "3.9", ">=3.10", "3.6-3.8") -> expectations laid over
+   * the ones above for that version (src/scenario/version-expectations.ts). Ranges do not overlap.
+   */
+  readonly versions?: Readonly<Record<string, VersionExpectations>>;
 }
+
+/** An `expect.versions` block: the same fields, without nesting. */
+export type VersionExpectations = Omit<Expectations, 'versions'>;
 
 export interface ExploreHints {
   /** Default number of runs for this scenario. */

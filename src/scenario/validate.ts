@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from './errors.ts';
+import { overlaps, parseVersionRange, type VersionRange } from './version-expectations.ts';
 import type {
   DeclaredCancellation,
   Expectations,
@@ -20,6 +21,7 @@ import type {
   SemaphoreKind,
   TaskDecl,
   ThreadDecl,
+  VersionExpectations,
 } from './types.ts';
 
 /** Limits that keep a scenario within what the explorer can run; documented in the messages. */
@@ -388,7 +390,32 @@ function readCancellations(
 }
 
 function readExpectations(r: FieldReader, v: unknown, path: string): Expectations {
-  const o = r.object(v, path, ['properties', 'reachable', 'makespan', 'maxConcurrent']);
+  const o = r.object(v, path, [...EXPECTATION_KEYS, 'versions']);
+  const base = readExpectationFields(r, o, path);
+  if (o.versions === undefined) return base;
+  return { ...base, versions: readVersionBlocks(r, o.versions, childPath(path, 'versions')) };
+}
+
+const EXPECTATION_KEYS = ['properties', 'reachable', 'makespan', 'maxConcurrent'] as const;
+
+/** `expect.versions`: non-overlapping version ranges, each with the same fields as `expect` (no nesting). */
+function readVersionBlocks(r: FieldReader, v: unknown, path: string): Record<string, VersionExpectations> {
+  const rec = r.record(v, path);
+  const out: Record<string, VersionExpectations> = {};
+  const ranges: VersionRange[] = [];
+  for (const [text, block] of Object.entries(rec)) {
+    const p = childPath(path, text);
+    const range = parseVersionRange(text);
+    if (typeof range === 'string') r.fail(p, range);
+    const clash = ranges.find((other) => overlaps(other, range));
+    if (clash !== undefined) r.fail(p, `overlaps "${clash.text}": each version may match one block only`);
+    ranges.push(range);
+    out[text] = readExpectationFields(r, r.object(block, p, EXPECTATION_KEYS), p);
+  }
+  return out;
+}
+
+function readExpectationFields(r: FieldReader, o: Record<string, unknown>, path: string): VersionExpectations {
   const at = (key: string): string => childPath(path, key);
   let properties: Record<string, PropertyVerdict> | undefined;
   if (o.properties !== undefined) {

@@ -1,18 +1,27 @@
 /**
- * Sequential specification of asyncio.Semaphore / asyncio.BoundedSemaphore.
+ * Sequential specification of asyncio.Semaphore / asyncio.BoundedSemaphore: the semantics
+ * CPython's maintainers settled on (3.10.8+, 3.11, 3.12, 3.13; see
+ * ../shared/notes/semaphore-versions.md and docs/models.md).
  *
- * - One counter `value` and a FIFO line of waiting actors.
- * - acquire on loop L: if value > 0 and nobody waits, take a permit at once. Otherwise the call
- *   is contended: if the semaphore is bound to another loop it fails with RuntimeError
+ * - One counter `value` of free permits and a line of actors, in arrival order. An actor in line
+ *   is either still waiting (`queue`) or already *handed* a permit that it has not yet taken by
+ *   returning from acquire() (`granted`: CPython's `_wake_up_next` decremented `_value` for it and
+ *   resolved its future, but its task has not run yet).
+ * - acquire on loop L: takes a permit at once only if one is free and nobody is in line, waiting
+ *   or handed (CPython's `locked()` counts every waiter future that is not cancelled). Otherwise
+ *   the call is contended: if the semaphore is bound to another loop it fails with RuntimeError
  *   (`wrong-loop`, the only error acquire may raise); else it binds to L (if unbound) and joins
- *   the line.
+ *   the line. A newcomer therefore never overtakes a woken waiter (bpo-45997).
  * - release: value++ (BoundedSemaphore: ValueError `released-too-many` if that would exceed the
- *   initial value); then the head of the line, if any, is handed the permit at once. Handing over
- *   inside release (rather than when the waiter resumes) is what makes the model FIFO: nobody can
- *   barge between the release and the waiter's return.
- * - A waiter that was handed a permit but has not returned yet is `granted`; when it returns the
- *   permit is simply its own. If it is cancelled instead, the permit goes back and the next waiter
- *   in line is handed it (CPython >= 3.11 behaviour; also what FIFO requires).
+ *   initial value). Free permits are handed to the head of the line at once, in order: the
+ *   hand-off is what makes the model FIFO.
+ * - A handed actor that returns simply keeps its permit (`grant`). If it is cancelled instead,
+ *   the permit goes back and moves on to the next in line (CPython 3.11+; gh-90155 is the bug of
+ *   losing it). A waiting actor that is cancelled leaves the line.
+ *
+ * CPython hands out permits lazily (a woken waiter wakes the next when it runs); the model hands
+ * them out at once. Linearizability absorbs the difference: a grant may take effect at any
+ * instant up to the waiter's return.
  *
  * Binding: CPython >= 3.10 binds lazily on the first contended acquire; <= 3.9 binds at
  * construction to the constructing code's loop (`bindAtConstruction`).
@@ -58,14 +67,14 @@ export function asyncioModel(options: AsyncioModelOptions): SemaphoreModel<Async
 }
 
 function acquire(s: AsyncioState, caller: Caller): Step<AsyncioState, AcquireResult> {
-  if (s.value > 0 && s.queue.length === 0) {
+  if (s.value > 0 && s.queue.length === 0 && s.granted.length === 0) {
     return { state: { ...s, value: s.value - 1 }, result: { kind: 'acquired' } };
   }
   if (s.bound !== null && s.bound !== caller.loop) {
     return { state: s, result: { kind: 'error', error: 'wrong-loop' } };
   }
   return {
-    state: { ...s, bound: s.bound ?? caller.loop, queue: [...s.queue, caller.actor] },
+    state: handOver({ ...s, bound: s.bound ?? caller.loop, queue: [...s.queue, caller.actor] }),
     result: { kind: 'enqueued' },
   };
 }

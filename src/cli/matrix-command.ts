@@ -7,6 +7,7 @@ import type { CheckFlags } from './flags.ts';
 import type { CliIo } from './io.ts';
 import type { Engine } from './engine.ts';
 import { SUPPORTED_VERSIONS } from './interpreters-command.ts';
+import { bySeverity } from '../contract/outcomes.ts';
 
 export async function matrixCommand(scenario: Scenario, flags: CheckFlags, io: CliIo, engine: Engine, version: string): Promise<number> {
   const { findInterpreters } = await import('../backends/cpython/interpreters.ts');
@@ -31,24 +32,42 @@ export async function matrixCommand(scenario: Scenario, flags: CheckFlags, io: C
       reports.map((r) => r.report),
       version,
     );
-    io.stdout(toJsonText({ ...doc, matrix: reports.map((r) => ({ python: r.version, outcomes: Object.fromEntries(r.report.outcomes.map((o) => [o.kind, o.count])) })), missing }));
-    return EXIT.ok;
+    io.stdout(
+      toJsonText({
+        ...doc,
+        matrix: reports.map((r) => ({
+          python: r.version,
+          outcomes: Object.fromEntries(r.report.outcomes.map((o) => [o.kind, o.count])),
+          verdict: r.report.verdict,
+          expectationsMet: r.report.expectationsMet,
+        })),
+        missing,
+      }),
+    );
+    return exitCode(reports);
   }
   io.stdout(`${matrixLines(scenario, reports, missing).join('\n')}\n`);
-  return EXIT.ok;
+  return exitCode(reports);
+}
+
+/** Like `check`: 0 when every interpreter met the scenario's expectations for its version, else 1. */
+function exitCode(reports: readonly { report: ScenarioReport }[]): number {
+  return reports.every((r) => r.report.expectationsMet) ? EXIT.ok : EXIT.expectationsNotMet;
 }
 
 export function matrixLines(scenario: Scenario, reports: readonly { version: string; report: ScenarioReport }[], missing: readonly string[]): string[] {
-  // Kinds that were never a run's earliest outcome only co-occur with another: no column of zeros for them.
-  const kinds = [...new Set(reports.flatMap((r) => r.report.outcomes.filter((o) => o.count > 0).map((o) => o.kind)))];
+  const kinds = bySeverity([...new Set(reports.flatMap((r) => r.report.outcomes.map((o) => o.kind)))]);
   const vw = Math.max(7, ...reports.map((r) => r.version.length));
   const cw = kinds.map((k) => Math.max(k.length, 6));
-  const head = `${'python'.padEnd(vw)}  ${kinds.map((k, i) => k.padStart(cw[i]!)).join('  ')}  runs  verdict`;
+  const head = `${'python'.padEnd(vw)}  ${kinds.map((k, i) => k.padStart(cw[i]!)).join('  ')}  ${'runs'.padStart(5)}  verdict   expectations`;
   const rows = reports.map(({ version, report }) => {
     const cells = kinds.map((k, i) => String(report.outcomes.find((o) => o.kind === k)?.count ?? 0).padStart(cw[i]!));
-    return `${version.padEnd(vw)}  ${cells.join('  ')}  ${String(report.runs).padStart(4)}  ${report.verdict}`;
+    const met = report.expectationsMet ? 'met' : `NOT met: ${report.notes.find((n) => n.level === 'mismatch')?.text ?? ''}`;
+    return `${version.padEnd(vw)}  ${cells.join('  ')}  ${String(report.runs).padStart(5)}  ${report.verdict.padEnd(8)}  ${met}`;
   });
-  const out = [`${scenario.id}: outcome census per interpreter (runs whose earliest outcome is each kind)`, head, ...rows];
+  const out = [`${scenario.id}: runs showing each outcome kind, per interpreter (a run counts under every kind it shows)`, head, ...rows];
   if (missing.length) out.push(`missing (no interpreter found): ${missing.join(', ')}`);
+  const failed = reports.filter((r) => !r.report.expectationsMet).map((r) => r.version);
+  out.push(failed.length === 0 ? `expectations met on every interpreter (${reports.length})` : `expectations NOT met on ${failed.join(', ')}`);
   return out;
 }

@@ -59,7 +59,13 @@ export class ScenarioProgram {
       this.createPerThread(decl.name);
       for (const task of decl.tasks) {
         thread.activity = task.name;
-        yield* this.runOps(task, task.ops, '');
+        try {
+          yield* this.runOps(task, task.ops, '');
+        } catch (e) {
+          // A plain thread calls its tasks one after another, each under its own `try`: an exception
+          // a semaphore call raised (already an `error` event) ends that task only, as in the harness.
+          if (!(e instanceof PyException)) throw e;
+        }
       }
       return;
     }

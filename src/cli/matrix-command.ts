@@ -6,7 +6,7 @@ import { EXIT } from './errors-out.ts';
 import type { CheckFlags } from './flags.ts';
 import type { CliIo } from './io.ts';
 import type { Engine } from './engine.ts';
-import { SUPPORTED_VERSIONS } from './interpreters-command.ts';
+import { SUPPORTED_VERSIONS } from '../contract/implementations.ts';
 
 export async function matrixCommand(scenario: Scenario, flags: CheckFlags, io: CliIo, engine: Engine, version: string): Promise<number> {
   const { findInterpreters } = await import('../backends/cpython/interpreters.ts');

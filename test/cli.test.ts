@@ -11,11 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../src/backends/run-result.ts';
 import type { CheckOptions, Engine } from '../src/cli/engine.ts';
-import type { CliIo } from '../src/cli/io.ts';
 import { runCli } from '../src/cli/program.ts';
 import type { ScenarioReport } from '../src/explore/report-types.ts';
 import { encodeToken, type ReplayToken } from '../src/explore/token.ts';
 import type { Scenario } from '../src/scenario/types.ts';
+import { captureIo } from './helpers.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'semverify.js');
@@ -112,22 +112,6 @@ describe('semverify (real process): bad input exits 2 with one line', () => {
 
 // ---------------------------------------------------------------------------------------
 // In-process, with a fake engine: the paths that would explore.
-
-interface Captured {
-  io: CliIo;
-  out: () => string;
-  err: () => string;
-}
-
-function captureIo(env: Record<string, string> = {}): Captured {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: (t) => void (out += t), stderr: (t) => void (err += t), env, stdoutIsTTY: false, stderrIsTTY: false },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 function fakeReport(scenario: Scenario, opts: CheckOptions, met: boolean): ScenarioReport {
   return {

@@ -5,6 +5,7 @@
  */
 import { delimiter, resolve } from 'node:path';
 import { InputError } from '../scenario/errors.ts';
+import { describeValue } from '../scenario/field-reader.ts';
 import { targetShapeProblem } from '../backends/cpython/target.ts';
 import type { BackendName, PreemptionModel } from '../explore/report-types.ts';
 
@@ -66,13 +67,13 @@ const RUNS_MAX = 10_000_000;
 function integerFlag(flag: string, raw: string, min: number, max: number, what: string): number {
   const text = raw.trim();
   const n = /^[+-]?\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new InputError(flag, `expected ${what}, got ${JSON.stringify(raw)}`);
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new InputError(flag, `expected ${what}, got ${describeValue(raw)}`);
   return n;
 }
 
 function choiceFlag<T extends string>(flag: string, raw: string, choices: readonly T[]): T {
   if (!(choices as readonly string[]).includes(raw)) {
-    throw new InputError(flag, `expected one of ${choices.join(', ')}, got ${JSON.stringify(raw)}`);
+    throw new InputError(flag, `expected one of ${choices.join(', ')}, got ${describeValue(raw)}`);
   }
   return raw as T;
 }
@@ -83,15 +84,15 @@ function pythonFlag(raw: string): string {
 }
 
 function targetFlag(raw: string): string {
-  const problem = targetShapeProblem(raw.trim());
-  if (problem !== undefined) throw new InputError('--target', problem);
+  // The shape check's own message echoes the whole value: restate it short.
+  if (targetShapeProblem(raw.trim()) !== undefined) throw new InputError('--target', `expected module.path:ClassName, got ${describeValue(raw.trim())}`);
   return raw.trim();
 }
 
 /** Each --pythonpath may itself list directories (separated by the platform's path delimiter). */
 function pythonpathFlag(raw: readonly string[]): string[] {
   const dirs = raw.flatMap((r) => r.split(delimiter)).filter((d) => d.trim() !== '');
-  if (dirs.length === 0) throw new InputError('--pythonpath', `expected a directory, got ${JSON.stringify(raw.join(delimiter))}`);
+  if (dirs.length === 0) throw new InputError('--pythonpath', `expected a directory, got ${describeValue(raw.join(delimiter))}`);
   // Absolute, so that a counterexample's replay token works from any directory.
   return dirs.map((d) => resolve(d));
 }

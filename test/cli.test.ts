@@ -73,9 +73,10 @@ describe('semverify (real process): bad input exits 2 with one line', () => {
   });
 
   it('malformed tokens', () => {
-    expect(expectInputError('replay', 'garbage')).toMatch(/^semverify: token: expected a token starting with "sv1\."/);
-    expect(expectInputError('replay', 'sv1.AAAA')).toMatch(/^semverify: token: /);
-    expect(expectInputError('replay', 'sv1.@@@')).toMatch(/^semverify: token: not base64url/);
+    expect(expectInputError('replay', 'garbage')).toMatch(/^semverify: token: expected a token starting with "sv2\."/);
+    expect(expectInputError('replay', 'sv2.AAAA')).toMatch(/^semverify: token: /);
+    expect(expectInputError('replay', 'sv2.@@@')).toMatch(/^semverify: token: not base64url/);
+    expect(expectInputError('replay', 'sv1.AAAA')).toMatch(/^semverify: token: this is a version-1 token/);
   });
 
   it.each([
@@ -95,7 +96,7 @@ describe('semverify (real process): bad input exits 2 with one line', () => {
     [['check'], /^semverify: scenario: missing \(required argument\)$/],
     [['chekc'], /^semverify: chekc: unknown command/],
     [['list', '--runs', '3'], /^semverify: --runs: does not apply to list$/],
-    [['replay', 'sv1.x', '--seed', '3'], /^semverify: --seed: does not apply to replay/],
+    [['replay', 'sv2.x', '--seed', '3'], /^semverify: --seed: does not apply to replay/],
   ])('bad flags %j', (args, message) => {
     expect(expectInputError(...args)).toMatch(message);
   });
@@ -194,7 +195,7 @@ describe('semverify (in process, fake engine)', () => {
       semaphores: { sem: { kind: 'asyncio', value: 2 } },
       threads: [{ name: 'T0', loop: true, tasks: [{ name: 'A', ops: [{ op: 'hold', seconds: 1 }] }] }],
     };
-    const token = encodeToken({ v: 1, backend: 'sim', model: 'gil', scenario, schedule: [] });
+    const token = encodeToken({ backend: 'sim', model: 'gil', scenario, schedule: [] });
     const c = captureIo();
     let seen: ReplayToken | undefined;
     const engine = fakeEngine();

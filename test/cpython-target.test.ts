@@ -52,7 +52,7 @@ describe('--target flags and tokens (no interpreter needed)', () => {
   });
 
   it('a replay token carries the target, validated like the flag', () => {
-    const base = { v: 1 as const, backend: 'cpython' as const, model: 'gil' as const, scenario: builtin('threading-shared'), schedule: [] };
+    const base = { v: 2 as const, backend: 'cpython' as const, model: 'gil' as const, scenario: builtin('threading-shared'), schedule: [] };
     const t = decodeToken(encodeToken({ ...base, target: { spec: 'm:C', pythonpath: ['/x'] } }));
     expect(t.target).toEqual({ spec: 'm:C', pythonpath: ['/x'] });
     expect(inputError(() => parseReplayToken({ ...base, target: { spec: 'nope', pythonpath: [] } })).problem).toMatch(/^target\.spec: expected module\.path:ClassName/);

@@ -59,7 +59,7 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
   program
     .command('replay')
     .description('replay the run a token describes (tokens are printed with counterexamples)')
-    .argument('<token>', 'replay token (sv1.…)')
+    .argument('<token>', 'replay token (sv2.…)')
     .action(async (text: string, _opts: unknown, cmd: Command) => {
       const flags = parseReplayFlags(cmd.optsWithGlobals<RawFlags>());
       exitCode = await replayCommand(decodeToken(text), flags, io, engine, version);

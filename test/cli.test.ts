@@ -201,15 +201,40 @@ describe('semverify (in process, fake engine)', () => {
     const engine = fakeEngine();
     const code = await runCli(['replay', token, '--backend', 'cpython', '--python', '3.11'], c.io, {
       ...engine,
-      replayToken: async (t) => {
+      replayToken: async (t, o) => {
         seen = t;
-        return engine.replayToken(t);
+        return engine.replayToken(t, o);
       },
     });
     expect(code).toBe(0);
     expect(seen).toMatchObject({ backend: 'cpython', python: '3.11', model: 'gil' });
     expect(c.out()).toContain('replay of r — replay fixture');
     expect(c.out()).toContain('outcome: ok');
+  });
+
+  it('exits 1 when the replayed run shows anything but ok, in text and in --json', async () => {
+    const scenario: Scenario = {
+      id: 'r',
+      title: 'replay fixture',
+      semaphores: { sem: { kind: 'asyncio', value: 1 } },
+      threads: [{ name: 'T0', loop: true, tasks: [{ name: 'A', ops: [{ op: 'hold', seconds: 1 }] }] }],
+    };
+    const token = encodeToken({ backend: 'sim', model: 'gil', scenario, schedule: [] });
+    const engine = fakeEngine();
+    const violating: Engine = {
+      ...engine,
+      replayToken: async (t, o) => {
+        const ok = await engine.replayToken(t, o);
+        const v = { property: 'at-most-n', outcome: 'over-admission', step: 1, message: 'two holders' };
+        return { ...ok, violations: [v], kinds: ['over-admission'], primary: 'over-admission' };
+      },
+    };
+    for (const extra of [[], ['--json']]) {
+      const c = captureIo();
+      expect(await runCli(['replay', token, ...extra], c.io, violating)).toBe(1);
+      expect(c.err()).toBe('');
+      expect(c.out()).toContain('over-admission');
+    }
   });
 
   it('turns an unexpected engine failure into one "internal error" line and exit 3', async () => {

@@ -71,7 +71,8 @@ describe.skipIf(!py311)('--target on CPython 3.11', () => {
     expect(over!.minimal!.schedule[0]!.label).toMatch(/^broken_sem\.py:CheckThenActSemaphore\.acquire:\d+$/);
     const token = decodeToken(over!.minimal!.replay);
     expect(token.target?.spec).toBe('broken_sem:CheckThenActSemaphore');
-    const again = await replayToken(token);
+    // Running the token's class needs the caller's consent: the same target, passed explicitly.
+    const again = await replayToken(token, { target: token.target! });
     expect(again.primary).toBe('over-admission');
   });
 

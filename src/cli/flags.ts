@@ -54,6 +54,10 @@ export interface ReplayFlags extends OutputFlags {
   readonly backend?: BackendName;
   readonly model?: PreemptionModel;
   readonly python?: string;
+  /** Consent to run the token's --target class (it must be the same); a token alone never imports code. */
+  readonly target?: string;
+  /** Where to import that class from: the command line's directories, never the token's. */
+  readonly pythonpath?: readonly string[];
 }
 
 export const DEFAULT_SEED = 1;
@@ -148,15 +152,17 @@ export function parseReplayFlags(raw: RawFlags): ReplayFlags {
   if (raw.runs !== undefined) throw new InputError('--runs', 'does not apply to replay (a replay is one run)');
   if (raw.timeLimit !== undefined) throw new InputError('--time-limit', 'does not apply to replay (a replay is one run, bounded by the token\'s step limit)');
   if (raw.maxSteps !== undefined) throw new InputError('--max-steps', 'does not apply to replay (the token fixes the step limit)');
-  if (raw.target !== undefined) throw new InputError('--target', 'does not apply to replay (the token carries the target)');
-  if (raw.pythonpath !== undefined) throw new InputError('--pythonpath', 'does not apply to replay (the token carries the target)');
   const backend = raw.backend === undefined ? undefined : choiceFlag('--backend', raw.backend, BACKENDS);
   const model = raw.model === undefined ? undefined : choiceFlag('--model', raw.model, MODELS);
   const python = raw.python === undefined ? undefined : pythonFlag(raw.python);
+  const target = raw.target === undefined ? undefined : targetFlag(raw.target);
+  const pythonpath = raw.pythonpath === undefined ? undefined : pythonpathFlag(raw.pythonpath);
   return {
     ...(backend !== undefined && { backend }),
     ...(model !== undefined && { model }),
     ...(python !== undefined && { python }),
+    ...(target !== undefined && { target }),
+    ...(pythonpath !== undefined && { pythonpath }),
     json: raw.json === true,
     progress: raw.progress !== false,
   };

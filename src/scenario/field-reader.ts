@@ -120,7 +120,7 @@ export class FieldReader {
 }
 
 /** The allowed key nearest to a typo (edit distance <= 2), for "did you mean". */
-function closest(key: string, allowed: readonly string[]): string | undefined {
+export function closest(key: string, allowed: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of allowed) {

@@ -107,6 +107,8 @@ describe.skipIf(!py311)('--target on CPython 3.11', () => {
       ['threading-shared', 'good_sem:NoRelease', /has no release\(\) method/],
       ['threading-shared', 'good_sem:AsyncSemaphore', /coroutine function .* threading/],
       ['asyncio-4-tasks', 'good_sem:ThreadSemaphore', /plain function .* asyncio/],
+      ['threading-shared', 'exits_sys_exit:Semaphore', /importing 'exits_sys_exit' failed: SystemExit: 3/],
+      ['threading-shared', 'exits_os_exit:Semaphore', /importing exits_os_exit:Semaphore ended the interpreter \(harness exited \(code 4/],
     ];
     const results = await Promise.all(
       cases.map(([scenario, target]) => cli('check', scenario, '--backend', 'cpython', '--python', py311!.path, '--target', target, '--pythonpath', TARGETS)),

@@ -24,7 +24,11 @@ const tmp = mkdtempSync(join(tmpdir(), 'semverify-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  return cliWithEnv({}, ...args);
+}
+
+function cliWithEnv(extra: NodeJS.ProcessEnv, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
   delete env.SEMVERIFY_DEBUG;
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env, timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -99,6 +103,19 @@ describe('semverify (real process): bad input exits 2 with one line', () => {
     [['replay', 'sv2.x', '--seed', '3'], /^semverify: --seed: does not apply to replay/],
   ])('bad flags %j', (args, message) => {
     expect(expectInputError(...args)).toMatch(message);
+  });
+
+  it('a TMPDIR where nothing can be written still runs (tsx compiles without its cache)', () => {
+    // A file in place of the directory fails for every user, root included (a read-only
+    // directory does not stop root); the bin must not die with tsx's stack trace.
+    const notADirectory = join(tmp, 'tmpdir-is-a-file');
+    writeFileSync(notADirectory, '');
+    for (const extra of [{ TMPDIR: notADirectory }, { TMPDIR: join(notADirectory, 'below') }]) {
+      const r = cliWithEnv(extra, 'check', 'asyncio-4-tasks', '--no-confirm');
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('expectations met');
+    }
   });
 
   it('--help and --version exit 0 on stdout', () => {

@@ -175,6 +175,13 @@ function fakeEngine(failing: ReadonlySet<string> = new Set()): Engine & { calls:
   };
 }
 
+const replayFixture: Scenario = {
+  id: 'r',
+  title: 'replay fixture',
+  semaphores: { sem: { kind: 'asyncio', value: 2 } },
+  threads: [{ name: 'T0', loop: true, tasks: [{ name: 'A', ops: [{ op: 'hold', seconds: 1 }] }] }],
+};
+
 describe('semverify (in process, fake engine)', () => {
   it('checks every built-in with no command, passing flags through; exit 0 when all expectations are met', async () => {
     const c = captureIo();
@@ -206,13 +213,7 @@ describe('semverify (in process, fake engine)', () => {
   });
 
   it('replays a token, with --backend overriding the token', async () => {
-    const scenario: Scenario = {
-      id: 'r',
-      title: 'replay fixture',
-      semaphores: { sem: { kind: 'asyncio', value: 2 } },
-      threads: [{ name: 'T0', loop: true, tasks: [{ name: 'A', ops: [{ op: 'hold', seconds: 1 }] }] }],
-    };
-    const token = encodeToken({ backend: 'sim', model: 'gil', scenario, schedule: [] });
+    const token = encodeToken({ backend: 'sim', model: 'gil', scenario: replayFixture, schedule: [] });
     const c = captureIo();
     let seen: ReplayToken | undefined;
     const engine = fakeEngine();
@@ -230,13 +231,7 @@ describe('semverify (in process, fake engine)', () => {
   });
 
   it('exits 1 when the replayed run shows anything but ok, in text and in --json', async () => {
-    const scenario: Scenario = {
-      id: 'r',
-      title: 'replay fixture',
-      semaphores: { sem: { kind: 'asyncio', value: 1 } },
-      threads: [{ name: 'T0', loop: true, tasks: [{ name: 'A', ops: [{ op: 'hold', seconds: 1 }] }] }],
-    };
-    const token = encodeToken({ backend: 'sim', model: 'gil', scenario, schedule: [] });
+    const token = encodeToken({ backend: 'sim', model: 'gil', scenario: replayFixture, schedule: [] });
     const engine = fakeEngine();
     const violating: Engine = {
       ...engine,

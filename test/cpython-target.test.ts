@@ -15,8 +15,7 @@ import { checkScenario, type CheckOptions } from '../src/explore/check.ts';
 import { replayToken } from '../src/explore/replay.ts';
 import { decodeToken, encodeToken, parseReplayToken } from '../src/explore/token.ts';
 import { parseCheckFlags } from '../src/cli/flags.ts';
-import { InputError } from '../src/scenario/errors.ts';
-import { builtin } from './helpers.ts';
+import { builtin, inputErrorOf as inputError } from './helpers.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TARGETS = join('test', 'fixtures', 'targets');
@@ -28,16 +27,6 @@ function opts(target: string, runs: number): CheckOptions {
 }
 
 const status = (r: Awaited<ReturnType<typeof checkScenario>>, name: string) => r.properties.find((p) => p.name === name)?.status;
-
-function inputError(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('--target flags and tokens (no interpreter needed)', () => {
   it('validates the module.path:ClassName shape, needs --backend cpython, and makes --pythonpath absolute', () => {

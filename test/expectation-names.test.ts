@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../src/cli/engine.ts';
 import { runCli } from '../src/cli/program.ts';
 import { BUILTIN_OUTCOMES } from '../src/contract/outcomes.ts';
 import { InputError } from '../src/scenario/errors.ts';
@@ -15,7 +14,7 @@ import { checkExpectationNames } from '../src/scenario/expectation-names.ts';
 import type { Expectations, Scenario } from '../src/scenario/types.ts';
 import { builtinScenarios } from '../src/scenario/load.ts';
 import { builtinProperties } from '../properties/index.ts';
-import { captureIo } from './helpers.ts';
+import { captureIo, inputErrorOf, noEngine } from './helpers.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'semverify-expect-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -33,13 +32,7 @@ function scenario(expect: Expectations): Scenario {
 }
 
 function problem(expect: Expectations): InputError {
-  try {
-    checkExpectationNames(scenario(expect), PROPERTIES, BUILTIN_OUTCOMES);
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError');
+  return inputErrorOf(() => checkExpectationNames(scenario(expect), PROPERTIES, BUILTIN_OUTCOMES));
 }
 
 describe('checkExpectationNames', () => {
@@ -68,10 +61,6 @@ describe('checkExpectationNames', () => {
 });
 
 describe('semverify check and matrix refuse them before anything runs', () => {
-  const noEngine: Engine = {
-    checkScenario: () => Promise.reject(new Error('the engine must not be reached')),
-    replayToken: () => Promise.reject(new Error('the engine must not be reached')),
-  };
   const file = (name: string, expect: Expectations): string => {
     const path = join(tmp, name);
     writeFileSync(path, JSON.stringify(scenario(expect)));

@@ -9,13 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/program.ts';
-import type { Engine } from '../src/cli/engine.ts';
 import { InputError } from '../src/scenario/errors.ts';
 import { LIMITS } from '../src/scenario/limits.ts';
 import { scanJson } from '../src/scenario/json-text.ts';
 import { scenarioFromFile } from '../src/scenario/scenario-file.ts';
 import { parseScenario } from '../src/scenario/validate.ts';
-import { captureIo } from './helpers.ts';
+import { captureIo, inputErrorOf, noEngine } from './helpers.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'semverify-limits-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -40,13 +39,7 @@ function thread(i: number, tasks = 1, opsPerTask = 1): Doc {
 }
 
 function errorOf(doc: Doc): InputError {
-  try {
-    parseScenario(doc, 'x.json');
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError');
+  return inputErrorOf(() => parseScenario(doc, 'x.json'));
 }
 
 /** A file in the temporary directory. */
@@ -55,12 +48,6 @@ function file(name: string, text: string): string {
   writeFileSync(path, text);
   return path;
 }
-
-/** No engine: every case here must fail before anything runs. */
-const noEngine: Engine = {
-  checkScenario: () => Promise.reject(new Error('the engine must not be reached')),
-  replayToken: () => Promise.reject(new Error('the engine must not be reached')),
-};
 
 /** Run the CLI in-process; expect exit 2 and exactly one stderr line, which is returned. */
 async function cliInputError(...args: string[]): Promise<string> {

@@ -5,19 +5,12 @@
  * replayed a different run.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../src/cli/engine.ts';
 import { runCli } from '../src/cli/program.ts';
 import { checkScenario } from '../src/explore/check.ts';
 import { decodeToken, TOKEN_PREFIX } from '../src/explore/token.ts';
-import { builtin, captureIo } from './helpers.ts';
+import { builtin, captureIo, noEngine } from './helpers.ts';
 
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-/** Refused tokens must never reach the engine. */
-const noEngine: Engine = {
-  checkScenario: () => Promise.reject(new Error('the engine must not be reached')),
-  replayToken: () => Promise.reject(new Error('the engine must not be reached: a tampered token was accepted')),
-};
 
 /** The exit code and stderr of `semverify replay <token>`, in-process. */
 async function replay(token: string): Promise<{ code: number; err: string }> {

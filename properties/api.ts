@@ -39,4 +39,9 @@ export interface Property {
   /** Return false when this run gives the property nothing to judge (n/a when no run does). Default: applies. */
   readonly appliesToRun?: (view: RunView) => boolean;
   readonly check: (view: RunView) => readonly Violation[];
+  /**
+   * Outcome kinds this property's violations may carry beyond the built-in ones
+   * (src/contract/outcomes.ts), so that scenarios may name them in `expect.reachable`.
+   */
+  readonly outcomes?: readonly string[];
 }

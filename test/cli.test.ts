@@ -11,11 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../src/backends/run-result.ts';
 import type { CheckOptions, Engine } from '../src/cli/engine.ts';
-import type { CliIo } from '../src/cli/io.ts';
 import { runCli } from '../src/cli/program.ts';
 import type { ScenarioReport } from '../src/explore/report-types.ts';
 import { encodeToken, type ReplayToken } from '../src/explore/token.ts';
 import type { Scenario } from '../src/scenario/types.ts';
+import { captureIo } from './helpers.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'semverify.js');
@@ -24,7 +24,11 @@ const tmp = mkdtempSync(join(tmpdir(), 'semverify-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  return cliWithEnv({}, ...args);
+}
+
+function cliWithEnv(extra: NodeJS.ProcessEnv, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
   delete env.SEMVERIFY_DEBUG;
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env, timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -73,9 +77,10 @@ describe('semverify (real process): bad input exits 2 with one line', () => {
   });
 
   it('malformed tokens', () => {
-    expect(expectInputError('replay', 'garbage')).toMatch(/^semverify: token: expected a token starting with "sv1\."/);
-    expect(expectInputError('replay', 'sv1.AAAA')).toMatch(/^semverify: token: /);
-    expect(expectInputError('replay', 'sv1.@@@')).toMatch(/^semverify: token: not base64url/);
+    expect(expectInputError('replay', 'garbage')).toMatch(/^semverify: token: expected a token starting with "sv2\."/);
+    expect(expectInputError('replay', 'sv2.AAAA')).toMatch(/^semverify: token: /);
+    expect(expectInputError('replay', 'sv2.@@@')).toMatch(/^semverify: token: not base64url/);
+    expect(expectInputError('replay', 'sv1.AAAA')).toMatch(/^semverify: token: this is a version-1 token/);
   });
 
   it.each([
@@ -95,9 +100,22 @@ describe('semverify (real process): bad input exits 2 with one line', () => {
     [['check'], /^semverify: scenario: missing \(required argument\)$/],
     [['chekc'], /^semverify: chekc: unknown command/],
     [['list', '--runs', '3'], /^semverify: --runs: does not apply to list$/],
-    [['replay', 'sv1.x', '--seed', '3'], /^semverify: --seed: does not apply to replay/],
+    [['replay', 'sv2.x', '--seed', '3'], /^semverify: --seed: does not apply to replay/],
   ])('bad flags %j', (args, message) => {
     expect(expectInputError(...args)).toMatch(message);
+  });
+
+  it('a TMPDIR where nothing can be written still runs (tsx compiles without its cache)', () => {
+    // A file in place of the directory fails for every user, root included (a read-only
+    // directory does not stop root); the bin must not die with tsx's stack trace.
+    const notADirectory = join(tmp, 'tmpdir-is-a-file');
+    writeFileSync(notADirectory, '');
+    for (const extra of [{ TMPDIR: notADirectory }, { TMPDIR: join(notADirectory, 'below') }]) {
+      const r = cliWithEnv(extra, 'check', 'asyncio-4-tasks', '--no-confirm');
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('expectations met');
+    }
   });
 
   it('--help and --version exit 0 on stdout', () => {
@@ -112,22 +130,6 @@ describe('semverify (real process): bad input exits 2 with one line', () => {
 
 // ---------------------------------------------------------------------------------------
 // In-process, with a fake engine: the paths that would explore.
-
-interface Captured {
-  io: CliIo;
-  out: () => string;
-  err: () => string;
-}
-
-function captureIo(env: Record<string, string> = {}): Captured {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: (t) => void (out += t), stderr: (t) => void (err += t), env, stdoutIsTTY: false, stderrIsTTY: false },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 function fakeReport(scenario: Scenario, opts: CheckOptions, met: boolean): ScenarioReport {
   return {
@@ -175,6 +177,13 @@ function fakeEngine(failing: ReadonlySet<string> = new Set()): Engine & { calls:
   };
 }
 
+const replayFixture: Scenario = {
+  id: 'r',
+  title: 'replay fixture',
+  semaphores: { sem: { kind: 'asyncio', value: 2 } },
+  threads: [{ name: 'T0', loop: true, tasks: [{ name: 'A', ops: [{ op: 'hold', seconds: 1 }] }] }],
+};
+
 describe('semverify (in process, fake engine)', () => {
   it('checks every built-in with no command, passing flags through; exit 0 when all expectations are met', async () => {
     const c = captureIo();
@@ -206,27 +215,40 @@ describe('semverify (in process, fake engine)', () => {
   });
 
   it('replays a token, with --backend overriding the token', async () => {
-    const scenario: Scenario = {
-      id: 'r',
-      title: 'replay fixture',
-      semaphores: { sem: { kind: 'asyncio', value: 2 } },
-      threads: [{ name: 'T0', loop: true, tasks: [{ name: 'A', ops: [{ op: 'hold', seconds: 1 }] }] }],
-    };
-    const token = encodeToken({ v: 1, backend: 'sim', model: 'gil', scenario, schedule: [] });
+    const token = encodeToken({ backend: 'sim', model: 'gil', scenario: replayFixture, schedule: [] });
     const c = captureIo();
     let seen: ReplayToken | undefined;
     const engine = fakeEngine();
     const code = await runCli(['replay', token, '--backend', 'cpython', '--python', '3.11'], c.io, {
       ...engine,
-      replayToken: async (t) => {
+      replayToken: async (t, o) => {
         seen = t;
-        return engine.replayToken(t);
+        return engine.replayToken(t, o);
       },
     });
     expect(code).toBe(0);
     expect(seen).toMatchObject({ backend: 'cpython', python: '3.11', model: 'gil' });
     expect(c.out()).toContain('replay of r — replay fixture');
     expect(c.out()).toContain('outcome: ok');
+  });
+
+  it('exits 1 when the replayed run shows anything but ok, in text and in --json', async () => {
+    const token = encodeToken({ backend: 'sim', model: 'gil', scenario: replayFixture, schedule: [] });
+    const engine = fakeEngine();
+    const violating: Engine = {
+      ...engine,
+      replayToken: async (t, o) => {
+        const ok = await engine.replayToken(t, o);
+        const v = { property: 'at-most-n', outcome: 'over-admission', step: 1, message: 'two holders' };
+        return { ...ok, violations: [v], kinds: ['over-admission'], primary: 'over-admission' };
+      },
+    };
+    for (const extra of [[], ['--json']]) {
+      const c = captureIo();
+      expect(await runCli(['replay', token, ...extra], c.io, violating)).toBe(1);
+      expect(c.err()).toBe('');
+      expect(c.out()).toContain('over-admission');
+    }
   });
 
   it('turns an unexpected engine failure into one "internal error" line and exit 3', async () => {

@@ -13,7 +13,7 @@ import { groundTruth, type GroundTruth } from '../src/cpython-suite/ground-truth
 import { compareWithSuite, suiteTable } from '../src/cpython-suite/compare.ts';
 import { hasScenario, SCENARIO_DIR, SUITE } from '../src/cpython-suite/suite-map.ts';
 import { checkScenario } from '../src/explore/check.ts';
-import { scenarioFromFile } from '../src/scenario/validate.ts';
+import { scenarioFromFile } from '../src/scenario/scenario-file.ts';
 import { findImplementation, implementationIds } from '../src/ports/registry.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));

@@ -15,8 +15,7 @@ import { checkScenario, type CheckOptions } from '../src/explore/check.ts';
 import { replayToken } from '../src/explore/replay.ts';
 import { decodeToken, encodeToken, parseReplayToken } from '../src/explore/token.ts';
 import { parseCheckFlags } from '../src/cli/flags.ts';
-import { InputError } from '../src/scenario/errors.ts';
-import { builtin } from './helpers.ts';
+import { builtin, inputErrorOf as inputError } from './helpers.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TARGETS = join('test', 'fixtures', 'targets');
@@ -28,16 +27,6 @@ function opts(target: string, runs: number): CheckOptions {
 }
 
 const status = (r: Awaited<ReturnType<typeof checkScenario>>, name: string) => r.properties.find((p) => p.name === name)?.status;
-
-function inputError(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('--target flags and tokens (no interpreter needed)', () => {
   it('validates the module.path:ClassName shape, needs --backend cpython, and makes --pythonpath absolute', () => {
@@ -52,7 +41,7 @@ describe('--target flags and tokens (no interpreter needed)', () => {
   });
 
   it('a replay token carries the target, validated like the flag', () => {
-    const base = { v: 1 as const, backend: 'cpython' as const, model: 'gil' as const, scenario: builtin('threading-shared'), schedule: [] };
+    const base = { v: 2 as const, backend: 'cpython' as const, model: 'gil' as const, scenario: builtin('threading-shared'), schedule: [] };
     const t = decodeToken(encodeToken({ ...base, target: { spec: 'm:C', pythonpath: ['/x'] } }));
     expect(t.target).toEqual({ spec: 'm:C', pythonpath: ['/x'] });
     expect(inputError(() => parseReplayToken({ ...base, target: { spec: 'nope', pythonpath: [] } })).problem).toMatch(/^target\.spec: expected module\.path:ClassName/);
@@ -71,7 +60,8 @@ describe.skipIf(!py311)('--target on CPython 3.11', () => {
     expect(over!.minimal!.schedule[0]!.label).toMatch(/^broken_sem\.py:CheckThenActSemaphore\.acquire:\d+$/);
     const token = decodeToken(over!.minimal!.replay);
     expect(token.target?.spec).toBe('broken_sem:CheckThenActSemaphore');
-    const again = await replayToken(token);
+    // Running the token's class needs the caller's consent: the same target, passed explicitly.
+    const again = await replayToken(token, { target: token.target! });
     expect(again.primary).toBe('over-admission');
   });
 
@@ -106,6 +96,8 @@ describe.skipIf(!py311)('--target on CPython 3.11', () => {
       ['threading-shared', 'good_sem:NoRelease', /has no release\(\) method/],
       ['threading-shared', 'good_sem:AsyncSemaphore', /coroutine function .* threading/],
       ['asyncio-4-tasks', 'good_sem:ThreadSemaphore', /plain function .* asyncio/],
+      ['threading-shared', 'exits_sys_exit:Semaphore', /importing 'exits_sys_exit' failed: SystemExit: 3/],
+      ['threading-shared', 'exits_os_exit:Semaphore', /importing exits_os_exit:Semaphore ended the interpreter \(harness exited \(code 4/],
     ];
     const results = await Promise.all(
       cases.map(([scenario, target]) => cli('check', scenario, '--backend', 'cpython', '--python', py311!.path, '--target', target, '--pythonpath', TARGETS)),

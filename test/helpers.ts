@@ -1,4 +1,7 @@
-/** Test helpers: built-in scenarios by id, straight from scenarios/. */
+/** Test helpers: built-in scenarios by id, straight from scenarios/; a CLI io that captures its output. */
+import type { Engine } from '../src/cli/engine.ts';
+import type { CliIo } from '../src/cli/io.ts';
+import { InputError } from '../src/scenario/errors.ts';
 import { builtinScenarios } from '../src/scenario/load.ts';
 import type { Scenario } from '../src/scenario/types.ts';
 
@@ -7,3 +10,48 @@ export function builtin(id: string): Scenario {
   if (!s) throw new Error(`no built-in scenario ${id}`);
   return s;
 }
+
+export interface Captured {
+  io: CliIo;
+  out: () => string;
+  err: () => string;
+}
+
+/** An io for runCli in-process: not a terminal, output kept for the test to read. */
+export function captureIo(env: Record<string, string> = {}): Captured {
+  let out = '';
+  let err = '';
+  return {
+    io: { stdout: (t) => void (out += t), stderr: (t) => void (err += t), env, stdoutIsTTY: false, stderrIsTTY: false },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+/** The InputError `f` throws; anything else it throws propagates, and throwing nothing fails the test. */
+export function inputErrorOf(f: () => unknown): InputError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error('expected an InputError');
+}
+
+/** The InputError `p` rejects with, as inputErrorOf. */
+export async function rejectionOf(p: Promise<unknown>): Promise<InputError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error('expected an InputError');
+}
+
+/** An engine for CLI input-error tests: reaching it fails the test (bad input must be refused before anything runs). */
+export const noEngine: Engine = {
+  checkScenario: () => Promise.reject(new Error('the engine must not be reached')),
+  replayToken: () => Promise.reject(new Error('the engine must not be reached')),
+};

@@ -90,7 +90,7 @@ const report: ScenarioReport = {
         preemptions: 1,
         steps: 8,
         schedule: [{ kind: 'switch', thread: 'T0', label: ACQ, occ: 1, to: 'T1' }],
-        replay: 'sv1.TOKEN',
+        replay: 'sv2.TOKEN',
         trace,
         history: [],
         violations: [{ property: 'at-most-n', outcome: 'over-admission', step: 4, message: '2 holders of sem (value 1)' }],
@@ -124,7 +124,7 @@ describe('renderScenarioReport', () => {
     expect(text).toContain('this run also shows: hang');
     expect(text).toContain('⇢ switch to T1');
     expect(text).toContain('step 4  at-most-n (over-admission): 2 holders of sem (value 1)');
-    expect(text).toContain('npx semverify replay sv1.TOKEN');
+    expect(text).toContain('npx semverify replay sv2.TOKEN');
     expect(text).toMatch(/makespan 1s – 2s .*claim 2s ⚑ differs/);
     expect(text).toContain('✗ mismatch: at-most-n expected to hold');
     expect(text).toContain('expectations NOT met');

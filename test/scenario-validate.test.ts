@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../src/scenario/errors.ts';
 import { builtinScenarios, BUILTIN_ORDER, resolveScenario, scenariosIn } from '../src/scenario/load.ts';
 import type { Scenario } from '../src/scenario/types.ts';
-import { parseScenario, scenarioFromFile } from '../src/scenario/validate.ts';
+import { parseScenario } from '../src/scenario/validate.ts';
+import { scenarioFromFile } from '../src/scenario/scenario-file.ts';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'semverify-validate-'));

@@ -1,7 +1,6 @@
-import { deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeToken, encodeToken, type ReplayToken } from '../src/explore/token.ts';
+import { decodeToken, encodeToken, sealToken, type ReplayToken } from '../src/explore/token.ts';
 import { InputError } from '../src/scenario/errors.ts';
 import type { Scenario } from '../src/scenario/types.ts';
 import type { Deviation } from '../src/scheduler/deviation.ts';
@@ -18,7 +17,7 @@ const scenario: Scenario = {
 };
 
 const token: ReplayToken = {
-  v: 1,
+  v: 2,
   backend: 'sim',
   model: 'gil',
   scenario,
@@ -35,7 +34,7 @@ const token: ReplayToken = {
 
 /** A token of arbitrary JSON content, for testing the layers below the shape check. */
 function rawToken(json: string): string {
-  return `sv1.${deflateRawSync(Buffer.from(json)).toString('base64url')}`;
+  return sealToken(json);
 }
 
 function tokenError(s: string): InputError {
@@ -53,13 +52,13 @@ function tokenError(s: string): InputError {
 describe('replay tokens', () => {
   it('round-trip exactly, with the documented prefix and a URL-safe body', () => {
     const s = encodeToken(token);
-    expect(s).toMatch(/^sv1\.[A-Za-z0-9_-]+$/);
+    expect(s).toMatch(/^sv2\.[A-Za-z0-9_-]+$/);
     expect(decodeToken(s)).toEqual(token);
     expect(decodeToken(`  ${s}\n`)).toEqual(token);
   });
 
   it('round-trip the optional fields', () => {
-    const t: ReplayToken = { v: 1, backend: 'cpython', model: 'gil', python: '3.11', scenario, schedule: [] };
+    const t: ReplayToken = { v: 2, backend: 'cpython', model: 'gil', python: '3.11', scenario, schedule: [] };
     expect(decodeToken(encodeToken(t))).toEqual(t);
   });
 
@@ -75,7 +74,7 @@ describe('replay tokens', () => {
     );
     fc.assert(
       fc.property(fc.array(deviation, { maxLength: 20 }), fc.constantFrom('gil' as const, 'free-threaded' as const), (schedule, model) => {
-        const t: ReplayToken = { v: 1, backend: 'sim', model, scenario, schedule };
+        const t: ReplayToken = { v: 2, backend: 'sim', model, scenario, schedule };
         expect(decodeToken(encodeToken(t))).toEqual(t);
       }),
       { numRuns: 200 },
@@ -86,15 +85,18 @@ describe('replay tokens', () => {
 describe('malformed tokens are InputErrors on field "token"', () => {
   const good = encodeToken(token);
   const cases: [string, string, RegExp][] = [
-    ['a missing prefix', good.slice(4), /starting with "sv1\."/],
-    ['another version prefix', `sv2.${good.slice(4)}`, /starting with "sv1\."/],
-    ['nothing after the prefix', 'sv1.', /empty after the prefix/],
+    ['a missing prefix', good.slice(4), /starting with "sv2\."/],
+    ['another version prefix', `sv3.${good.slice(4)}`, /starting with "sv2\."/],
+    ['a version-1 token', `sv1.${good.slice(4)}`, /^token: this is a version-1 token \(sv1\.…\), made by an older semverify without an integrity check/],
+    ['nothing after the prefix', 'sv2.', /empty after the prefix/],
     ['a character outside base64url', `${good.slice(0, 20)}+${good.slice(21)}`, /not base64url: character "\+" at position 20/],
     ['a line break inside (wrapped when pasted)', `${good.slice(0, 30)}\n${good.slice(30)}`, /not base64url/],
-    ['a cut token', good.slice(0, Math.floor(good.length / 2)), /corrupt compressed data|impossible length/],
-    ['garbage that is valid base64url', 'sv1.AAAAAAAAAAAA', /corrupt compressed data|not JSON/],
+    ['a cut token', good.slice(0, Math.floor(good.length / 2) + 1), /integrity check failed/],
+    ['a token cut to its digest', good.slice(0, 4 + 16), /too short to be a token/],
+    ['garbage that is valid base64url', `sv2.${'A'.repeat(40)}`, /^token: altered or cut: integrity check failed$/],
+    ['a sealed payload that is not deflate data', `sv2.${Buffer.concat([Buffer.from(sealToken('{}').slice(4), 'base64url').subarray(0, 12), Buffer.from([0xff, 0xff])]).toString('base64url')}`, /integrity check failed/],
     ['content that is not JSON', rawToken('{not json'), /not JSON/],
-    ['an unsupported version field', rawToken(JSON.stringify({ ...token, v: 2 })), /^token: v: unsupported token version 2/],
+    ['an unsupported version field', rawToken(JSON.stringify({ ...token, v: 3 })), /^token: v: unsupported token version 3 \(this semverify reads version 2\)/],
     ['an unknown backend', rawToken(JSON.stringify({ ...token, backend: 'pypy' })), /^token: backend: expected one of "sim", "cpython", got "pypy"/],
     ['an unknown key', rawToken(JSON.stringify({ ...token, seed: 3 })), /^token: seed: unknown key/],
     [
@@ -135,8 +137,18 @@ describe('malformed tokens are InputErrors on field "token"', () => {
     expect(tokenError(text).message).toMatch(problem);
   });
 
+  it('a last character changed only in its unused bits (same bytes, another spelling)', () => {
+    // A body whose length is not a multiple of 4 ends in a character with unused low bits.
+    const spare = [0, 1, 2, 3].map((k) => sealToken(JSON.stringify(token) + ' '.repeat(k))).find((t) => (t.length - 4) % 4 !== 0)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(spare.at(-1)!);
+    const altered = spare.slice(0, -1) + alphabet[last ^ 1];
+    expect(Buffer.from(altered.slice(4), 'base64url')).toEqual(Buffer.from(spare.slice(4), 'base64url'));
+    expect(tokenError(altered).message).toMatch(/^token: altered: not the canonical base64url spelling/);
+  });
+
   it('a token that inflates to megabytes (not one of ours)', () => {
-    const huge = `sv1.${deflateRawSync(Buffer.alloc(9 * 1024 * 1024, 32)).toString('base64url')}`;
+    const huge = sealToken(' '.repeat(9 * 1024 * 1024));
     expect(tokenError(huge).message).toMatch(/inflates to more than 8 MiB/);
   });
 });

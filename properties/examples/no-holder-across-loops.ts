@@ -16,6 +16,7 @@ export const noHolderAcrossLoops: Property = {
   // Only scenarios with an asyncio semaphore and at least two loop threads can break it.
   appliesTo: (scenario) =>
     Object.values(scenario.semaphores).some((s) => s.kind === 'asyncio') && scenario.threads.filter((t) => t.loop).length >= 2,
+  outcomes: ['cross-loop-holders'],
   check: (view: RunView): readonly Violation[] => {
     const out: Violation[] = [];
     const reported = new Set<string>();

@@ -6,6 +6,7 @@ import type { ScenarioReport } from '../explore/report-types.ts';
 import { jsonDocument, toJsonText } from '../report/json.ts';
 import { renderScenarioReport, renderSummary } from '../report/text.ts';
 import { InputError } from '../scenario/errors.ts';
+import { checkExpectationsAgainst } from '../scenario/expectation-names.ts';
 import { BUILTIN_DIR, builtinScenarios, resolveScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { Engine } from './engine.ts';
@@ -22,6 +23,16 @@ export function selectScenarios(idOrPath: string | undefined): Scenario[] {
   return all;
 }
 
+/**
+ * Before anything runs: every name in the scenarios' expectations must be one the check can
+ * produce. The CLI checks the built-in properties, whose outcome kinds are the built-in ones.
+ */
+export async function checkExpectations(scenarios: readonly Scenario[]): Promise<void> {
+  // Loaded here, not at the top: `list`, `--help` and flag errors never load the properties.
+  const { builtinProperties } = await import('../../properties/index.ts');
+  for (const s of scenarios) checkExpectationsAgainst(s, builtinProperties);
+}
+
 export async function checkCommand(
   scenarios: readonly Scenario[],
   flags: CheckFlags,
@@ -29,6 +40,7 @@ export async function checkCommand(
   engine: Engine,
   version: string,
 ): Promise<number> {
+  await checkExpectations(scenarios);
   const color = useColor(io);
   const width = outputWidth(io);
   const showProgress = wantsProgress(io, flags);

@@ -7,13 +7,14 @@ import type { Scenario } from '../scenario/types.ts';
 import type { ScenarioReport } from '../explore/report-types.ts';
 import type { CheckOptions } from '../explore/check.ts';
 import type { ReplayToken } from '../explore/token.ts';
+import type { ReplayOptions } from '../explore/replay.ts';
 import type { ReplayResult } from '../report/replay-text.ts';
 
 export type { CheckOptions } from '../explore/check.ts';
 
 export interface Engine {
   checkScenario(scenario: Scenario, opts: CheckOptions): Promise<ScenarioReport>;
-  replayToken(token: ReplayToken): Promise<ReplayResult>;
+  replayToken(token: ReplayToken, opts: ReplayOptions): Promise<ReplayResult>;
 }
 
 export function defaultEngine(): Engine {
@@ -22,9 +23,9 @@ export function defaultEngine(): Engine {
       const { checkScenario } = await import('../explore/check.ts');
       return checkScenario(scenario, opts);
     },
-    async replayToken(token) {
+    async replayToken(token, opts) {
       const { replayToken } = await import('../explore/replay.ts');
-      return replayToken(token);
+      return replayToken(token, opts);
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { CommanderError } from 'commander';
 import { InputError } from '../scenario/errors.ts';
+import { clip } from '../scenario/field-reader.ts';
 import type { CliIo } from './io.ts';
 
 export const EXIT = { ok: 0, expectationsNotMet: 1, badInput: 2, internal: 3 } as const;
@@ -16,7 +17,9 @@ function oneLine(s: string): string {
 /** Commander's own parse errors, restated as InputErrors naming the offending argument. */
 export function fromCommanderError(e: CommanderError, commands: readonly string[]): InputError {
   const text = oneLine(e.message.replace(/^error:\s*/, ''));
-  const quoted = /'([^']+)'/.exec(text)?.[1];
+  // The argument as typed: a pasted token or path can be kilobytes long.
+  const typed = /'([^']+)'/.exec(text)?.[1];
+  const quoted = typed === undefined ? undefined : clip(typed);
   const suggestion = /\(Did you mean ([^)]+)\?\)/.exec(text)?.[1];
   const hint = suggestion !== undefined ? ` (did you mean ${suggestion}?)` : '';
   switch (e.code) {

@@ -5,6 +5,7 @@
  */
 import { delimiter, resolve } from 'node:path';
 import { InputError } from '../scenario/errors.ts';
+import { describeValue } from '../scenario/field-reader.ts';
 import { targetShapeProblem } from '../backends/cpython/target.ts';
 import type { BackendName, PreemptionModel } from '../explore/report-types.ts';
 
@@ -53,6 +54,10 @@ export interface ReplayFlags extends OutputFlags {
   readonly backend?: BackendName;
   readonly model?: PreemptionModel;
   readonly python?: string;
+  /** Consent to run the token's --target class (it must be the same); a token alone never imports code. */
+  readonly target?: string;
+  /** Where to import that class from: the command line's directories, never the token's. */
+  readonly pythonpath?: readonly string[];
 }
 
 export const DEFAULT_SEED = 1;
@@ -66,13 +71,13 @@ const RUNS_MAX = 10_000_000;
 function integerFlag(flag: string, raw: string, min: number, max: number, what: string): number {
   const text = raw.trim();
   const n = /^[+-]?\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new InputError(flag, `expected ${what}, got ${JSON.stringify(raw)}`);
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new InputError(flag, `expected ${what}, got ${describeValue(raw)}`);
   return n;
 }
 
 function choiceFlag<T extends string>(flag: string, raw: string, choices: readonly T[]): T {
   if (!(choices as readonly string[]).includes(raw)) {
-    throw new InputError(flag, `expected one of ${choices.join(', ')}, got ${JSON.stringify(raw)}`);
+    throw new InputError(flag, `expected one of ${choices.join(', ')}, got ${describeValue(raw)}`);
   }
   return raw as T;
 }
@@ -83,15 +88,15 @@ function pythonFlag(raw: string): string {
 }
 
 function targetFlag(raw: string): string {
-  const problem = targetShapeProblem(raw.trim());
-  if (problem !== undefined) throw new InputError('--target', problem);
+  // The shape check's own message echoes the whole value: restate it short.
+  if (targetShapeProblem(raw.trim()) !== undefined) throw new InputError('--target', `expected module.path:ClassName, got ${describeValue(raw.trim())}`);
   return raw.trim();
 }
 
 /** Each --pythonpath may itself list directories (separated by the platform's path delimiter). */
 function pythonpathFlag(raw: readonly string[]): string[] {
   const dirs = raw.flatMap((r) => r.split(delimiter)).filter((d) => d.trim() !== '');
-  if (dirs.length === 0) throw new InputError('--pythonpath', `expected a directory, got ${JSON.stringify(raw.join(delimiter))}`);
+  if (dirs.length === 0) throw new InputError('--pythonpath', `expected a directory, got ${describeValue(raw.join(delimiter))}`);
   // Absolute, so that a counterexample's replay token works from any directory.
   return dirs.map((d) => resolve(d));
 }
@@ -147,15 +152,17 @@ export function parseReplayFlags(raw: RawFlags): ReplayFlags {
   if (raw.runs !== undefined) throw new InputError('--runs', 'does not apply to replay (a replay is one run)');
   if (raw.timeLimit !== undefined) throw new InputError('--time-limit', 'does not apply to replay (a replay is one run, bounded by the token\'s step limit)');
   if (raw.maxSteps !== undefined) throw new InputError('--max-steps', 'does not apply to replay (the token fixes the step limit)');
-  if (raw.target !== undefined) throw new InputError('--target', 'does not apply to replay (the token carries the target)');
-  if (raw.pythonpath !== undefined) throw new InputError('--pythonpath', 'does not apply to replay (the token carries the target)');
   const backend = raw.backend === undefined ? undefined : choiceFlag('--backend', raw.backend, BACKENDS);
   const model = raw.model === undefined ? undefined : choiceFlag('--model', raw.model, MODELS);
   const python = raw.python === undefined ? undefined : pythonFlag(raw.python);
+  const target = raw.target === undefined ? undefined : targetFlag(raw.target);
+  const pythonpath = raw.pythonpath === undefined ? undefined : pythonpathFlag(raw.pythonpath);
   return {
     ...(backend !== undefined && { backend }),
     ...(model !== undefined && { model }),
     ...(python !== undefined && { python }),
+    ...(target !== undefined && { target }),
+    ...(pythonpath !== undefined && { pythonpath }),
     json: raw.json === true,
     progress: raw.progress !== false,
   };

@@ -4,8 +4,7 @@ import { EXIT } from './errors-out.ts';
 import type { OutputFlags } from './flags.ts';
 import type { CliIo } from './io.ts';
 
-/** The versions the CPython backend supports. */
-export const SUPPORTED_VERSIONS = ['3.6', '3.7', '3.8', '3.9', '3.10', '3.11', '3.12', '3.13'] as const;
+import { SUPPORTED_VERSIONS } from '../contract/implementations.ts';
 
 export async function interpretersCommand(flags: OutputFlags, io: CliIo, version: string): Promise<number> {
   const { findInterpreters } = await import('../backends/cpython/interpreters.ts');

@@ -6,10 +6,12 @@ import { EXIT } from './errors-out.ts';
 import type { CheckFlags } from './flags.ts';
 import type { CliIo } from './io.ts';
 import type { Engine } from './engine.ts';
-import { SUPPORTED_VERSIONS } from './interpreters-command.ts';
+import { SUPPORTED_VERSIONS } from '../contract/implementations.ts';
+import { checkExpectations } from './check-command.ts';
 import { bySeverity } from '../contract/outcomes.ts';
 
 export async function matrixCommand(scenario: Scenario, flags: CheckFlags, io: CliIo, engine: Engine, version: string): Promise<number> {
+  await checkExpectations([scenario]);
   const { findInterpreters } = await import('../backends/cpython/interpreters.ts');
   const interps = findInterpreters();
   const reports: { version: string; report: ScenarioReport }[] = [];

@@ -1,8 +1,8 @@
 /**
  * The command-line interface: parses arguments with commander, validates them into typed
  * flags, runs one command and returns the exit code:
- *   0 every scenario met its expectations (or list/replay/help succeeded)
- *   1 some scenario did not
+ *   0 every scenario met its expectations (or list/help succeeded, or a replayed run is ok)
+ *   1 some scenario did not, or a replayed run shows a violation or any outcome but ok
  *   2 bad input (flags, scenario files, tokens): one line on stderr
  *   3 internal error: one line on stderr (stack with SEMVERIFY_DEBUG=1)
  */
@@ -41,7 +41,7 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
     .option('--python <version|path>', 'interpreter for the cpython backend')
     .option('--max-steps <n>', 'step budget of one run (default 20000); a run that exceeds it is reported as step-limit')
     .option('--time-limit <seconds>', 'wall-clock budget of one scenario\'s exploration; reported when reached')
-    .option('--target <module:Class>', 'cpython: check your own semaphore class in place of the standard library\'s')
+    .option('--target <module:Class>', 'cpython: check your own semaphore class in place of the standard library\'s (replay: needed to run the class a token names)')
     .option('--pythonpath <dir>', 'where to import --target from (repeatable, or path-separated)', (dir: string, prev: string[] | undefined) => [...(prev ?? []), dir])
     .option('--json', 'print a JSON document instead of text')
     .option('--no-progress', 'never draw a progress bar')
@@ -59,7 +59,7 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
   program
     .command('replay')
     .description('replay the run a token describes (tokens are printed with counterexamples)')
-    .argument('<token>', 'replay token (sv1.…)')
+    .argument('<token>', 'replay token (sv2.…)')
     .action(async (text: string, _opts: unknown, cmd: Command) => {
       const flags = parseReplayFlags(cmd.optsWithGlobals<RawFlags>());
       exitCode = await replayCommand(decodeToken(text), flags, io, engine, version);

@@ -1,7 +1,10 @@
 /**
  * `semverify replay <token>`: rerun the one schedule a token carries and show it whole.
  * --backend/--model/--python override the token's, which is how a schedule found in the
- * simulation is replayed on real CPython.
+ * simulation is replayed on real CPython. A token made with --target replays only with the same
+ * --target (and --pythonpath) on the command line: src/explore/token-use.ts.
+ * Exit 0 when the run shows nothing wrong, 1 when it shows any outcome but ok: a counterexample
+ * that replays must not look like a success to a script.
  */
 import type { ReplayToken } from '../explore/token.ts';
 import { toJsonText } from '../report/json.ts';
@@ -11,22 +14,27 @@ import { EXIT } from './errors-out.ts';
 import { checkCombination, type ReplayFlags } from './flags.ts';
 import { InputError } from '../scenario/errors.ts';
 import { outputWidth, useColor, type CliIo } from './io.ts';
+import { targetToRun } from '../explore/token-use.ts';
 
-/** The token with the flags' overrides applied; --python is dropped when the backend is not cpython. */
+/**
+ * The token with the flags' overrides applied; --python is dropped when the backend is not
+ * cpython, and the target is the command line's (checked to be the token's), never the token's own.
+ */
 export function effectiveToken(token: ReplayToken, flags: ReplayFlags): ReplayToken {
   const backend = flags.backend ?? token.backend;
   const model = flags.model ?? token.model;
-  checkCombination(backend, model, flags.python);
+  const target = targetToRun(token, flags.target === undefined ? undefined : { spec: flags.target, pythonpath: flags.pythonpath ?? [] });
+  checkCombination(backend, model, flags.python, flags.target, flags.pythonpath);
   if (token.target !== undefined && backend !== 'cpython') throw new InputError('--backend', `the token checks ${token.target.spec} (a --target class): it replays on cpython only`);
   const python = backend === 'cpython' ? (flags.python ?? token.python) : undefined;
-  const { python: _ignored, ...rest } = token;
-  return { ...rest, backend, model, ...(python !== undefined && { python }) };
+  const { python: _python, target: _target, ...rest } = token;
+  return { ...rest, backend, model, ...(python !== undefined && { python }), ...(target !== undefined && { target }) };
 }
 
 export async function replayCommand(token: ReplayToken, flags: ReplayFlags, io: CliIo, engine: Engine, version: string): Promise<number> {
   const effective = effectiveToken(token, flags);
-  const result = await engine.replayToken(effective);
+  const result = await engine.replayToken(effective, effective.target !== undefined ? { target: effective.target } : {});
   if (flags.json) io.stdout(toJsonText(replayJson(effective, result, version)));
   else io.stdout(`${renderReplay(effective, result, { color: useColor(io), width: outputWidth(io) }).join('\n')}\n`);
-  return EXIT.ok;
+  return result.primary === 'ok' ? EXIT.ok : EXIT.expectationsNotMet;
 }

@@ -9,7 +9,8 @@ import type { Schedule } from '../scheduler/deviation.ts';
 import type { DecisionSource } from '../scheduler/source.ts';
 import type { PreemptionModel } from './report-types.ts';
 import { runSim } from '../backends/sim/run.ts';
-import { DEFAULT_IMPLEMENTATION, findImplementation } from '../ports/registry.ts';
+import { DEFAULT_IMPLEMENTATION, findImplementation, implementationIds } from '../ports/registry.ts';
+import { InputError } from '../scenario/errors.ts';
 import { SparseSource } from '../scheduler/sparse-source.ts';
 import { RandomSource } from '../scheduler/random-source.ts';
 import { BoundedSource } from '../scheduler/bounded-source.ts';
@@ -40,10 +41,15 @@ export function buildSource(spec: SourceSpec): DecisionSource {
 }
 
 export function simRunner(scenario: Scenario, model: PreemptionModel, maxSteps?: number): Runner {
+  const impl = scenario.impl ?? DEFAULT_IMPLEMENTATION;
+  // A valid impl may name a CPython only the real backend runs: the scenario asked for what the simulation lacks.
+  if (findImplementation(impl) === undefined) {
+    throw new InputError('impl', `"${impl}" has no simulated port (simulated: ${implementationIds().join(', ')}); run it on the real interpreter with --backend cpython`, scenario.id);
+  }
   return {
     describe: 'sim',
-    impl: scenario.impl ?? DEFAULT_IMPLEMENTATION,
-    version: findImplementation(scenario.impl ?? DEFAULT_IMPLEMENTATION)?.follows ?? '',
+    impl,
+    version: findImplementation(impl)!.follows,
     run: async (req) =>
       runSim(scenario, {
         source: req.source ? buildSource(req.source) : new SparseSource(req.schedule ?? []),

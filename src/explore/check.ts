@@ -21,6 +21,7 @@ import { confirmOnInterpreter } from './confirm.ts';
 import { addToCensus, kindsBySeverity, newCensus, type Census } from './census.ts';
 import { expectationsFor } from '../scenario/version-expectations.ts';
 import { OUTCOME } from '../contract/outcomes.ts';
+import { checkExpectationsAgainst } from '../scenario/expectation-names.ts';
 
 export interface CheckOptions {
   readonly seed: number;
@@ -49,6 +50,7 @@ const EXHAUSTIVE_LIMIT = 5_000;
 export async function checkScenario(scenario: Scenario, opts: CheckOptions): Promise<ScenarioReport> {
   const started = performance.now(); // wall-clock for the report only, never in a verdict
   const properties = opts.properties ?? builtinProperties;
+  checkExpectationsAgainst(scenario, properties);
   const runner = await openRunner(scenario, opts);
   // Judge runs by the implementation really executed (a --python 3.9 run binds loops like 3.9).
   const judged: Scenario = { ...scenario, impl: runner.impl };
@@ -158,7 +160,15 @@ async function minimalOutcomes(scenario: Scenario, runner: Runner, census: Censu
       preemptions: preemptionCount(shrunk.schedule),
       steps: replay.steps,
       schedule: shrunk.schedule,
-      replay: encodeToken({ v: 1, backend: opts.backend, model: opts.model, ...(opts.python ? { python: opts.python } : {}), ...(opts.target !== undefined ? { target: { spec: opts.target, pythonpath: opts.pythonpath ?? [] } } : {}), scenario, schedule: shrunk.schedule }),
+      replay: encodeToken({
+        backend: opts.backend,
+        model: opts.model,
+        ...(opts.python ? { python: opts.python } : {}),
+        ...(opts.target !== undefined ? { target: { spec: opts.target, pythonpath: opts.pythonpath ?? [] } } : {}),
+        scenario,
+        schedule: shrunk.schedule,
+        properties: properties.map((p) => p.name),
+      }),
       trace: replay.trace,
       history: replay.history,
       violations: analysis.violations,

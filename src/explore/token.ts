@@ -1,21 +1,29 @@
 /**
  * Replay tokens: one self-contained string that reproduces a run exactly, anywhere:
  * the scenario itself (not its id: built-ins change, files move), the backend and model,
- * and the schedule. Format: `sv1.` + base64url(deflateRaw(JSON)).
+ * the properties that judged it, and the schedule.
+ * Format (version 2): `sv2.` + base64url(digest ‖ deflateRaw(JSON)), where digest is the first
+ * 12 bytes of SHA-256 over the prefix and the compressed payload.
  *
  * Tokens are user input (pasted from reports, issues, chats), so decoding validates every
- * layer and reports the first problem as an InputError on field `token`.
+ * layer and reports the first problem as an InputError on field `token`. The digest makes a
+ * token that was altered or cut in transit fail loudly instead of replaying something else:
+ * without it, a third of all one-character edits still decoded to a valid, different run.
+ * It is a checksum, not a signature (anyone can compute it): what a token may *do* is limited
+ * elsewhere (a token never imports code the command line did not name; see replay.ts).
  */
+import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { InputError } from '../scenario/errors.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { childPath, describeValue, FieldReader, indexPath, readScenario } from '../scenario/validate.ts';
+import { readScenario } from '../scenario/validate.ts';
+import { childPath, describeValue, FieldReader, indexPath } from '../scenario/field-reader.ts';
 import type { Deviation, Schedule } from '../scheduler/deviation.ts';
 import type { BackendName, PreemptionModel } from './report-types.ts';
 import { targetShapeProblem, type TargetSpec } from '../backends/cpython/target.ts';
 
 export interface ReplayToken {
-  readonly v: 1;
+  readonly v: 2;
   readonly backend: BackendName;
   readonly model: PreemptionModel;
   /** CPython version or interpreter path, for the cpython backend. */
@@ -25,9 +33,24 @@ export interface ReplayToken {
   readonly scenario: Scenario;
   readonly schedule: Schedule;
   readonly maxSteps?: number;
+  /**
+   * Names of the properties that judged the run when the token was made (src/explore/replay.ts
+   * re-checks exactly these). Absent in tokens made without naming them: replay then checks the
+   * properties it is given (the built-ins by default).
+   */
+  readonly properties?: readonly string[];
 }
 
-export const TOKEN_PREFIX = 'sv1.';
+/**
+ * What encodeToken takes: a token's content. `v` may be omitted and is ignored: the encoder
+ * always writes the current version (callers written for version 1 still pass `v: 1`).
+ */
+export type TokenContent = Omit<ReplayToken, 'v'> & { readonly v?: 1 | 2 };
+
+export const TOKEN_PREFIX = 'sv2.';
+/** Version-1 tokens had no digest: they are refused with a message of their own, not read. */
+const OLD_PREFIX = 'sv1.';
+const DIGEST_BYTES = 12;
 /** A real token inflates to kilobytes; anything near this is not one of ours (or a zip bomb). */
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
 const BAD_BASE64URL = /[^A-Za-z0-9_-]/;
@@ -35,15 +58,29 @@ const BAD_BASE64URL = /[^A-Za-z0-9_-]/;
 const BACKENDS: readonly BackendName[] = ['sim', 'cpython'];
 const MODELS: readonly PreemptionModel[] = ['gil', 'free-threaded'];
 
-export function encodeToken(t: ReplayToken): string {
-  return TOKEN_PREFIX + deflateRawSync(Buffer.from(JSON.stringify(t), 'utf8'), { level: 9 }).toString('base64url');
+export function encodeToken(t: TokenContent): string {
+  const { v: _written, ...content } = t;
+  return sealToken(JSON.stringify({ v: 2, ...content }));
+}
+
+/** The layer under encodeToken: any JSON text, compressed and sealed with its digest (tests build odd tokens with it). */
+export function sealToken(json: string): string {
+  const payload = deflateRawSync(Buffer.from(json, 'utf8'), { level: 9 });
+  return TOKEN_PREFIX + Buffer.concat([digest(payload), payload]).toString('base64url');
+}
+
+function digest(payload: Buffer): Buffer {
+  return createHash('sha256').update(TOKEN_PREFIX).update(payload).digest().subarray(0, DIGEST_BYTES);
 }
 
 export function decodeToken(s: string): ReplayToken {
   const text = s.trim();
+  if (text.startsWith(OLD_PREFIX)) {
+    throw new InputError('token', `this is a version-1 token (${OLD_PREFIX}…), made by an older semverify without an integrity check; this one reads ${TOKEN_PREFIX} tokens only: re-run the check that printed it to get one`);
+  }
   if (!text.startsWith(TOKEN_PREFIX)) {
     const shown = text.length > 12 ? `${text.slice(0, 12)}…` : text;
-    throw new InputError('token', `expected a token starting with "${TOKEN_PREFIX}", got "${shown}"`);
+    throw new InputError('token', `expected a token starting with "${TOKEN_PREFIX}", got ${JSON.stringify(shown)}`);
   }
   const body = text.slice(TOKEN_PREFIX.length);
   if (body === '') throw new InputError('token', 'empty after the prefix');
@@ -53,9 +90,15 @@ export function decodeToken(s: string): ReplayToken {
   }
   // No whole number of bytes ends one character into a 4-character group.
   if (body.length % 4 === 1) throw new InputError('token', 'not base64url: impossible length (was the token cut?)');
+  const bytes = Buffer.from(body, 'base64url');
+  // The last character of a group may carry unused bits that decoding drops: only the canonical spelling is ours.
+  if (bytes.toString('base64url') !== body) throw new InputError('token', 'altered: not the canonical base64url spelling of its bytes');
+  if (bytes.length <= DIGEST_BYTES) throw new InputError('token', 'too short to be a token (was it cut?)');
+  const payload = bytes.subarray(DIGEST_BYTES);
+  if (!digest(payload).equals(bytes.subarray(0, DIGEST_BYTES))) throw new InputError('token', 'altered or cut: integrity check failed');
   let json: string;
   try {
-    json = inflateRawSync(Buffer.from(body, 'base64url'), { maxOutputLength: MAX_JSON_BYTES }).toString('utf8');
+    json = inflateRawSync(payload, { maxOutputLength: MAX_JSON_BYTES }).toString('utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ERR_BUFFER_TOO_LARGE' ? 'inflates to more than 8 MiB' : 'corrupt compressed data';
@@ -73,8 +116,8 @@ export function decodeToken(s: string): ReplayToken {
 /** Validate a decoded token document; every problem names its path inside the token. */
 export function parseReplayToken(value: unknown): ReplayToken {
   const r = new TokenReader();
-  const o = r.object(value, '', ['v', 'backend', 'model', 'python', 'target', 'scenario', 'schedule', 'maxSteps'], ['v', 'backend', 'model', 'scenario', 'schedule']);
-  if (o.v !== 1) r.fail('v', `unsupported token version ${describeValue(o.v)} (this semverify reads version 1)`);
+  const o = r.object(value, '', ['v', 'backend', 'model', 'python', 'target', 'scenario', 'schedule', 'maxSteps', 'properties'], ['v', 'backend', 'model', 'scenario', 'schedule']);
+  if (o.v !== 2) r.fail('v', `unsupported token version ${describeValue(o.v)} (this semverify reads version 2)`);
   const backend = r.oneOf(o.backend, 'backend', BACKENDS);
   const model = r.oneOf(o.model, 'model', MODELS);
   const python = o.python === undefined ? undefined : r.string(o.python, 'python', { nonEmpty: true });
@@ -83,8 +126,9 @@ export function parseReplayToken(value: unknown): ReplayToken {
   const scenario = readScenario(r, o.scenario, 'scenario');
   const schedule = readSchedule(r, o.schedule, 'schedule', scenario);
   const maxSteps = o.maxSteps === undefined ? undefined : r.integer(o.maxSteps, 'maxSteps', 1, Number.MAX_SAFE_INTEGER);
+  const properties = o.properties === undefined ? undefined : readPropertyNames(r, o.properties, 'properties');
   return {
-    v: 1,
+    v: 2,
     backend,
     model,
     ...(python !== undefined && { python }),
@@ -92,7 +136,15 @@ export function parseReplayToken(value: unknown): ReplayToken {
     scenario,
     schedule,
     ...(maxSteps !== undefined && { maxSteps }),
+    ...(properties !== undefined && { properties }),
   };
+}
+
+function readPropertyNames(r: FieldReader, value: unknown, path: string): string[] {
+  const names = r.array(value, path).map((n, i) => r.name(n, indexPath(path, i)));
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) r.fail(path, `property "${twice}" named twice`);
+  return names;
 }
 
 /** Problems inside a token read as `semverify: token: scenario.threads[0].name: ...`. */
@@ -132,7 +184,7 @@ export function readSchedule(r: FieldReader, value: unknown, path: string, scena
   const kinds = Object.keys(DEVIATION_KEYS) as Deviation['kind'][];
   const knownThread = (v: unknown, p: string, extra: readonly string[] = []): string => {
     const name = r.string(v, p, { nonEmpty: true });
-    if (!threads.has(name) && !extra.includes(name)) r.fail(p, `unknown thread "${name}" (threads: ${[...threads].join(', ')})`);
+    if (!threads.has(name) && !extra.includes(name)) r.fail(p, `unknown thread ${describeValue(name)} (threads: ${[...threads].join(', ')})`);
     return name;
   };
 
@@ -155,7 +207,7 @@ export function readSchedule(r: FieldReader, value: unknown, path: string, scena
         return { kind, ...key };
       case 'cancel': {
         const task = r.string(o.task, childPath(p, 'task'), { nonEmpty: true });
-        if (!tasks.has(task)) r.fail(childPath(p, 'task'), `unknown task "${task}" (tasks: ${[...tasks].join(', ')})`);
+        if (!tasks.has(task)) r.fail(childPath(p, 'task'), `unknown task ${describeValue(task)} (tasks: ${[...tasks].join(', ')})`);
         return { kind, ...key, task };
       }
       case 'wake':

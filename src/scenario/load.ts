@@ -5,12 +5,13 @@
  * The directory is found from this module's URL, not the working directory, so
  * `npx semverify` works from anywhere.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from './errors.ts';
 import type { Scenario } from './types.ts';
-import { scenarioFromFile } from './validate.ts';
+import { scenarioFromFile } from './scenario-file.ts';
+import { clip } from './field-reader.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BUILTIN_DIR = join(REPO_ROOT, 'scenarios');
@@ -85,10 +86,11 @@ function displayPath(path: string): string {
 export function resolveScenario(idOrPath: string, scenarios: readonly Scenario[] = builtinScenarios()): Scenario {
   const builtin = scenarios.find((s) => s.id === idOrPath);
   if (builtin) return builtin;
-  if (existsSync(idOrPath) && statSync(idOrPath).isFile()) return scenarioFromFile(idOrPath);
-  if (looksLikePath(idOrPath)) throw new InputError(idOrPath, 'file not found');
+  // Whatever exists is read as a file: a directory or a device is then named as such.
+  if (existsSync(idOrPath)) return scenarioFromFile(idOrPath);
+  if (looksLikePath(idOrPath)) throw new InputError(clip(idOrPath, 200), 'file not found');
   const known = scenarios.map((s) => s.id).join(', ') || 'none';
-  throw new InputError('scenario', `unknown scenario id '${idOrPath}' (known: ${known})`);
+  throw new InputError('scenario', `unknown scenario id '${clip(idOrPath)}' (known: ${known})`);
 }
 
 /** A name with a directory part or a scenario extension was meant as a file, so say the file is missing. */

@@ -5,10 +5,9 @@
  * spot, not a schema dump. Unknown keys are rejected: a misspelt `bounded` or `scope` would
  * otherwise silently check a different scenario than the one intended.
  */
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { InputError } from './errors.ts';
+import { childPath, describeValue, FieldReader, indexPath, NAME, NAME_HINT } from './field-reader.ts';
+import { LIMITS } from './limits.ts';
+import { KNOWN_IMPLEMENTATIONS } from '../contract/implementations.ts';
 import { overlaps, parseVersionRange, type VersionRange } from './version-expectations.ts';
 import type {
   DeclaredCancellation,
@@ -24,19 +23,6 @@ import type {
   VersionExpectations,
 } from './types.ts';
 
-/** Limits that keep a scenario within what the explorer can run; documented in the messages. */
-export const LIMITS = {
-  semaphoreValue: 1000,
-  repeatTimes: 1000,
-  seconds: 1e6,
-  /** Nesting of `with`/`repeat` bodies; deeper is certainly a generated mistake, and would blow the stack. */
-  nesting: 32,
-  runs: 10_000_000,
-} as const;
-
-/** Names end up in labels (`scenario:<task>:<op-path>`), schedule keys (`thread|label|occ`) and instance ids (`sem@T1`). */
-const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-const NAME_HINT = "letters, digits, '_', '.' or '-' (not starting with '.' or '-')";
 /** The trace's pseudo-thread for clock advances (docs/execution-model.md). */
 const RESERVED_THREADS = new Set(['clock']);
 
@@ -55,135 +41,6 @@ const OP_KEYS: Readonly<Record<Op['op'], readonly string[]>> = {
 };
 
 // ---------------------------------------------------------------------------------------
-// Field readers: each checks one value at one path and throws InputError naming that path.
-
-/** A short, unambiguous rendering of a bad value for "got ..." (strings quoted, so "1" differs from 1). */
-export function describeValue(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  if (typeof v === 'string') {
-    const s = JSON.stringify(v);
-    return s.length > 42 ? `${s.slice(0, 40)}…"` : s;
-  }
-  return String(v);
-}
-
-/** `a.b`, `a["odd key"]`, and `b` at the top level. */
-export function childPath(path: string, key: string): string {
-  if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key)) return path === '' ? key : `${path}.${key}`;
-  return `${path}[${JSON.stringify(key)}]`;
-}
-
-export function indexPath(path: string, i: number): string {
-  return `${path}[${i}]`;
-}
-
-/** Reads fields of one document, attributing every problem to `source`. */
-export class FieldReader {
-  constructor(readonly source: string | undefined) {}
-
-  fail(path: string, problem: string): never {
-    throw new InputError(path === '' ? '(top level)' : path, problem, this.source);
-  }
-
-  /** A plain object whose keys are all in `allowed` and include every key of `required`. */
-  object(v: unknown, path: string, allowed: readonly string[], required: readonly string[] = []): Record<string, unknown> {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(path, `expected an object, got ${describeValue(v)}`);
-    const o = v as Record<string, unknown>;
-    for (const key of Object.keys(o)) {
-      if (!allowed.includes(key)) {
-        const guess = closest(key, allowed);
-        this.fail(childPath(path, key), `unknown key${guess ? ` (did you mean "${guess}"?)` : ''}; allowed: ${allowed.join(', ')}`);
-      }
-    }
-    for (const key of required) {
-      if (o[key] === undefined) this.fail(childPath(path, key), 'missing (required)');
-    }
-    return o;
-  }
-
-  /** A plain object used as a map from names to values. */
-  record(v: unknown, path: string): Record<string, unknown> {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(path, `expected an object, got ${describeValue(v)}`);
-    return v as Record<string, unknown>;
-  }
-
-  array(v: unknown, path: string, opts: { nonEmpty?: boolean } = {}): readonly unknown[] {
-    if (!Array.isArray(v)) this.fail(path, `expected an array, got ${describeValue(v)}`);
-    if (opts.nonEmpty && v.length === 0) this.fail(path, 'expected a non-empty array, got an empty one');
-    return v;
-  }
-
-  string(v: unknown, path: string, opts: { nonEmpty?: boolean } = {}): string {
-    if (typeof v !== 'string') this.fail(path, `expected a ${opts.nonEmpty ? 'non-empty ' : ''}string, got ${describeValue(v)}`);
-    if (opts.nonEmpty && v.trim() === '') this.fail(path, `expected a non-empty string, got ${describeValue(v)}`);
-    return v;
-  }
-
-  name(v: unknown, path: string): string {
-    const s = this.string(v, path, { nonEmpty: true });
-    if (!NAME.test(s)) this.fail(path, `expected a name of ${NAME_HINT}, got ${describeValue(v)}`);
-    return s;
-  }
-
-  boolean(v: unknown, path: string): boolean {
-    if (typeof v !== 'boolean') this.fail(path, `expected true or false, got ${describeValue(v)}`);
-    return v;
-  }
-
-  /** A finite number in [min, max]. */
-  number(v: unknown, path: string, min: number, max: number): number {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
-      this.fail(path, `expected a number >= ${min} and <= ${max}, got ${describeValue(v)}`);
-    }
-    return v;
-  }
-
-  /** An integer in [min, max]. */
-  integer(v: unknown, path: string, min: number, max: number): number {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      this.fail(path, `expected an integer from ${min} to ${max}, got ${describeValue(v)}`);
-    }
-    return v;
-  }
-
-  oneOf<T extends string>(v: unknown, path: string, values: readonly T[]): T {
-    if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) {
-      this.fail(path, `expected one of ${values.map((x) => `"${x}"`).join(', ')}, got ${describeValue(v)}`);
-    }
-    return v as T;
-  }
-}
-
-/** The allowed key nearest to a typo (edit distance <= 2), for "did you mean". */
-function closest(key: string, allowed: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of allowed) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
-// ---------------------------------------------------------------------------------------
 // The scenario format.
 
 /** What an operation may refer to: the semaphores, and the tasks of its own thread. */
@@ -191,6 +48,8 @@ interface OpEnv {
   readonly r: FieldReader;
   readonly semaphores: Readonly<Record<string, SemaphoreDecl>>;
   readonly thread: { readonly name: string; readonly loop: boolean; readonly tasks: ReadonlySet<string> };
+  /** Operations declared so far across the whole scenario (LIMITS.ops). */
+  readonly declared: { ops: number };
 }
 
 /**
@@ -214,7 +73,7 @@ export function readScenario(r: FieldReader, value: unknown, path: string): Scen
   const id = r.name(o.id, at('id'));
   const title = r.string(o.title, at('title'), { nonEmpty: true });
   const claim = o.claim === undefined ? undefined : r.string(o.claim, at('claim'), { nonEmpty: true });
-  const impl = o.impl === undefined ? undefined : r.name(o.impl, at('impl'));
+  const impl = o.impl === undefined ? undefined : r.oneOf(o.impl, at('impl'), KNOWN_IMPLEMENTATIONS);
   const semaphores = readSemaphores(r, o.semaphores, at('semaphores'));
   const { threads, taskThread } = readThreads(r, o.threads, at('threads'), semaphores);
   const cancellations =
@@ -239,10 +98,11 @@ function readSemaphores(r: FieldReader, v: unknown, path: string): Record<string
   const o = r.record(v, path);
   const names = Object.keys(o);
   if (names.length === 0) r.fail(path, 'expected at least one semaphore, got none');
+  if (names.length > LIMITS.semaphores) r.fail(path, `at most ${LIMITS.semaphores} semaphores allowed, got ${names.length}`);
   const out: Record<string, SemaphoreDecl> = {};
   for (const name of names) {
     const p = childPath(path, name);
-    if (!NAME.test(name)) r.fail(p, `semaphore name must be ${NAME_HINT}`);
+    if (name.length > LIMITS.name || !NAME.test(name)) r.fail(p, `semaphore name must be at most ${LIMITS.name} ${NAME_HINT}`);
     const d = r.object(o[name], p, ['kind', 'value', 'bounded', 'scope'], ['kind', 'value']);
     const kind = r.oneOf(d.kind, childPath(p, 'kind'), SEMAPHORE_KINDS);
     const value = r.integer(d.value, childPath(p, 'value'), 0, LIMITS.semaphoreValue);
@@ -259,7 +119,8 @@ function readThreads(
   path: string,
   semaphores: Readonly<Record<string, SemaphoreDecl>>,
 ): { threads: ThreadDecl[]; taskThread: Map<string, { name: string; loop: boolean }> } {
-  const list = r.array(v, path, { nonEmpty: true });
+  const list = r.array(v, path, { nonEmpty: true, maxLength: LIMITS.threads });
+  const declared = { ops: 0 };
   const threadNames = new Map<string, string>(); // name -> path where first declared
   const taskThread = new Map<string, { name: string; loop: boolean }>();
   const taskPaths = new Map<string, string>();
@@ -271,25 +132,25 @@ function readThreads(
     const name = r.name(t.name, childPath(p, 'name'));
     if (RESERVED_THREADS.has(name)) r.fail(childPath(p, 'name'), `"${name}" is reserved (the trace's pseudo-thread for clock advances)`);
     const earlier = threadNames.get(name);
-    if (earlier !== undefined) r.fail(childPath(p, 'name'), `duplicate thread name "${name}" (also ${earlier})`);
+    if (earlier !== undefined) r.fail(childPath(p, 'name'), `duplicate thread name ${describeValue(name)} (also ${earlier})`);
     threadNames.set(name, childPath(p, 'name'));
     const loop = r.boolean(t.loop, childPath(p, 'loop'));
 
     // Task names first: a task may cancel a sibling declared after it.
     const tasksPath = childPath(p, 'tasks');
-    const taskItems = r.array(t.tasks, tasksPath, { nonEmpty: true });
+    const taskItems = r.array(t.tasks, tasksPath, { nonEmpty: true, maxLength: LIMITS.tasksPerThread });
     const shells = taskItems.map((taskItem, j) => {
       const tp = indexPath(tasksPath, j);
       const to = r.object(taskItem, tp, ['name', 'ops'], ['name', 'ops']);
       const taskName = r.name(to.name, childPath(tp, 'name'));
       const other = taskPaths.get(taskName);
-      if (other !== undefined) r.fail(childPath(tp, 'name'), `duplicate task name "${taskName}" (also ${other}); task names are unique across the scenario`);
+      if (other !== undefined) r.fail(childPath(tp, 'name'), `duplicate task name ${describeValue(taskName)} (also ${other}); task names are unique across the scenario`);
       taskPaths.set(taskName, childPath(tp, 'name'));
       taskThread.set(taskName, { name, loop });
       return { tp, taskName, ops: to.ops };
     });
 
-    const env: OpEnv = { r, semaphores, thread: { name, loop, tasks: new Set(shells.map((s) => s.taskName)) } };
+    const env: OpEnv = { r, semaphores, thread: { name, loop, tasks: new Set(shells.map((s) => s.taskName)) }, declared };
     const tasks: TaskDecl[] = shells.map((s) => ({ name: s.taskName, ops: readOps(env, s.ops, childPath(s.tp, 'ops'), 0) }));
     threads.push({ name, loop, tasks });
   });
@@ -298,7 +159,10 @@ function readThreads(
 
 function readOps(env: OpEnv, v: unknown, path: string, depth: number): Op[] {
   if (depth > LIMITS.nesting) env.r.fail(path, `bodies nested more than ${LIMITS.nesting} deep`);
-  return env.r.array(v, path).map((item, i) => readOp(env, item, indexPath(path, i), depth));
+  const items = env.r.array(v, path);
+  env.declared.ops += items.length;
+  if (env.declared.ops > LIMITS.ops) env.r.fail(path, `more than ${LIMITS.ops} operations declared in the scenario (bodies included, repeats not expanded)`);
+  return items.map((item, i) => readOp(env, item, indexPath(path, i), depth));
 }
 
 function readOp(env: OpEnv, v: unknown, path: string, depth: number): Op {
@@ -348,7 +212,7 @@ function semField(env: OpEnv, v: unknown, path: string): { sem?: string } {
     name = declared[0]!;
   } else {
     name = r.string(v, path, { nonEmpty: true });
-    if (!Object.hasOwn(semaphores, name)) r.fail(path, `unknown semaphore "${name}" (declared: ${declared.join(', ')})`);
+    if (!Object.hasOwn(semaphores, name)) r.fail(path, `unknown semaphore ${describeValue(name)} (declared: ${declared.join(', ')})`);
   }
   // A threading semaphore is fine anywhere: in a loop thread its blocking acquire stalls the
   // whole loop, which is a behaviour worth checking, not a malformed scenario.
@@ -364,7 +228,7 @@ function readCancelTarget(env: OpEnv, v: unknown, path: string): string {
   const task = r.string(v, path, { nonEmpty: true });
   if (!thread.loop) r.fail(path, `cancel is only possible in a thread with an event loop; thread "${thread.name}" has loop: false`);
   if (!thread.tasks.has(task)) {
-    r.fail(path, `unknown task "${task}" in thread "${thread.name}" (tasks: ${[...thread.tasks].join(', ')}); only tasks of the same loop can be cancelled`);
+    r.fail(path, `unknown task ${describeValue(task)} in thread "${thread.name}" (tasks: ${[...thread.tasks].join(', ')}); only tasks of the same loop can be cancelled`);
   }
   return task;
 }
@@ -381,7 +245,7 @@ function readCancellations(
     const o = r.object(item, p, ['task'], ['task']);
     const task = r.string(o.task, childPath(p, 'task'), { nonEmpty: true });
     const owner = taskThread.get(task);
-    if (owner === undefined) r.fail(childPath(p, 'task'), `unknown task "${task}" (tasks: ${[...taskThread.keys()].join(', ')})`);
+    if (owner === undefined) r.fail(childPath(p, 'task'), `unknown task ${describeValue(task)} (tasks: ${[...taskThread.keys()].join(', ')})`);
     if (!owner.loop) r.fail(childPath(p, 'task'), `task "${task}" runs in thread "${owner.name}", which has no event loop; only asyncio tasks can be cancelled`);
     if (seen.has(task)) r.fail(childPath(p, 'task'), `duplicate cancellation of task "${task}"`);
     seen.add(task);
@@ -423,7 +287,7 @@ function readExpectationFields(r: FieldReader, o: Record<string, unknown>, path:
     properties = {};
     for (const [name, verdict] of Object.entries(rec)) {
       const p = childPath(at('properties'), name);
-      if (!NAME.test(name)) r.fail(p, `property name must be ${NAME_HINT}`);
+      if (name.length > LIMITS.name || !NAME.test(name)) r.fail(p, `property name must be at most ${LIMITS.name} ${NAME_HINT}`);
       properties[name] = r.oneOf(verdict, p, PROPERTY_VERDICTS);
     }
   }
@@ -453,165 +317,4 @@ function readExpectationFields(r: FieldReader, o: Record<string, unknown>, path:
 function readExploreHints(r: FieldReader, v: unknown, path: string): ExploreHints {
   const o = r.object(v, path, ['runs']);
   return o.runs === undefined ? {} : { runs: r.integer(o.runs, childPath(path, 'runs'), 1, LIMITS.runs) };
-}
-
-// ---------------------------------------------------------------------------------------
-// Files.
-
-/** Read and validate a scenario file (.json, .yaml or .yml). `display` is the path shown in messages. */
-export function scenarioFromFile(path: string, display: string = path): Scenario {
-  const ext = extname(path).toLowerCase();
-  if (ext !== '.json' && ext !== '.yaml' && ext !== '.yml') {
-    throw new InputError(display, `unsupported file type "${ext || '(none)'}" (expected .json, .yaml or .yml)`);
-  }
-  let text: string;
-  try {
-    // Some editors start UTF-8 files with a byte-order mark, which JSON.parse rejects.
-    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
-  } catch (e) {
-    throw new InputError(display, fileProblem(e));
-  }
-  return parseScenario(ext === '.json' ? parseJsonText(text, display) : parseYamlText(text, display), display);
-}
-
-function fileProblem(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT':
-      return 'file not found';
-    case 'EISDIR':
-      return 'is a directory, not a scenario file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    default:
-      return `cannot read file (${code ?? (e as Error).message})`;
-  }
-}
-
-function parseJsonText(text: string, display: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new InputError(display, `invalid JSON: ${describeJsonError(text) ?? (e as Error).message.split('\n')[0]}`);
-  }
-}
-
-/**
- * Where JSON text goes wrong, by line and column: V8's messages vary across Node versions
- * (some give a character offset, some a snippet), and authors fix files by line.
- */
-export function describeJsonError(text: string): string | undefined {
-  let pos: number;
-  try {
-    pos = firstJsonError(text);
-  } catch {
-    return undefined; // nesting too deep for the scanner: fall back to V8's message
-  }
-  if (pos < 0) return undefined;
-  const before = text.slice(0, pos);
-  const line = before.split('\n').length;
-  const column = pos - before.lastIndexOf('\n');
-  const what = pos >= text.length ? 'unexpected end of file' : `unexpected ${JSON.stringify(text[pos])}`;
-  return `${what} at line ${line}, column ${column}`;
-}
-
-class JsonSyntax extends Error {}
-
-/** Offset of the first syntax error in `text` (RFC 8259), or -1 if it is valid JSON. */
-function firstJsonError(text: string): number {
-  let i = 0;
-  const bad = (): never => {
-    throw new JsonSyntax();
-  };
-  const ws = (): void => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
-  };
-  const literal = (word: string): void => {
-    if (!text.startsWith(word, i)) bad();
-    i += word.length;
-  };
-  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-  const string = (): void => {
-    i++; // the opening quote
-    while (i < text.length && text[i] !== '"') {
-      if (text.charCodeAt(i) < 0x20) bad();
-      if (text[i] !== '\\') {
-        i++;
-        continue;
-      }
-      const esc = text[i + 1];
-      if (esc === 'u') {
-        if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) bad();
-        i += 6;
-      } else if (esc !== undefined && '"\\/bfnrt'.includes(esc)) {
-        i += 2;
-      } else {
-        i++;
-        bad();
-      }
-    }
-    if (i >= text.length) bad();
-    i++;
-  };
-  const value = (): void => {
-    ws();
-    const ch = text[i];
-    if (ch === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        ws();
-        if (text[i] !== '"') bad();
-        string();
-        ws();
-        if (text[i] !== ':') bad();
-        i++;
-        value();
-        ws();
-        if (text[i] === '}') return void i++;
-        if (text[i] !== ',') bad();
-        i++;
-      }
-    }
-    if (ch === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ']') return void i++;
-        if (text[i] !== ',') bad();
-        i++;
-      }
-    }
-    if (ch === '"') return string();
-    if (ch === 't') return literal('true');
-    if (ch === 'f') return literal('false');
-    if (ch === 'n') return literal('null');
-    NUMBER.lastIndex = i;
-    if (NUMBER.exec(text) === null) bad();
-    i = NUMBER.lastIndex;
-  };
-  try {
-    value();
-    ws();
-    if (i < text.length) bad();
-    return -1;
-  } catch (e) {
-    if (e instanceof JsonSyntax) return i;
-    throw e;
-  }
-}
-
-function parseYamlText(text: string, display: string): unknown {
-  try {
-    return parseYaml(text, { uniqueKeys: true, prettyErrors: true });
-  } catch (e) {
-    // The yaml package appends a multi-line source excerpt; the CLI prints one line.
-    const first = (e as Error).message.split('\n')[0]!.replace(/:\s*$/, '');
-    throw new InputError(display, `invalid YAML: ${first}`);
-  }
 }

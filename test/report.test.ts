@@ -96,6 +96,7 @@ const report: ScenarioReport = {
         violations: [{ property: 'at-most-n', outcome: 'over-admission', step: 4, message: '2 holders of sem (value 1)' }],
         kinds: ['over-admission', 'hang'],
         endTime: 1,
+        shrunk: true,
       },
     },
     { kind: 'hang', count: 1, primary: 1 },
@@ -147,7 +148,7 @@ describe('jsonDocument', () => {
     expect(s.coverage).toEqual({ method: 'exhaustive', preemptionBound: null, executions: 100, complete: true });
     expect(Object.keys(s.properties[0]!).sort()).toEqual(['expected', 'matches', 'name', 'status', 'violatedRuns']);
     expect(s.outcomes[2]).toEqual({ kind: 'ok', count: 97, primary: 97, minimal: null });
-    expect(Object.keys(s.outcomes[0]!.minimal!).sort()).toEqual(['kinds', 'preemptions', 'replay', 'schedule', 'steps', 'trace', 'violations']);
+    expect(Object.keys(s.outcomes[0]!.minimal!).sort()).toEqual(['kinds', 'preemptions', 'replay', 'schedule', 'shrunk', 'steps', 'trace', 'violations']);
     expect(s.makespan).toEqual({ min: 1, max: 2, claim: 2 });
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
   });

@@ -14,6 +14,7 @@ import { EXIT } from './errors-out.ts';
 import type { CheckFlags } from './flags.ts';
 import { outputWidth, useColor, type CliIo } from './io.ts';
 import { startProgress, wantsProgress } from './progress.ts';
+import { EXIT_ON_SIGNAL } from './interrupts.ts';
 
 /** The scenarios to check: the one named, or every built-in. */
 export function selectScenarios(idOrPath: string | undefined): Scenario[] {
@@ -60,6 +61,7 @@ export async function checkCommand(
         ...(flags.timeLimit !== undefined && { timeLimitSeconds: flags.timeLimit }),
         ...(flags.target !== undefined && { target: flags.target, pythonpath: flags.pythonpath ?? [] }),
         ...(progress.onProgress !== undefined && { onProgress: progress.onProgress }),
+        ...(io.interrupts !== undefined && { signal: io.interrupts.signal }),
       });
     } finally {
       progress.stop();
@@ -69,8 +71,12 @@ export async function checkCommand(
       const lines = renderScenarioReport(report, { color, width, threads: scenario.threads.map((t) => t.name) });
       io.stdout(`${reports.length > 1 ? '\n' : ''}${lines.join('\n')}\n`);
     }
+    // Interrupted: what was found is printed; the scenarios not started are not.
+    if (io.interrupts?.signal.aborted === true) break;
   }
   if (flags.json) io.stdout(toJsonText(jsonDocument(reports, version)));
   else if (reports.length > 1) io.stdout(`\n${renderSummary(reports, color).join('\n')}\n`);
+  const stopped = io.interrupts?.received() ?? null;
+  if (stopped !== null) return EXIT_ON_SIGNAL[stopped];
   return reports.every((r) => r.expectationsMet) ? EXIT.ok : EXIT.expectationsNotMet;
 }

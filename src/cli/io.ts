@@ -3,6 +3,8 @@
  * gathered once at the entry point and passed down, so commands are testable in-process
  * and nothing deep inside reads globals.
  */
+import { processInterrupts, type Interrupts } from './interrupts.ts';
+
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
@@ -13,6 +15,8 @@ export interface CliIo {
   readonly columns?: number;
   /** The stream a progress bar may draw on (stderr). */
   readonly progressStream?: NodeJS.WriteStream;
+  /** SIGINT/SIGTERM: stop exploring and print what was found. Absent in-process (tests pass their own). */
+  readonly interrupts?: Interrupts;
 }
 
 export function processIo(): CliIo {
@@ -28,6 +32,7 @@ export function processIo(): CliIo {
     stderrIsTTY: process.stderr.isTTY === true,
     ...(process.stdout.isTTY === true && { columns: process.stdout.columns }),
     progressStream: process.stderr,
+    interrupts: processInterrupts((line) => void process.stderr.write(line)),
   };
 }
 

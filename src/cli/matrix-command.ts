@@ -9,6 +9,7 @@ import type { Engine } from './engine.ts';
 import { SUPPORTED_VERSIONS } from '../contract/implementations.ts';
 import { checkExpectations } from './check-command.ts';
 import { bySeverity } from '../contract/outcomes.ts';
+import { EXIT_ON_SIGNAL } from './interrupts.ts';
 
 export async function matrixCommand(scenario: Scenario, flags: CheckFlags, io: CliIo, engine: Engine, version: string): Promise<number> {
   await checkExpectations([scenario]);
@@ -25,8 +26,10 @@ export async function matrixCommand(scenario: Scenario, flags: CheckFlags, io: C
       python: interp.path,
       ...(flags.maxSteps !== undefined && { maxSteps: flags.maxSteps }),
       ...(flags.timeLimit !== undefined && { timeLimitSeconds: flags.timeLimit }),
+      ...(io.interrupts !== undefined && { signal: io.interrupts.signal }),
     });
     reports.push({ version: interp.version, report });
+    if (io.interrupts?.signal.aborted === true) break; // print the rows done so far
   }
   const missing = SUPPORTED_VERSIONS.filter((v) => !interps.some((i) => i.short === v));
   if (flags.json) {
@@ -46,14 +49,16 @@ export async function matrixCommand(scenario: Scenario, flags: CheckFlags, io: C
         missing,
       }),
     );
-    return exitCode(reports);
+    return exitCode(reports, io);
   }
   io.stdout(`${matrixLines(scenario, reports, missing).join('\n')}\n`);
-  return exitCode(reports);
+  return exitCode(reports, io);
 }
 
-/** Like `check`: 0 when every interpreter met the scenario's expectations for its version, else 1. */
-function exitCode(reports: readonly { report: ScenarioReport }[]): number {
+/** Like `check`: 0 when every interpreter met the scenario's expectations for its version, else 1; 130/143 when interrupted. */
+function exitCode(reports: readonly { report: ScenarioReport }[], io: CliIo): number {
+  const stopped = io.interrupts?.received() ?? null;
+  if (stopped !== null) return EXIT_ON_SIGNAL[stopped];
   return reports.every((r) => r.report.expectationsMet) ? EXIT.ok : EXIT.expectationsNotMet;
 }
 
@@ -69,6 +74,8 @@ export function matrixLines(scenario: Scenario, reports: readonly { version: str
   });
   const out = [`${scenario.id}: runs showing each outcome kind, per interpreter (a run counts under every kind it shows)`, head, ...rows];
   if (missing.length) out.push(`missing (no interpreter found): ${missing.join(', ')}`);
+  const partial = reports.find((r) => r.report.partial !== undefined);
+  if (partial !== undefined) out.push(`PARTIAL: interrupted by ${partial.report.partial!.signal} on CPython ${partial.version}; later interpreters were not run`);
   const failed = reports.filter((r) => !r.report.expectationsMet).map((r) => r.version);
   out.push(failed.length === 0 ? `expectations met on every interpreter (${reports.length})` : `expectations NOT met on ${failed.join(', ')}`);
   return out;

@@ -22,6 +22,7 @@ import { addToCensus, kindsBySeverity, newCensus, type Census } from './census.t
 import { expectationsFor } from '../scenario/version-expectations.ts';
 import { OUTCOME } from '../contract/outcomes.ts';
 import { checkExpectationsAgainst } from '../scenario/expectation-names.ts';
+import { yieldToEventLoop, YIELD_EVERY } from './yield.ts';
 
 export interface CheckOptions {
   readonly seed: number;
@@ -42,6 +43,11 @@ export interface CheckOptions {
   readonly target?: string;
   /** Directories to import `target` from (put first on the harness's sys.path). */
   readonly pythonpath?: readonly string[];
+  /**
+   * Aborted (by Ctrl-C or SIGTERM): stop after the run in flight and report what was found, marked
+   * partial, with counterexamples as found (not shrunk) and not confirmed.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Upper bound on schedules an exhaustive enumeration may take before it is called partial. */
@@ -62,7 +68,14 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
     let coverage: Coverage;
     if (isSingleThreaded(scenario) && opts.backend === 'sim') {
       const budget = 0; // one thread: nothing to preempt to; ties and cancellations are the whole space
-      const res = exploreExhaustively(judged, opts.model, properties, { limit: EXHAUSTIVE_LIMIT, budget, ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}) }, record, opts.onProgress);
+      const res = await exploreExhaustively(
+        judged,
+        opts.model,
+        properties,
+        { limit: EXHAUSTIVE_LIMIT, budget, ...(opts.maxSteps !== undefined && { maxSteps: opts.maxSteps }), ...(opts.signal !== undefined && { signal: opts.signal }) },
+        record,
+        opts.onProgress,
+      );
       coverage = { method: 'exhaustive', preemptionBound: null, executions: res.runs, complete: res.complete };
     } else {
       const probe = analyseRun(judged, await runner.run({ schedule: [] }), properties);
@@ -70,17 +83,19 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
       const horizon = Math.max(10, probe.run.steps);
       const hasCancellations = (scenario.cancellations?.length ?? 0) > 0;
       const deadline = opts.timeLimitSeconds === undefined ? Infinity : started + opts.timeLimitSeconds * 1000;
-      for (let i = 1; i < total; i++) {
+      for (let i = 1; i < total && opts.signal?.aborted !== true; i++) {
         if (performance.now() > deadline) break; // wall-clock budget: stops exploring, never changes a run
         const run = await runner.run({ source: sourceFor(opts.seed, i, horizon, hasCancellations) });
         record(analyseRun(judged, run, properties));
         if (opts.onProgress && i % 50 === 0) opts.onProgress(i, total);
+        if (i % YIELD_EVERY === 0) await yieldToEventLoop();
       }
       opts.onProgress?.(total, total);
       coverage = { method: 'sampled', preemptionBound: null, executions: census.runs, complete: false };
     }
-    const minimal = await minimalOutcomes(judged, runner, census, properties, opts);
-    const outcomes = opts.backend === 'sim' && opts.confirm !== false ? await confirmAll(judged, minimal, properties, opts) : minimal;
+    const interrupted = opts.signal?.aborted === true ? String(opts.signal.reason ?? 'interrupt') : null;
+    const minimal = await minimalOutcomes(judged, runner, census, properties, opts, interrupted === null);
+    const outcomes = opts.backend === 'sim' && opts.confirm !== false && interrupted === null ? await confirmAll(judged, minimal, properties, opts) : minimal;
     const propertyReports: PropertyReport[] = properties.map((p) => {
       const applies = census.applicable.has(p.name);
       const violatedRuns = census.violatedRuns.get(p.name) ?? 0;
@@ -108,11 +123,19 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
     };
     const evaluated = evaluateExpectations(expect, base, new Set(census.kinds.keys()));
     const notes = [...evaluated.notes, ...budgetNotes(scenario, census, expect.reachable ?? [], opts)];
-    if (coverage.method === 'sampled' && census.runs < total) {
+    if (interrupted !== null) {
+      notes.push({ level: 'mismatch', text: `interrupted (${interrupted}) after ${census.runs} runs: a partial report; counterexamples are as found, not shrunk or confirmed` });
+    } else if (coverage.method === 'sampled' && census.runs < total) {
       notes.push({ level: 'flag', text: `time limit reached: ${census.runs} of ${total} runs explored` });
     }
     const seconds = (performance.now() - started) / 1000; // wall-clock, reported only
-    return { ...base, expectationsMet: !notes.some((n) => n.level === 'mismatch'), notes, seconds };
+    return {
+      ...base,
+      ...(interrupted !== null && { partial: { signal: interrupted } }),
+      expectationsMet: !notes.some((n) => n.level === 'mismatch'),
+      notes,
+      seconds,
+    };
   } finally {
     await runner.close();
   }
@@ -136,7 +159,14 @@ function budgetNotes(scenario: Scenario, census: Census, reachable: readonly str
  * One shrunk counterexample per outcome kind that occurred, most severe first. `ok` gets one only
  * where other kinds exist: the least it takes to come out clean.
  */
-async function minimalOutcomes(scenario: Scenario, runner: Runner, census: Census, properties: readonly Property[], opts: CheckOptions): Promise<OutcomeReport[]> {
+async function minimalOutcomes(
+  scenario: Scenario,
+  runner: Runner,
+  census: Census,
+  properties: readonly Property[],
+  opts: CheckOptions,
+  shrink: boolean,
+): Promise<OutcomeReport[]> {
   const out: OutcomeReport[] = [];
   for (const kind of kindsBySeverity(census)) {
     const tally = census.kinds.get(kind)!;
@@ -149,7 +179,7 @@ async function minimalOutcomes(scenario: Scenario, runner: Runner, census: Censu
       const kinds = analyseRun(scenario, run, properties).kinds;
       return kind === OUTCOME.ok ? kinds.length === 1 && kinds[0] === OUTCOME.ok : kinds.includes(kind);
     };
-    const shrunk = await shrinkSchedule(tally.witness, (s) => runner.run({ schedule: s }), shows, { seed: opts.seed });
+    const shrunk = shrink ? await shrinkSchedule(tally.witness, (s) => runner.run({ schedule: s }), shows, { seed: opts.seed, ...(opts.signal !== undefined && { signal: opts.signal }) }) : { schedule: tally.witness };
     if (!shrunk) {
       out.push(row);
       continue;
@@ -174,7 +204,8 @@ async function minimalOutcomes(scenario: Scenario, runner: Runner, census: Censu
       violations: analysis.violations,
       kinds: analysis.kinds,
       endTime: replay.endTime,
-      ...(shrunk.found ? { found: shrunk.found } : {}),
+      shrunk: shrink && opts.signal?.aborted !== true,
+      ...('found' in shrunk && shrunk.found ? { found: shrunk.found } : {}),
     };
     out.push({ ...row, minimal });
   }

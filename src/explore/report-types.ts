@@ -27,6 +27,8 @@ export interface Counterexample {
   readonly endTime: number;
   /** Simulated counterexamples only: the same schedule replayed on the real interpreter of the same version. */
   readonly confirmation?: Confirmation;
+  /** False when the exploration was interrupted before this run could be shrunk: then it is not minimal. */
+  readonly shrunk: boolean;
   /** How it was found: the fast-check seed and path that reproduce the shrink. */
   readonly found?: { readonly seed: number; readonly path?: string; readonly numRuns: number };
 }
@@ -89,6 +91,8 @@ export interface ScenarioReport {
   readonly makespan?: { readonly min: number; readonly max: number; readonly claim?: number; readonly equals?: number };
   /** Largest number of holders seen at once: per semaphore instance, and across all. */
   readonly concurrency: { readonly perSemaphore: Readonly<Record<string, number>>; readonly overall: number };
+  /** Present when the exploration was interrupted: the report covers only the runs done. */
+  readonly partial?: { readonly signal: string };
   /** Every expectation of the scenario was met (exit code 0 when true for all scenarios). */
   readonly expectationsMet: boolean;
   /** One line per unmet expectation or flagged claim difference. */

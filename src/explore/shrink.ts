@@ -19,6 +19,8 @@ export interface ShrinkOptions {
   readonly seed: number;
   /** fast-check runs before shrinking starts (each is one backend run). */
   readonly numRuns?: number;
+  /** Aborted: stop shrinking and return the smallest schedule found so far. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -38,19 +40,21 @@ export async function shrinkSchedule(
   if (best.length > 0) {
     // fc.subarray keeps the deviations in order: a sub-schedule means "the same run with fewer preemptions".
     const arb = fc.subarray([...best] as Deviation[]);
+    const stopped = () => opts.signal?.aborted === true;
     const details = await fc.check(
-      fc.asyncProperty(arb, async (s) => !reaches(await execute(s))),
+      // Once stopped, every candidate "passes": fast-check then keeps the smallest failure it has.
+      fc.asyncProperty(arb, async (s) => stopped() || !reaches(await execute(s))),
       { seed: opts.seed, numRuns: opts.numRuns ?? 60, endOnFailure: false },
     );
     if (details.failed && details.counterexample) {
       const [shrunk] = details.counterexample;
       best = shrunk;
-      const minimal = await oneMinimal(best, execute, reaches);
+      const minimal = await oneMinimal(best, execute, reaches, opts.signal);
       return { ...minimal, found: { seed: details.seed, path: details.counterexamplePath ?? undefined, numRuns: details.numRuns } as ShrinkResult['found'] };
     }
   }
   // Nothing for fast-check to search (already empty, or it found no failing sub-schedule): minimise directly.
-  return oneMinimal(best, execute, reaches);
+  return oneMinimal(best, execute, reaches, opts.signal);
 }
 
 /** Delete deviations one at a time while the outcome persists; then keep what took effect. */
@@ -58,10 +62,11 @@ async function oneMinimal(
   start: Schedule,
   execute: (s: Schedule) => Promise<RunResult>,
   reaches: (run: RunResult) => boolean,
+  signal?: AbortSignal,
 ): Promise<{ schedule: Schedule; run: RunResult }> {
   let current = [...start];
   let run = await execute(current);
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed && signal?.aborted !== true; ) {
     changed = false;
     for (let i = current.length - 1; i >= 0; i--) {
       const candidate = [...current.slice(0, i), ...current.slice(i + 1)];

@@ -27,6 +27,8 @@ export interface JsonCounterexample {
   readonly violations: readonly Violation[];
   /** Every outcome kind the counterexample's run shows, most severe first. */
   readonly kinds: readonly string[];
+  /** False when an interrupt came before it could be shrunk: the run as found, not minimal. */
+  readonly shrunk: boolean;
   /** Simulated counterexamples: the replay on the real interpreter of the same version. */
   readonly confirmation?: Confirmation;
 }
@@ -60,16 +62,21 @@ export interface JsonScenario {
   readonly concurrency: ScenarioReport['concurrency'];
   readonly expectationsMet: boolean;
   readonly notes: ScenarioReport['notes'];
+  /** Present when interrupted: the report covers only the runs done before the signal. */
+  readonly partial?: { readonly signal: string };
 }
 
 export interface JsonDocument {
   readonly tool: 'semverify';
   readonly version: string;
+  /** True when an interrupt stopped the command: scenarios after the interrupted one are missing. */
+  readonly partial?: true;
   readonly scenarios: readonly JsonScenario[];
 }
 
 export function jsonDocument(reports: readonly ScenarioReport[], version: string): JsonDocument {
-  return { tool: 'semverify', version, scenarios: reports.map(scenarioJson) };
+  const partial = reports.some((r) => r.partial !== undefined);
+  return { tool: 'semverify', version, ...(partial && { partial: true as const }), scenarios: reports.map(scenarioJson) };
 }
 
 export function scenarioJson(r: ScenarioReport): JsonScenario {
@@ -93,6 +100,7 @@ export function scenarioJson(r: ScenarioReport): JsonScenario {
     concurrency: { perSemaphore: { ...r.concurrency.perSemaphore }, overall: r.concurrency.overall },
     expectationsMet: r.expectationsMet,
     notes: r.notes.map((n) => ({ level: n.level, text: n.text })),
+    ...(r.partial !== undefined && { partial: { signal: r.partial.signal } }),
   };
 }
 
@@ -113,6 +121,7 @@ function counterexampleJson(m: Counterexample): JsonCounterexample {
     schedule: m.schedule,
     violations: m.violations,
     kinds: m.kinds,
+    shrunk: m.shrunk,
     ...(m.confirmation ? { confirmation: m.confirmation } : {}),
   };
 }

@@ -2,9 +2,11 @@
  * One persistent harness process: line-delimited JSON requests and responses matched by id.
  *
  * No orphans: every live process is registered; they are killed on Node's `exit`, and on
- * SIGINT/SIGTERM (after which the signal's default behaviour is restored and re-raised when
- * nobody else handles it). The harness also exits by itself when its stdin closes, which
- * covers a Node process killed with SIGKILL.
+ * SIGINT/SIGTERM when nobody else handles the signal (then the default behaviour is restored and
+ * the signal re-raised). When the CLI handles it (to print a partial report), the harnesses are
+ * closed normally after the run in flight. The harness also exits by itself when its stdin
+ * closes, which covers a Node process killed with SIGKILL. Harnesses run in their own process
+ * group, so a terminal's Ctrl-C reaches Node alone and cannot kill a run half-way.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -43,12 +45,11 @@ function installHandlers(): void {
   process.on('exit', killAll);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const handler = (): void => {
+      // Someone else handles it (the CLI finishes the run in flight, then closes us): leave them be.
+      if (process.listenerCount(sig) > 1) return;
       killAll();
-      // We were possibly the only listener: restore the default and re-raise.
-      if (process.listenerCount(sig) <= 1) {
-        process.removeListener(sig, handler);
-        process.kill(process.pid, sig);
-      }
+      process.removeListener(sig, handler);
+      process.kill(process.pid, sig);
     };
     process.on(sig, handler);
   }
@@ -71,6 +72,7 @@ export class PythonProcess {
     installHandlers();
     this.child = spawn(python, ['-u', '-X', 'utf8', HARNESS_PATH], {
       stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
       env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONHASHSEED: '0', PYTHONIOENCODING: 'utf-8' },
     });
     this.pid = this.child.pid ?? -1;

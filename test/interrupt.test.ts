@@ -50,6 +50,26 @@ async function exploring(pid: number): Promise<void> {
   for (let i = 0; i < 300 && cpuSeconds(pid) < 2; i++) await sleep(100);
 }
 
+/** The CLI's harness processes, once it has started one. */
+async function harnessesOf(pid: number): Promise<number[]> {
+  let harness: number[] = [];
+  for (let i = 0; i < 100 && harness.length === 0; i++) {
+    await sleep(100);
+    harness = childrenOf(pid);
+  }
+  return harness;
+}
+
+/** Waits until none of `pids` runs; returns those still running after 5 s. */
+async function gone(pids: readonly number[]): Promise<number[]> {
+  let alive = [...pids];
+  for (let i = 0; i < 50 && alive.length > 0; i++) {
+    await sleep(100);
+    alive = alive.filter(running);
+  }
+  return alive;
+}
+
 function start(args: string[]) {
   const cli = spawn(process.execPath, ['bin/semverify.js', ...args, '--no-progress'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -86,11 +106,7 @@ describe('interrupting the CLI keeps what was found', () => {
 
   it.skipIf(!python)(`SIGINT on CPython: the run in flight finishes, the partial report prints, exit 130, no harness left${python ? '' : ' (skipped: no python3)'}`, async () => {
     const p = start(['check', 'threading-shared', '--backend', 'cpython', '--runs', '1000000']);
-    let harness: number[] = [];
-    for (let i = 0; i < 100 && harness.length === 0; i++) {
-      await sleep(100);
-      harness = childrenOf(p.cli.pid!);
-    }
+    const harness = await harnessesOf(p.cli.pid!);
     expect(harness.length).toBeGreaterThan(0);
     await sleep(500);
     p.cli.kill('SIGINT');
@@ -98,29 +114,16 @@ describe('interrupting the CLI keeps what was found', () => {
     expect(p.out()).toMatch(/PARTIAL: interrupted by SIGINT/);
     // The run in flight was not cut: no run failed.
     expect(p.out()).not.toMatch(/^\s+error\s/m);
-    let alive = harness;
-    for (let i = 0; i < 50 && alive.length > 0; i++) {
-      await sleep(100);
-      alive = harness.filter(running);
-    }
-    expect(alive).toEqual([]);
+    expect(await gone(harness)).toEqual([]);
   }, 60_000);
 
   it.skipIf(!python)('a second signal stops at once, still leaving no harness behind', async () => {
     const p = start(['check', 'threading-shared', '--backend', 'cpython', '--runs', '1000000']);
-    let harness: number[] = [];
-    for (let i = 0; i < 100 && harness.length === 0; i++) {
-      await sleep(100);
-      harness = childrenOf(p.cli.pid!);
-    }
+    const harness = await harnessesOf(p.cli.pid!);
+    expect(harness.length).toBeGreaterThan(0);
     p.cli.kill('SIGTERM');
     p.cli.kill('SIGTERM');
     expect(await p.exited).toBe(143);
-    let alive = harness;
-    for (let i = 0; i < 50 && alive.length > 0; i++) {
-      await sleep(100);
-      alive = harness.filter(running);
-    }
-    expect(alive).toEqual([]);
+    expect(await gone(harness)).toEqual([]);
   }, 60_000);
 });

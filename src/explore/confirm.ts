@@ -6,7 +6,8 @@
  * point differently: a bounded search tries each deviation at nearby points of the same thread
  * on the real trace. If every deviation applied and the history still differs, the two
  * backends disagree on the same interleaving: that is a `divergence`, a finding about the port
- * or the harness, never hidden.
+ * or the harness, never hidden. A run that failed on the interpreter (status error: the harness
+ * crashed, the run blocked) proves nothing either way: never `confirmed`, at most `unavailable`.
  */
 import type { Scenario } from '../scenario/types.ts';
 import type { Property } from '../../properties/api.ts';
@@ -41,11 +42,12 @@ export async function confirmOnInterpreter(
 ): Promise<Confirmation> {
   const judged = { ...scenario, impl: real.impl };
   const shows = (run: RunResult) => {
+    if (run.status === 'error') return false; // not even an `error` outcome: a failed run shows no outcome of the code
     const a = analyseRun(judged, run, properties);
     return a.primary === kind || a.kinds.includes(kind);
   };
   const exact = await real.run({ schedule, recordTrace: true });
-  if (exact.status === 'error') return { interpreter: version, status: 'unavailable', detail: `the harness failed: ${exact.detail ?? 'unknown error'}` };
+  if (exact.status === 'error') return { interpreter: version, status: 'unavailable', detail: `the run failed on the interpreter, which proves nothing: ${exact.detail ?? 'no detail'}` };
   const allApplied = scheduleKey(exact.schedule) === scheduleKey(schedule);
   const diff = firstDifference(simulated.history, exact.history);
   if (allApplied && diff !== null) {
@@ -56,8 +58,10 @@ export async function confirmOnInterpreter(
   if (shows(exact)) {
     return { interpreter: version, status: 'confirmed', detail: allApplied ? 'same schedule, identical history' : 'same outcome; some deviations had no point to apply to on the interpreter' };
   }
+  let failed = 0;
   for (const candidate of nearbySchedules(schedule, simulated.trace, exact.trace)) {
     const run = await real.run({ schedule: candidate });
+    if (run.status === 'error') failed++;
     if (shows(run)) {
       return { interpreter: version, status: 'confirmed', detail: `reproduced with the deviations moved to nearby points: ${describe(run.schedule)}`, schedule: run.schedule };
     }
@@ -66,7 +70,8 @@ export async function confirmOnInterpreter(
     return { interpreter: version, status: 'divergence', detail: `every deviation applied and the histories agree, yet ${kind} did not show on the interpreter (final states differ)` };
   }
   const missing = schedule.filter((d) => !exact.schedule.some((e) => keyOf(e) === keyOf(d))).map((d) => `${d.thread}@${d.label}#${d.occ}`);
-  return { interpreter: version, status: 'not-reproduced', detail: `no such point on the interpreter for ${missing.join(', ')}; ${NEARBY_LIMIT} nearby schedules tried` };
+  const failures = failed > 0 ? ` (${failed} of them failed on the interpreter)` : '';
+  return { interpreter: version, status: 'not-reproduced', detail: `no such point on the interpreter for ${missing.join(', ')}; ${NEARBY_LIMIT} nearby schedules tried${failures}` };
 }
 
 /** Events as both backends must agree on them (steps and times of points may differ). */

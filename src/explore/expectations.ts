@@ -2,6 +2,7 @@
 import type { Scenario } from '../scenario/types.ts';
 import type { Schedule } from '../scheduler/deviation.ts';
 import type { ScenarioReport } from './report-types.ts';
+import { OUTCOME } from '../contract/outcomes.ts';
 
 type Measured = Pick<ScenarioReport, 'properties' | 'makespan' | 'concurrency' | 'runs'>;
 type Note = ScenarioReport['notes'][number];
@@ -11,6 +12,11 @@ export function evaluateExpectations(scenario: Scenario, m: Measured, witness: R
   const mismatch = (text: string) => notes.push({ level: 'mismatch', text });
   for (const p of m.properties) {
     if (!p.matches) mismatch(`property ${p.name}: expected ${p.expected}, found ${p.status} (${p.violatedRuns}/${m.runs} runs violate it)`);
+  }
+  // Whatever else was expected, a check in which runs failed cannot pass: a failed run proved nothing,
+  // and the properties it "holds" were checked on a history cut short (zero missed crashes).
+  if (witness.has(OUTCOME.error)) {
+    mismatch('outcome error: some runs failed (the code under test or the harness crashed, exited or blocked) and prove nothing; see the error outcome');
   }
   const expect = scenario.expect ?? {};
   for (const kind of expect.reachable ?? []) {

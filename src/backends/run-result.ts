@@ -54,7 +54,28 @@ export type RunStatus =
   | 'completed' // every thread finished
   | 'hang' // nothing can run and no timer is pending, but some thread has not finished
   | 'step-limit' // the run exceeded its step budget
-  | 'error'; // the backend itself failed (harness crash); never a property verdict
+  | 'error'; // the run failed (see RunFailure): never a property verdict, never ok
+
+/**
+ * Why a run failed (status 'error'), as a value: decide on `kind`, never on `detail`'s words.
+ * The first three come from the harness itself; the others from its driver, which saw the process
+ * die, stall or answer nonsense (src/backends/cpython/backend.ts).
+ */
+export type RunFailure =
+  /** The code under test raised what no semaphore call may end with: any exception from a constructor, KeyboardInterrupt from acquire, ... */
+  | { readonly kind: 'code-raised'; readonly exception: string }
+  /** The code under test raised SystemExit (sys.exit). */
+  | { readonly kind: 'code-exited'; readonly exception: string }
+  /** The harness failed on its own: an exception of its (a bug, a scenario it cannot interpret), or it could not start. */
+  | { readonly kind: 'harness-error'; readonly traceback?: string }
+  /** The harness process ended during the run: an exit code (os._exit in the code under test?) or a signal (killed from outside, a crash in C). */
+  | { readonly kind: 'harness-exited'; readonly code: number | null; readonly signal: string | null }
+  /** No progress for `seconds` of wall time: the code under test blocks outside what the harness controls. The process was killed. */
+  | { readonly kind: 'wall-time'; readonly seconds: number }
+  /** The harness's reply failed validation at `field`, a path such as "result.history[3].kind". */
+  | { readonly kind: 'protocol'; readonly field: string };
+
+export type RunFailureKind = RunFailure['kind'];
 
 export interface RunResult {
   readonly status: RunStatus;
@@ -68,6 +89,8 @@ export interface RunResult {
   readonly steps: number;
   /** The deviations that actually took effect: replaying them reproduces the run exactly. */
   readonly schedule: Schedule;
-  /** Backend-specific failure description when status is 'error'. */
+  /** Backend-specific description when status is 'error' (one line, for people; `failure` is for code). */
   readonly detail?: string;
+  /** Why the run failed: present exactly when status is 'error' on the CPython backend. */
+  readonly failure?: RunFailure;
 }

@@ -6,7 +6,8 @@
  * point differently: a bounded search tries each deviation at nearby points of the same thread
  * on the real trace. If every deviation applied and the history still differs, the two
  * backends disagree on the same interleaving: that is a `divergence`, a finding about the port
- * or the harness, never hidden.
+ * or the harness, never hidden. A run that failed on the interpreter (status error: the harness
+ * crashed, the run blocked) proves nothing either way: never `confirmed`, at most `unavailable`.
  */
 import type { Scenario } from '../scenario/types.ts';
 import type { Property, Violation } from '../../properties/api.ts';
@@ -48,13 +49,15 @@ export async function confirmOnInterpreter(
   const judged = { ...scenario, impl: real.impl };
   const expected = findings(simulated.kinds, simulated.violations);
   const sameFindings = (run: RunResult): string | null => {
+    // Not even an `error` outcome: a failed run shows nothing about the code.
+    if (run.status === 'error') return `the run failed on the interpreter (${run.detail ?? 'no detail'})`;
     const a = analyseRun(judged, run, properties);
     const got = findings(a.kinds, a.violations);
     return got === expected ? null : `the interpreter shows ${got}, the simulation ${expected}`;
   };
   const schedule = simulated.schedule;
   const exact = await real.run({ schedule, recordTrace: true });
-  if (exact.status === 'error') return { interpreter: version, status: 'unavailable', detail: `the run failed on the interpreter: ${exact.detail ?? 'unknown error'}` };
+  if (exact.status === 'error') return { interpreter: version, status: 'unavailable', detail: `the run failed on the interpreter, which proves nothing: ${exact.detail ?? 'no detail'}` };
   const allApplied = scheduleKey(exact.schedule) === scheduleKey(schedule);
   const diff = firstDifference(simulated.history, exact.history);
   const differs = sameFindings(exact);
@@ -66,8 +69,10 @@ export async function confirmOnInterpreter(
     const how = allApplied ? 'same schedule, same history' : 'same schedule where it applies (some deviations had no point on the interpreter)';
     return { interpreter: version, status: 'confirmed', detail: `${how}; same findings: ${expected}` };
   }
+  let failed = 0;
   for (const candidate of nearbySchedules(schedule, simulated.trace, exact.trace)) {
     const run = await real.run({ schedule: candidate });
+    if (run.status === 'error') failed++;
     if (sameFindings(run) === null) {
       return { interpreter: version, status: 'confirmed', detail: `same findings (${expected}) with the deviations moved to nearby points: ${describe(run.schedule)}`, schedule: run.schedule };
     }
@@ -76,7 +81,8 @@ export async function confirmOnInterpreter(
     return { interpreter: version, status: 'divergence', detail: `every deviation applied and the histories agree, yet ${differs} (final states differ)` };
   }
   const missing = schedule.filter((d) => !exact.schedule.some((e) => keyOf(e) === keyOf(d))).map((d) => `${d.thread}@${d.label}#${d.occ}`);
-  return { interpreter: version, status: 'not-reproduced', detail: `${kind}: no such point on the interpreter for ${missing.join(', ')}; ${NEARBY_LIMIT} nearby schedules tried` };
+  const failures = failed > 0 ? ` (${failed} of them failed on the interpreter)` : '';
+  return { interpreter: version, status: 'not-reproduced', detail: `${kind}: no such point on the interpreter for ${missing.join(', ')}; ${NEARBY_LIMIT} nearby schedules tried${failures}` };
 }
 
 /** "over-admission, hang (at-most-n, no-lost-wakeup)": what a run shows, comparable across backends. */

@@ -14,6 +14,11 @@ export interface RunnerOptions {
   readonly target?: string;
   /** Directories the harness puts first on sys.path to import `target`. */
   readonly pythonpath?: readonly string[];
+  /**
+   * cpython only: the per-run wall-time guard (CPythonRunRequest.wallTimeMs; default 10 s). Internal,
+   * for tests of blocking code: no flag sets it, and it is not the exploration's --time-limit.
+   */
+  readonly wallTimeMs?: number;
 }
 
 export async function openRunner(scenario: Scenario, opts: RunnerOptions): Promise<Runner> {
@@ -59,8 +64,11 @@ async function cpythonRunner(scenario: Scenario, opts: RunnerOptions): Promise<R
         ...(req.schedule ? { schedule: req.schedule } : {}),
         ...(req.source ? { random: randomPolicy(req.source) } : {}),
         ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
+        ...(opts.wallTimeMs !== undefined ? { wallTimeMs: opts.wallTimeMs } : {}),
         ...(target ? { target } : {}),
         trace: req.recordTrace ?? false,
+        // A traced run is one a report shows: if it kills the harness, its trace must still show where.
+        tellAll: req.recordTrace ?? false,
       }),
     close: () => backend.close(),
   };

@@ -9,6 +9,8 @@ import type { RunResult } from '../run-result.ts';
 import type { Interpreter } from './interpreters.ts';
 import { HarnessError, PythonProcess } from './process.ts';
 import { TargetError, type TargetSpec } from './target.ts';
+import { readHello, readRunReply } from './reply.ts';
+import { observedFailure, RunSoFar } from './failed-run.ts';
 
 export interface RandomPolicy {
   readonly seed: number;
@@ -25,10 +27,22 @@ export interface CPythonRunRequest {
   readonly random?: RandomPolicy;
   /** Scheduling-point budget (default 20,000): beyond it the run ends with status "step-limit". */
   readonly maxSteps?: number;
-  /** Wall-clock limit for the run (default 30 s): beyond it the harness is killed and restarted, status "error". */
-  readonly timeoutMs?: number;
+  /**
+   * Wall-time guard (default DEFAULT_WALL_TIME_MS): when the harness reports no progress for this long,
+   * the code under test blocks outside the virtual primitives; the run is status "error" (failure
+   * `wall-time`), the process is killed, and the next run starts a fresh one. The harness reports
+   * progress every thousand points, so a long run that keeps stepping is not cut (its step budget
+   * bounds it). Not the exploration's --time-limit, which stops exploring and never fails a run.
+   */
+  readonly wallTimeMs?: number;
   /** Record the trace (default true). Exploration can turn it off for speed. */
   readonly trace?: boolean;
+  /**
+   * Also stream the history and trace while the run is in flight (default false), so that a run
+   * that kills the process (os._exit, a signal, the wall-time guard) still shows where it died.
+   * Halves the speed of a traced run: for the few runs a report shows.
+   */
+  readonly tellAll?: boolean;
   /** A user's semaphore class in place of every semaphore of the scenario (check it first with checkTarget). */
   readonly target?: TargetSpec;
 }
@@ -43,7 +57,8 @@ export interface HarnessInfo {
   readonly pid: number;
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
+/** Generous: a run takes milliseconds, and the harness reports progress every thousand points. */
+export const DEFAULT_WALL_TIME_MS = 10_000;
 const START_TIMEOUT_MS = 20_000;
 
 export class CPythonBackend {
@@ -80,14 +95,7 @@ export class CPythonBackend {
     this.proc = p;
     this.starts++;
     try {
-      const hello = await p.request({ op: 'hello' }, START_TIMEOUT_MS);
-      this.infoValue = {
-        version: String(hello.version),
-        short: String(hello.short),
-        model: String(hello.model),
-        executable: String(hello.executable),
-        pid: Number(hello.pid),
-      };
+      this.infoValue = readHello(await p.request({ op: 'hello' }, { timeoutMs: START_TIMEOUT_MS }));
     } catch (e) {
       p.kill();
       this.proc = null;
@@ -104,7 +112,7 @@ export class CPythonBackend {
     const next = this.queue.then(async () => {
       const proc = await this.ensure();
       try {
-        await proc.request({ op: 'target', scenario, target }, START_TIMEOUT_MS);
+        await proc.request({ op: 'target', scenario, target }, { timeoutMs: START_TIMEOUT_MS });
       } catch (e) {
         if (e instanceof HarnessError && e.field === '--target') throw new TargetError(e.message);
         if (e instanceof HarnessError && e.kind === 'timeout') throw new TargetError(`importing ${target.spec} took longer than ${START_TIMEOUT_MS / 1000} s`);
@@ -125,12 +133,12 @@ export class CPythonBackend {
   }
 
   private async runNow(req: CPythonRunRequest): Promise<RunResult> {
-    const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const soFar = new RunSoFar(req.scenario);
     let proc: PythonProcess;
     try {
       proc = await this.ensure();
     } catch (e) {
-      return errorResult((e as Error).message);
+      return soFar.failed({ kind: 'harness-error' }, (e as Error).message);
     }
     try {
       const resp = await proc.request(
@@ -142,18 +150,19 @@ export class CPythonBackend {
           maxSteps: req.maxSteps ?? 20_000,
           target: req.target ?? null,
           trace: req.trace ?? true,
-          wallTimeout: Math.max(1, timeoutMs / 1000 - 0.5),
+          tellAll: req.tellAll ?? false,
         },
-        timeoutMs,
+        { timeoutMs: req.wallTimeMs ?? DEFAULT_WALL_TIME_MS, onProgress: (line) => soFar.add(line) },
       );
-      if (resp.restart) proc.kill();
-      return resp.result as RunResult;
+      const { result, restart } = readRunReply(resp, req.scenario);
+      if (restart) proc.kill(); // it could not unwind the run's threads: the next run starts afresh
+      return result;
     } catch (e) {
+      // Whatever went wrong, this process is not to be trusted with the next run.
       proc.kill();
       this.proc = null;
-      const err = e as Error;
-      const kind = err instanceof HarnessError ? err.kind : 'protocol';
-      return errorResult(`${kind}: ${err.message}`);
+      const { failure, detail } = observedFailure(e, soFar);
+      return soFar.failed(failure, detail);
     }
   }
 
@@ -164,8 +173,4 @@ export class CPythonBackend {
     if (this.proc) await this.proc.close();
     this.proc = null;
   }
-}
-
-function errorResult(detail: string): RunResult {
-  return { status: 'error', history: [], trace: [], semaphores: [], endTime: 0, steps: 0, schedule: [], detail };
 }

@@ -1,5 +1,8 @@
 /**
- * One persistent harness process: line-delimited JSON requests and responses matched by id.
+ * One persistent harness process: line-delimited JSON requests and responses matched by id, and
+ * the progress lines of a request in flight (a run's deviations, ...: see Sched.tell in the harness).
+ * Every line on the harness's stdout is the harness's (it moves fd 1 to stderr for the code it
+ * runs), so a line that is not a message of ours is a protocol failure, not noise to skip.
  *
  * No orphans: every live process is registered; they are killed on Node's `exit`, and on
  * SIGINT/SIGTERM when nobody else handles the signal (then the default behaviour is restored and
@@ -11,26 +14,56 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { ProtocolError } from './reply.ts';
 
 export const HARNESS_PATH = fileURLToPath(new URL('./harness/semverify_harness.py', import.meta.url));
+
+/** How a request ended without its reply. */
+export type HarnessFailure =
+  /** Nothing about the request arrived for `ms`: the process was killed. */
+  | { readonly kind: 'timeout'; readonly ms: number }
+  /** The process ended: by itself (`code`) or by a signal. `stderr`: its last line written during this request, if any. */
+  | { readonly kind: 'exited'; readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly stderr: string }
+  /** The interpreter could not be run at all. */
+  | { readonly kind: 'spawn' }
+  /** A line about the request did not fit the protocol at `field` (the process was killed). */
+  | { readonly kind: 'protocol'; readonly field: string; readonly problem: string }
+  /** The harness answered `ok: false`; `field` names the user input at fault (`--target`), if any. */
+  | { readonly kind: 'remote'; readonly field?: string; readonly traceback?: string };
 
 export class HarnessError extends Error {
   constructor(
     message: string,
-    readonly kind: 'timeout' | 'exited' | 'protocol' | 'remote',
-    /** For a remote error about user input (`--target`): the input it is about. */
-    readonly field?: string,
+    readonly failure: HarnessFailure,
   ) {
     super(message);
     this.name = 'HarnessError';
   }
+  get kind(): HarnessFailure['kind'] {
+    return this.failure.kind;
+  }
+  /** For a remote error about user input (`--target`): the input it is about. */
+  get field(): string | undefined {
+    return this.failure.kind === 'remote' ? this.failure.field : undefined;
+  }
+}
+
+export interface RequestOptions {
+  /** The request fails (`timeout`) and the process is killed when no line about it arrives for this long. */
+  readonly timeoutMs?: number;
+  /** Receives each progress line of the request; throwing a ProtocolError fails the request as `protocol`. */
+  readonly onProgress?: (line: Record<string, unknown>) => void;
 }
 
 interface Pending {
   resolve(v: Record<string, unknown>): void;
   reject(e: Error): void;
+  readonly opts: RequestOptions;
   timer: NodeJS.Timeout | undefined;
 }
+
+/** After `exit`, how long to wait for stdout to drain (`close`) before giving up on it: a child of the code under test may hold it open. */
+const DRAIN_MS = 1000;
 
 const live = new Set<PythonProcess>();
 let handlersInstalled = false;
@@ -65,7 +98,12 @@ export class PythonProcess {
   private nextId = 1;
   private pending = new Map<number, Pending>();
   private exited = false;
-  private stderrTail = '';
+  /** Killed by us: not to be given another request, even before its `exit` arrives. */
+  private killed = false;
+  private finalised = false;
+  private ended: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  /** stderr written since the current request was sent (asyncio's logging, a dying interpreter's last words). */
+  private stderrSince = '';
   readonly pid: number;
 
   constructor(readonly python: string) {
@@ -80,33 +118,45 @@ export class PythonProcess {
     const rl = createInterface({ input: this.child.stdout });
     rl.on('line', (line) => this.onLine(line));
     this.child.stderr.on('data', (d: Buffer) => {
-      this.stderrTail = (this.stderrTail + d.toString('utf8')).slice(-4000);
+      this.stderrSince = (this.stderrSince + d.toString('utf8')).slice(-4000);
     });
     this.child.stdin.on('error', () => {});
     this.child.on('exit', (code, signal) => {
       this.exited = true;
+      this.ended = { code, signal };
       live.delete(this);
-      const why = `harness exited (code ${code}, signal ${signal})${this.stderrTail ? `: ${this.stderrTail.trim().split('\n').slice(-3).join(' | ')}` : ''}`;
-      for (const [, p] of this.pending) {
-        if (p.timer) clearTimeout(p.timer);
-        p.reject(new HarnessError(why, 'exited'));
-      }
-      this.pending.clear();
+      // The lines it wrote before dying (a run's progress) are still in the pipe: answer once they are read.
+      setTimeout(() => this.finalise(), DRAIN_MS).unref();
     });
+    this.child.on('close', () => this.finalise());
     this.child.on('error', (err) => {
       this.exited = true;
       live.delete(this);
-      for (const [, p] of this.pending) {
-        if (p.timer) clearTimeout(p.timer);
-        p.reject(new HarnessError(`cannot run ${python}: ${err.message}`, 'exited'));
-      }
-      this.pending.clear();
+      this.rejectAll(new HarnessError(`cannot run ${python}: ${err.message}`, { kind: 'spawn' }));
     });
     this.updateRef();
   }
 
+  /** The process is gone and its output read: fail whatever still waits for a reply. */
+  private finalise(): void {
+    if (this.finalised || !this.ended) return;
+    this.finalised = true;
+    const { code, signal } = this.ended;
+    const stderr = lastLine(this.stderrSince);
+    // The words callers quote (checkTarget); a failed run's detail is written from the typed fields instead.
+    this.rejectAll(new HarnessError(`harness exited (code ${code}, signal ${signal})${stderr ? `: ${stderr}` : ''}`, { kind: 'exited', code, signal, stderr }));
+  }
+
+  private rejectAll(e: HarnessError): void {
+    for (const [, p] of this.pending) {
+      if (p.timer) clearTimeout(p.timer);
+      p.reject(e);
+    }
+    this.pending.clear();
+  }
+
   get alive(): boolean {
-    return !this.exited;
+    return !this.exited && !this.killed;
   }
 
   /** Keep Node alive only while a request is in flight. */
@@ -123,41 +173,70 @@ export class PythonProcess {
   }
 
   private onLine(line: string): void {
-    let msg: Record<string, unknown>;
+    let msg: unknown;
     try {
-      msg = JSON.parse(line) as Record<string, unknown>;
+      msg = JSON.parse(line);
     } catch {
-      return; // not ours
+      return this.protocolFailure('(line)', `not JSON: ${JSON.stringify(line.slice(0, 60))}`);
     }
-    const id = msg.id as number;
-    const p = this.pending.get(id);
-    if (!p) return;
+    if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return this.protocolFailure('(line)', 'not a JSON object');
+    const m = msg as Record<string, unknown>;
+    const p = typeof m.id === 'number' ? this.pending.get(m.id) : undefined;
+    if (!p) return this.protocolFailure('id', `no request in flight has id ${JSON.stringify(m.id)}`);
+    const id = m.id as number;
+    if (m.progress !== undefined) {
+      if (!p.opts.onProgress) return this.protocolFailure('progress', 'this request has no progress');
+      try {
+        p.opts.onProgress(m);
+      } catch (e) {
+        if (e instanceof ProtocolError) return this.protocolFailure(`(progress line).${e.field}`, e.problem);
+        throw e;
+      }
+      this.arm(id, p); // progress: the request's silence starts again
+      return;
+    }
+    if (typeof m.ok !== 'boolean') return this.protocolFailure('ok', `expected true or false, got ${JSON.stringify(m.ok)}`);
     this.pending.delete(id);
     if (p.timer) clearTimeout(p.timer);
     this.updateRef();
-    if (msg.ok === false) p.reject(new HarnessError(String(msg.error ?? 'harness error'), 'remote', typeof msg.field === 'string' ? msg.field : undefined));
-    else p.resolve(msg);
+    if (m.ok) return p.resolve(m);
+    const error = typeof m.error === 'string' ? m.error : 'harness error';
+    p.reject(new HarnessError(error, { kind: 'remote', ...(typeof m.field === 'string' && { field: m.field }), ...(typeof m.traceback === 'string' && { traceback: m.traceback }) }));
   }
 
-  request(msg: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, unknown>> {
-    if (this.exited) return Promise.reject(new HarnessError('harness is not running', 'exited'));
+  /** A line that is no message of ours: nothing more it says can be trusted. */
+  private protocolFailure(field: string, problem: string): void {
+    this.rejectAll(new HarnessError(`the harness's reply is malformed: ${field}: ${problem}`, { kind: 'protocol', field, problem }));
+    this.kill();
+  }
+
+  /** (Re)start the silence timer of a pending request. */
+  private arm(id: number, p: Pending): void {
+    const ms = p.opts.timeoutMs;
+    if (ms === undefined || ms <= 0) return;
+    if (p.timer) clearTimeout(p.timer);
+    p.timer = setTimeout(() => {
+      this.pending.delete(id);
+      p.reject(new HarnessError(`nothing from the harness for ${ms} ms; killed`, { kind: 'timeout', ms }));
+      this.kill();
+    }, ms);
+  }
+
+  request(msg: Record<string, unknown>, opts: RequestOptions = {}): Promise<Record<string, unknown>> {
+    if (!this.alive) return Promise.reject(new HarnessError('harness is not running', { kind: 'exited', code: this.ended?.code ?? null, signal: this.ended?.signal ?? null, stderr: '' }));
     const id = this.nextId++;
+    this.stderrSince = '';
     return new Promise((resolve, reject) => {
-      const p: Pending = { resolve, reject, timer: undefined };
-      if (timeoutMs !== undefined && timeoutMs > 0) {
-        p.timer = setTimeout(() => {
-          this.pending.delete(id);
-          reject(new HarnessError(`run exceeded its time limit of ${timeoutMs} ms; harness killed`, 'timeout'));
-          this.kill();
-        }, timeoutMs);
-      }
+      const p: Pending = { resolve, reject, opts, timer: undefined };
       this.pending.set(id, p);
+      this.arm(id, p);
       this.updateRef();
       this.child.stdin.write(JSON.stringify({ ...msg, id }) + '\n');
     });
   }
 
   kill(): void {
+    this.killed = true;
     if (!this.exited) {
       try {
         this.child.kill('SIGKILL');
@@ -186,4 +265,10 @@ export class PythonProcess {
     clearTimeout(t);
     live.delete(this);
   }
+}
+
+function lastLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const last = lines[lines.length - 1] ?? '';
+  return last.length > 200 ? `${last.slice(0, 199)}…` : last;
 }

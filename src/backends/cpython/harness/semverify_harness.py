@@ -9,6 +9,8 @@ under a controlled, deterministic scheduler. Speaks line-delimited JSON on stdin
      "random": {"seed": n, "pSwitch": p, "pDelay": p, "pCancel": p} | null,
      "maxSteps": n, "target": null | {"spec": "mod:Class", "pythonpath": [...]}, "trace": true}
                                                   -> {"id": 2, "ok": true, "result": RunResult}
+        while it runs: {"id": 2, "progress": "deviation"|"steps", "step": n, "time": t, "value": ...}
+                       (and "event"|"trace" when the request has "tellAll": true)
     {"id": 3, "op": "target", "target": {...}, "scenario": {...}}   -> {"id": 3, "ok": true, "target": {...}}
                                   (a bad target: {"id": 3, "ok": false, "error": "...", "field": "--target"})
     {"id": 4, "op": "exit"}
@@ -88,7 +90,22 @@ class _Abort(SystemExit):
 
 
 class _RunEnd(Exception):
-    pass
+    """Raised in the main thread when the run failed while it built the shared semaphores."""
+
+
+# The protocol's own output stream (set by main()): fd 1 itself is handed to stderr, so that code
+# under test writing to it cannot corrupt a protocol line.
+_OUT = None
+
+
+def send(msg):
+    _OUT.write((json.dumps(msg) + '\n').encode('utf-8'))
+    _OUT.flush()
+
+
+# A run in flight reports progress at least this often (in scheduling points): the driver's
+# wall-time guard measures time without progress, so a long run that keeps stepping is not cut.
+HEARTBEAT_STEPS = 1000
 
 
 # ----------------------------------------------------------------------------------------
@@ -329,6 +346,7 @@ class Sched(object):
         self.step = 0
         self.max_steps = max_steps
         self.want_trace = want_trace
+        self.tell_all = False  # tell the history and trace too, not only the deviations (costly: asked for by few runs)
         self.history = []
         self.trace = []
         self.applied = []
@@ -358,7 +376,8 @@ class Sched(object):
         self.task_loop = {}  # task name -> VLoop
         self.sems = []  # (id, decl, obj)
         self.loops = []
-        self.crashed = None
+        self.rid = None  # id of the run request: progress lines carry it
+        self.failure = None  # why the run failed (RunFailure in src/backends/run-result.ts), with status error
         self.scenario_excs = []  # exceptions a semaphore call raised (recorded as error/cancelled events)
         self.target = None  # Target standing in for every semaphore, or None (the standard library's)
 
@@ -394,10 +413,24 @@ class Sched(object):
             if decision is not None:
                 e['decision'] = decision
             self.trace.append(e)
+            if self.tell_all:
+                self.tell('trace', e)
 
     def take(self, d):
         if self.recording:
             self.applied.append(d)
+            self.tell('deviation', d)
+
+    def tell(self, kind, value=None):
+        """One progress line about the run in flight. If the process then dies (os._exit, a signal,
+        the driver's wall-time guard), what was told is all the driver knows of the run: the
+        deviations taken, so that the run replays to the same end; with `tell_all`, also the
+        history and the trace so far, so that its counterexample shows where it died."""
+        if self.recording:
+            msg = {'id': self.rid, 'progress': kind, 'step': self.step, 'time': round(self.now, 9)}
+            if value is not None:
+                msg['value'] = value
+            send(msg)
 
     # -- points ---------------------------------------------------------------------------
     def point(self, label, what='point', blocking=False, slot_loop=None):
@@ -407,6 +440,8 @@ class Sched(object):
         occ = t.occ.get(label, 0) + 1
         t.occ[label] = occ
         self.step += 1
+        if self.step % HEARTBEAT_STEPS == 0:
+            self.tell('steps')
         if self.step > self.max_steps:
             self.record_trace(t, label, what)
             self.end('step-limit', 'more than %d scheduling points' % self.max_steps)
@@ -594,6 +629,19 @@ class Sched(object):
             o.deadline = None
             o.wake_reason = reason
 
+    def fail(self, t, failure, detail):
+        """The run failed (`failure`: a RunFailure, src/backends/run-result.ts): its outcome is decided
+        here. Called in the running controlled thread `t`, which then parks until the main thread
+        unwinds it (_Abort); or in the main thread (t None), which then stops building (_RunEnd)."""
+        if self.status is None:
+            self.failure = failure
+            self.end('error', detail)
+        if t is None:
+            raise _RunEnd()
+        if not self.aborting:
+            self.park(t)
+        raise _Abort()
+
     def finish(self, t):
         t.state = 'finished'
         t.delayed = False
@@ -629,6 +677,8 @@ class Sched(object):
         if error is not None:
             e['error'] = error
         self.history.append(e)
+        if self.tell_all:
+            self.tell('event', e)
 
 
 if PY >= (3, 7):
@@ -1159,7 +1209,8 @@ def _describe_exc(e):
     while tb is not None:
         where = ' (%s:%d)' % (os.path.basename(tb.tb_frame.f_code.co_filename), tb.tb_lineno)
         tb = tb.tb_next
-    return '%s: %s%s' % (type(e).__name__, norm(str(e)).splitlines()[0] if str(e) else '', where)
+    text = norm(str(e)).splitlines()[0] if str(e).strip() else ''
+    return '%s%s%s' % (type(e).__name__, ': ' + text if text else '', where)
 
 
 def _is_coro_fn(f):
@@ -1283,12 +1334,49 @@ def classify(exc, bounded):
     return {'type': tn, 'message': msg, 'class': c}
 
 
-def make_sem(s, decl):
+def code_failure(e):
+    """The RunFailure of an exception from the code under test that no semaphore call may end with."""
+    return {'kind': 'code-exited' if isinstance(e, SystemExit) else 'code-raised', 'exception': type(e).__name__}
+
+
+def _raised_through(e, filename):
+    tb = e.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def run_failed(s, t, e, task=None):
+    """An exception that no semaphore call accounts for ended a task or a thread: the run failed
+    (s.fail). If it passed through the target's own file it is the code under test's; otherwise it
+    is the harness's (a bug, or a scenario it cannot interpret), with its traceback."""
+    import traceback
+    where = 'task %s' % task if task else 'thread %s' % t.name
+    label = 'scenario:%s' % (task or t.name)
+    if s.target is not None and _raised_through(e, s.target.file):
+        s.record_trace(t, label, 'code under test raised %s' % _describe_exc(e))
+        s.fail(t, code_failure(e), '%s: the code under test raised %s' % (where, _describe_exc(e)))
+    text = '%s: %s' % (type(e).__name__, norm(str(e)))
+    s.record_trace(t, label, 'harness error: %s' % text)
+    tb = ''.join(traceback.format_exception(type(e), e, e.__traceback__))
+    s.fail(t, {'kind': 'harness-error', 'traceback': tb}, 'harness: %s: %s' % (where, text))
+
+
+def make_sem(s, sid, decl, t=None):
+    """A semaphore for `decl`, built in controlled thread `t` (per-thread ones) or the main thread."""
     kind = decl.get('kind', 'asyncio')
     value = int(decl.get('value', 1))
     bounded = bool(decl.get('bounded'))
     if s.target is not None:
-        return s.target.cls(value)
+        try:
+            return s.target.cls(value)
+        except _Abort:
+            raise
+        except BaseException as e:  # any exception: a constructor has no outcome to report but its object
+            s.fail(t, code_failure(e), '%sbuilding %s: %s(%d) raised %s' % (
+                '' if t is None else 'thread %s: ' % t.name, sid, s.target.spec, value, _describe_exc(e)))
     if kind == 'asyncio':
         cls = asyncio.BoundedSemaphore if bounded else asyncio.Semaphore
     else:
@@ -1434,9 +1522,13 @@ class _Observed(object):
         elif issubclass(et, asyncio.CancelledError):
             self.emit('cancelled')
             self.s.scenario_excs.append(e)
-        elif issubclass(et, Exception) and not issubclass(et, _Abort):
+        elif issubclass(et, Exception):
             self.emit('error', classify(e, self.decl.get('bounded')))
             self.s.scenario_excs.append(e)
+        elif not issubclass(et, (_Abort, GeneratorExit)) and not self.s.aborting:
+            # SystemExit, KeyboardInterrupt, ...: no outcome a semaphore call may have. The run failed.
+            where = 'task %s' % self.task if self.task else 'thread %s' % self.t.name
+            self.s.fail(self.t, code_failure(e), '%s: %s() on %s raised %s' % (where, self.op, self.sid, _describe_exc(e)))
         return False
 
 
@@ -1529,12 +1621,7 @@ def task_exception(s, t, task, e):
     for x in s.scenario_excs:
         if x is e:
             return
-    import traceback
-    text = '%s: %s' % (type(e).__name__, norm(str(e)))
-    s.record_trace(t, 'scenario:%s' % task, 'harness error: %s' % text)
-    if s.crashed is None:
-        s.crashed = 'task %s: %s\n%s' % (task, text, ''.join(
-            traceback.format_exception(type(e), e, e.__traceback__)))
+    run_failed(s, t, e, task)
 
 
 def thread_body(s, t, shared):
@@ -1554,7 +1641,8 @@ def thread_body(s, t, shared):
             _point_raw(s, 'scenario:%s.main:0' % t.name)
             sems = dict(shared)
             for n, d in per:
-                sems[n] = ('%s@%s' % (n, t.name), d, make_sem(s, d))
+                sid = '%s@%s' % (n, t.name)
+                sems[n] = (sid, d, make_sem(s, sid, d, t))
                 s.sems.append(sems[n])
             loop = asyncio.get_event_loop()
             tasks = []
@@ -1582,7 +1670,8 @@ def thread_body(s, t, shared):
     else:
         sems = dict(shared)
         for n, d in per:
-            sems[n] = ('%s@%s' % (n, t.name), d, make_sem(s, d))
+            sid = '%s@%s' % (n, t.name)
+            sems[n] = (sid, d, make_sem(s, sid, d, t))
             s.sems.append(sems[n])
         for td in decl.get('tasks', []):
             env = Env(s, t, td['name'], sems)
@@ -1606,10 +1695,12 @@ def thread_entry(s, t, shared_box):
         thread_body(s, t, shared_box[0])
     except _Abort:
         pass
-    except BaseException as e:  # harness bug or unexpected escape
-        if s.crashed is None and not s.aborting:
-            import traceback
-            s.crashed = '%s: %s\n%s' % (type(e).__name__, norm(str(e)), traceback.format_exc())
+    except BaseException as e:  # an escape past the tasks: the code under test's, or a harness bug
+        if not s.aborting and s.status is None:
+            try:
+                run_failed(s, t, e)
+            except _Abort:
+                pass
     finally:
         sys.settrace(None)
         if not s.aborting:
@@ -1742,6 +1833,8 @@ def do_run(req):
     target = check_target(req['target'], scenario) if req.get('target') else None
     s = Sched(scenario, req.get('schedule'), req.get('random'), int(req.get('maxSteps') or 20000),
               req.get('trace', True) is not False)
+    s.rid = req.get('id')
+    s.tell_all = req.get('tellAll') is True
     s.target = target
     gc_was = gc.isenabled()
     gc.disable()
@@ -1774,48 +1867,40 @@ def do_run(req):
         try:
             for n, d in (scenario.get('semaphores') or {}).items():
                 if d.get('scope', 'shared') == 'shared':
-                    shared[n] = (n, d, make_sem(s, d))
+                    shared[n] = (n, d, make_sem(s, n, d))
                     s.sems.append(shared[n])
-        except Exception as e:  # a target whose constructor raises: no run, one line
-            if target is None:
-                raise
-            s.status = 'error'
-            s.detail = 'target: %s(%d) raised %s' % (target.spec, int(d.get('value', 1)), _describe_exc(e))
-            s.final = []
+        except _RunEnd:
+            pass  # a target's constructor raised: the run failed (s.fail)
         shared_box[0] = shared
         if s.status is not None:
             pass  # the controlled threads are still parked on their batons: unwound below
         elif s.threads:
             s.cur = s.threads[0]
             s.threads[0].baton.release()
-            timeout = float(req.get('wallTimeout') or 20.0)
-            if not s.done.acquire(True, timeout):
-                s.status = 'error'
-                s.detail = 'harness: run did not finish within %.1fs of wall time' % timeout
-                s.final = []
-                clean = False
+            # No time limit here: a run that blocks outside the virtual primitives is the driver's to
+            # stop (its wall-time guard kills this process), since this thread could not unblock it.
+            s.done.acquire()
         else:
             s.status = 'completed'
             s.final = snapshot_sems(s)
         # unwind whatever is still alive
-        if clean:
-            s.aborting = True
-            for t in s.threads:
-                if t.state != 'finished':
-                    s.cur = t
-                    try:
-                        t.baton.release()
-                    except RuntimeError:
-                        pass
-                    t.thread.join(5.0)
-                    if t.thread.is_alive():
-                        clean = False
-                        break
-            for t in s.threads:
-                if clean:
-                    t.thread.join(5.0)
-                    if t.thread.is_alive():
-                        clean = False
+        s.aborting = True
+        for t in s.threads:
+            if t.state != 'finished':
+                s.cur = t
+                try:
+                    t.baton.release()
+                except RuntimeError:
+                    pass
+                t.thread.join(5.0)
+                if t.thread.is_alive():
+                    clean = False
+                    break
+        for t in s.threads:
+            if clean:
+                t.thread.join(5.0)
+                if t.thread.is_alive():
+                    clean = False
     finally:
         s.aborting = True
         unpatch()
@@ -1833,9 +1918,6 @@ def do_run(req):
             gc.enable()
     status = s.status
     detail = s.detail
-    if s.crashed is not None:
-        status = 'error'
-        detail = 'harness: ' + s.crashed
     res = {'status': status, 'history': s.history, 'trace': s.trace, 'semaphores': s.final or [],
            'endTime': round(s.end_time, 9), 'steps': s.end_steps, 'schedule': s.applied}
     if s.blocked is not None and status == 'hang':
@@ -1844,6 +1926,8 @@ def do_run(req):
         res['blocked'] = s.blocked
     if detail:
         res['detail'] = detail
+    if s.failure is not None:
+        res['failure'] = s.failure
     return res, clean
 
 
@@ -1856,15 +1940,29 @@ def _idle_trace(frame, event, arg):
     return None
 
 
+def protocol_streams():
+    """Private copies of fds 0 and 1 for the protocol; fd 1 then goes to stderr and fd 0 to /dev/null.
+    Code under test that prints (even with os.write(1, ...)) or reads stdin can then neither corrupt
+    a protocol line nor eat a request. (os.dup makes non-inheritable fds: a child process of the code
+    under test does not get them either.)"""
+    global _OUT
+    inp = os.fdopen(os.dup(0), 'rb')
+    _OUT = os.fdopen(os.dup(1), 'wb')
+    sys.stdout.flush()
+    os.dup2(2, 1)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    sys.stdout = sys.stderr
+    return inp
+
+
 def main():
     if PY >= (3, 12):
         # Keep one thread tracing for the whole life of the process: when the last tracing thread
         # stops, 3.12+ tears the monitoring instrumentation down and code loses its opcode events.
         sys.settrace(_idle_trace)
-    inp = sys.stdin.buffer if hasattr(sys.stdin, 'buffer') else sys.stdin
-    out = sys.stdout
-    # Only protocol lines go to stdout: anything else printing (a target's module) goes to stderr.
-    sys.stdout = sys.stderr
+    inp = protocol_streams()
     runs = 0
     while True:
         line = inp.readline()
@@ -1876,8 +1974,7 @@ def main():
         try:
             req = json.loads(line.decode('utf-8') if isinstance(line, bytes) else line)
         except Exception as e:
-            out.write(json.dumps({'id': None, 'ok': False, 'error': 'bad json: %s' % e}) + '\n')
-            out.flush()
+            send({'id': None, 'ok': False, 'error': 'bad json: %s' % e})
             continue
         rid = req.get('id')
         op = req.get('op')
@@ -1899,19 +1996,17 @@ def main():
                 if runs % 200 == 0:
                     gc.collect()
             elif op == 'exit':
-                out.write(json.dumps({'id': rid, 'ok': True}) + '\n')
-                out.flush()
+                send({'id': rid, 'ok': True})
                 break
             else:
                 resp = {'id': rid, 'ok': False, 'error': 'unknown op %r' % (op,)}
         except TargetProblem as e:
             resp = {'id': rid, 'ok': False, 'error': str(e), 'field': '--target'}
-        except Exception as e:
+        except BaseException as e:  # even SystemExit or KeyboardInterrupt: answer, and serve the next request
             import traceback
             resp = {'id': rid, 'ok': False, 'error': '%s: %s' % (type(e).__name__, e),
                     'traceback': traceback.format_exc()}
-        out.write(json.dumps(resp) + '\n')
-        out.flush()
+        send(resp)
         if restart:
             break
     os._exit(0)

@@ -109,7 +109,7 @@ describe('what crosses the pipe is validated (no interpreter needed)', () => {
 
   it('confirmation never calls a run that failed on the interpreter confirmed, not even an `error` outcome', async () => {
     const failed: RunResult = { status: 'error', history: [], trace: [], semaphores: [], endTime: 0, steps: 0, schedule: [], detail: 'the harness was killed by signal SIGKILL during the run', failure: { kind: 'harness-exited', code: null, signal: 'SIGKILL' } };
-    const point = (label: string) => ({ step: 1, time: 0, thread: 'T0', task: null, label, what: 'point' });
+    const point = (label: string) => ({ step: 1, time: 0, thread: 'T0', task: null, label, what: 'point', occ: 1 });
     // The first real run applies nothing and shows nothing; every nearby schedule then fails.
     const clean: RunResult = { status: 'completed', history: [], trace: [point('M')], semaphores: [], endTime: 0, steps: 1, schedule: [] };
     const runner = (first: RunResult): Runner => {

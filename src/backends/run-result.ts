@@ -15,6 +15,11 @@ export interface TraceEntry {
   readonly label: string;
   /** What happened, in words: "point", "blocks on lock#3", "select(timeout=None)", "acquired sem", ... */
   readonly what: string;
+  /**
+   * Present exactly on rows that are scheduling points: the occurrence of `label` on `thread`
+   * (1-based). (thread, label, occ) is what a deviation can name, on both backends.
+   */
+  readonly occ?: number;
   /** Shared objects this step read and wrote, e.g. "sem._value". */
   readonly reads?: readonly string[];
   readonly writes?: readonly string[];

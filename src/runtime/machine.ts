@@ -279,6 +279,7 @@ export class Machine {
         task: this.actorTask(t),
         label,
         what,
+        occ: key.occ,
         ...(this.reads.size ? { reads: [...this.reads] } : {}),
         ...(this.writes.size ? { writes: [...this.writes] } : {}),
         ...(decision ? { decision } : {}),

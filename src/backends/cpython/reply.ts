@@ -187,7 +187,7 @@ function readPyError(r: ReplyReader, value: unknown, path: string): PyError {
 }
 
 function readTraceEntry(r: ReplyReader, value: unknown, path: string, names: Names): TraceEntry {
-  const o = r.object(value, path, ['step', 'time', 'thread', 'task', 'label', 'what', 'decision'], ['step', 'time', 'thread', 'task', 'label', 'what']);
+  const o = r.object(value, path, ['step', 'time', 'thread', 'task', 'label', 'what', 'occ', 'decision'], ['step', 'time', 'thread', 'task', 'label', 'what']);
   return {
     step: r.int(o, 'step', path),
     time: r.num(o, 'time', path),
@@ -196,6 +196,7 @@ function readTraceEntry(r: ReplyReader, value: unknown, path: string, names: Nam
     task: r.strOrNull(o, 'task', path),
     label: r.str(o, 'label', path),
     what: r.str(o, 'what', path, false),
+    ...(o.occ !== undefined && { occ: r.int(o, 'occ', path) }),
     ...(o.decision !== undefined && { decision: readDeviation(r, o.decision, childPath(path, 'decision'), names) }),
   };
 }

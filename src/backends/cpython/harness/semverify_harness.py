@@ -406,10 +406,12 @@ class Sched(object):
     def runnable(self):
         return [o for o in self.threads if o.state == 'runnable' and not o.delayed]
 
-    def record_trace(self, t, label, what, decision=None):
+    def record_trace(self, t, label, what, decision=None, occ=None):
         if self.want_trace and self.recording:
             e = {'step': self.step, 'time': round(self.now, 9), 'thread': t.name if t else 'clock',
                  'task': self.current_task_name(t) if t else None, 'label': label, 'what': what}
+            if occ is not None:
+                e['occ'] = occ  # a scheduling point: (thread, label, occ) is what a deviation can name
             if decision is not None:
                 e['decision'] = decision
             self.trace.append(e)
@@ -443,7 +445,7 @@ class Sched(object):
         if self.step % HEARTBEAT_STEPS == 0:
             self.tell('steps')
         if self.step > self.max_steps:
-            self.record_trace(t, label, what)
+            self.record_trace(t, label, what, occ=occ)
             self.end('step-limit', 'more than %d scheduling points' % self.max_steps)
             self.park(t)
             return
@@ -499,7 +501,7 @@ class Sched(object):
                 d = {'kind': 'delay', 'thread': t.name, 'label': label, 'occ': occ}
                 self.take(d)
                 decision = d
-        self.record_trace(t, label, what, decision)
+        self.record_trace(t, label, what, decision, occ)
         if target is not None:
             self.transfer(t, target)
         elif delay:

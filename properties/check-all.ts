@@ -12,16 +12,13 @@ export interface CheckResult {
   readonly violations: readonly Violation[];
 }
 
-/**
- * A run whose status is 'error' (the backend failed) gets no verdict: every applicable property
- * gets an empty list.
- */
+/** Judges a run; a run whose status is 'error' proves nothing and is never handed to a property (src/explore/analyse.ts). */
 export function checkProperties(view: RunView, properties: readonly Property[] = builtinProperties): CheckResult {
   const perProperty = new Map<string, readonly Violation[]>();
   for (const p of properties) {
     if (p.appliesTo !== undefined && !p.appliesTo(view.scenario)) continue;
     if (p.appliesToRun !== undefined && !p.appliesToRun(view)) continue;
-    perProperty.set(p.name, view.run.status === 'error' ? [] : p.check(view));
+    perProperty.set(p.name, p.check(view));
   }
   return { perProperty, violations: [...perProperty.values()].flat() };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { analyseRun } from '../src/explore/analyse.ts';
 import type { Property, Violation } from '../properties/api.ts';
 import {
   builtinProperties,
@@ -259,9 +260,12 @@ describe('checkProperties', () => {
     expect(r.violations).toHaveLength(1);
   });
 
-  it('gives no verdict on a run the backend failed', () => {
-    const r = checkProperties(runView(buildHistory(['T0/A acquire', 'T1/B acquired']), { status: 'error' }));
-    expect(r.violations).toEqual([]);
+  it('gives no verdict on a run the backend failed: the run is outcome error, and no property applies to it', () => {
+    const view = runView(buildHistory(['T0/A acquire', 'T1/B acquired']), { status: 'error' });
+    const a = analyseRun(view.scenario, { ...view.run, detail: 'the harness exited with code 3' }, builtinProperties);
+    expect(a.kinds).toEqual(['error']);
+    expect(a.perProperty.size).toBe(0);
+    expect(a.violations).toEqual([{ property: 'run', outcome: 'error', step: view.run.steps, message: 'the run failed: the harness exited with code 3' }]);
   });
 });
 

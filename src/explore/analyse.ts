@@ -21,13 +21,14 @@ export interface RunAnalysis {
 }
 
 export function analyseRun(scenario: Scenario, run: RunResult, properties: readonly Property[]): RunAnalysis {
-  const view = { scenario, run, history: run.history };
-  const { perProperty, violations } = checkProperties(view, properties);
-  // A run that failed (harness died, code under test raised or exited) proves nothing either way: never ok.
+  // A run that failed (harness died, code under test raised or exited) proves nothing either way:
+  // never ok, and no property is judged on its cut-short history (none "holds" because of it).
   if (run.status === 'error') {
     const failure: Violation = { property: 'run', outcome: OUTCOME.error, step: run.steps, message: `the run failed: ${run.detail ?? 'no detail'}` };
-    return { run, violations: [failure], perProperty, kinds: [OUTCOME.error], primary: OUTCOME.error };
+    return { run, violations: [failure], perProperty: new Map(), kinds: [OUTCOME.error], primary: OUTCOME.error };
   }
+  const view = { scenario, run, history: run.history };
+  const { perProperty, violations } = checkProperties(view, properties);
   const classified = classifyRun(view, violations);
   // A run cut off by its step budget proves nothing about the rest of it: never let it pass as ok.
   if (run.status === 'step-limit') {

@@ -53,6 +53,9 @@ export interface CheckOptions {
 /** Upper bound on schedules an exhaustive enumeration may take before it is called partial. */
 const EXHAUSTIVE_LIMIT = 5_000;
 
+/** Consecutive runs stopped by the wall-time guard after which exploring further is pointless. */
+const BLOCKED_RUNS_BEFORE_STOPPING = 3;
+
 export async function checkScenario(scenario: Scenario, opts: CheckOptions): Promise<ScenarioReport> {
   const started = performance.now(); // wall-clock for the report only, never in a verdict
   const properties = opts.properties ?? builtinProperties;
@@ -66,6 +69,7 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
     const record = (a: RunAnalysis) => addToCensus(census, a);
     const total = runsFor(scenario, opts.runs);
     let coverage: Coverage;
+    let stoppedBlocked = false;
     if (isSingleThreaded(scenario) && opts.backend === 'sim') {
       const budget = 0; // one thread: nothing to preempt to; ties and cancellations are the whole space
       const res = await exploreExhaustively(
@@ -83,9 +87,16 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
       const horizon = Math.max(10, probe.run.steps);
       const hasCancellations = (scenario.cancellations?.length ?? 0) > 0;
       const deadline = opts.timeLimitSeconds === undefined ? Infinity : started + opts.timeLimitSeconds * 1000;
+      let blockedInARow = probe.run.failure?.kind === 'wall-time' ? 1 : 0;
       for (let i = 1; i < total && opts.signal?.aborted !== true; i++) {
         if (performance.now() > deadline) break; // wall-clock budget: stops exploring, never changes a run
+        // Code that blocks outside semverify's control costs the wall-time guard per run: a few in a row say enough.
+        if (blockedInARow >= BLOCKED_RUNS_BEFORE_STOPPING) {
+          stoppedBlocked = true;
+          break;
+        }
         const run = await runner.run({ source: sourceFor(opts.seed, i, horizon, hasCancellations) });
+        blockedInARow = run.failure?.kind === 'wall-time' ? blockedInARow + 1 : 0;
         record(analyseRun(judged, run, properties));
         if (opts.onProgress && i % 50 === 0) opts.onProgress(i, total);
         if (i % YIELD_EVERY === 0) await yieldToEventLoop();
@@ -126,7 +137,8 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
     if (interrupted !== null) {
       notes.push({ level: 'mismatch', text: `interrupted (${interrupted}) after ${census.runs} runs: a partial report; counterexamples are as found, not shrunk or confirmed` });
     } else if (coverage.method === 'sampled' && census.runs < total) {
-      notes.push({ level: 'flag', text: `time limit reached: ${census.runs} of ${total} runs explored` });
+      const why = stoppedBlocked ? `${BLOCKED_RUNS_BEFORE_STOPPING} runs in a row blocked outside semverify's control` : 'time limit reached';
+      notes.push({ level: 'flag', text: `${why}: ${census.runs} of ${total} runs explored` });
     }
     const seconds = (performance.now() - started) / 1000; // wall-clock, reported only
     return {

@@ -21,7 +21,9 @@ export async function benchCPython(shared3: Scenario, threading: Scenario, simRu
   const shared2 = builtinScenarios().find((s) => s.id === 'asyncio-shared-2-threads')!;
   const t0 = performance.now(); // wall-clock: bench only
   const backend = await CPythonBackend.start(interp);
-  console.log(`\ncpython backend (CPython ${backend.info.version}, point model ${backend.info.model}; harness start ${(performance.now() - t0).toFixed(0)} ms; ${RUNS} runs each, BENCH_CPYTHON_RUNS to change)`);
+  console.log(
+    `\ncpython backend (CPython ${backend.info.version}, point model ${backend.info.model}; harness start ${(performance.now() - t0).toFixed(0)} ms; ${RUNS} runs each, BENCH_CPYTHON_RUNS to change)`,
+  );
   try {
     for (const s of [shared2, shared3, threading]) {
       const first = new Map<string, { run: number; ms: number }>();
@@ -33,7 +35,9 @@ export async function benchCPython(shared3: Scenario, threading: Scenario, simRu
       }
       const seconds = (performance.now() - start) / 1000;
       const firsts = [...first].map(([k, x]) => `${k} at run ${x.run} (${x.ms.toFixed(0)} ms)`).join(', ') || `none in ${RUNS} runs`;
-      console.log(`${s.id.padEnd(44)} ${RUNS} runs in ${seconds.toFixed(2)} s = ${(RUNS / seconds).toFixed(0).padStart(5)} runs/s; first counterexample per kind: ${firsts}`);
+      console.log(
+        `${s.id.padEnd(44)} ${RUNS} runs in ${seconds.toFixed(2)} s = ${(RUNS / seconds).toFixed(0).padStart(5)} runs/s; first counterexample per kind: ${firsts}`,
+      );
       const sim = simRunsPerSecond[s.id];
       if (sim !== undefined) console.log(`${' '.repeat(46)}ratio: the simulated backend is ${(sim / (RUNS / seconds)).toFixed(1)}x faster on this scenario`);
     }

@@ -66,7 +66,9 @@ async function main(): Promise<void> {
   console.log(line('asyncio-shared-3-threads, runs + properties', sharedChecked));
   console.log(line('threading-shared, runs only', threadingRaw));
   console.log(line('threading-shared, runs + properties', threadingChecked));
-  console.log(`ratio: checking the properties costs ${(sharedRaw.perSecond / sharedChecked.perSecond).toFixed(2)}x (asyncio-shared-3-threads), ${(threadingRaw.perSecond / threadingChecked.perSecond).toFixed(2)}x (threading-shared)`);
+  console.log(
+    `ratio: checking the properties costs ${(sharedRaw.perSecond / sharedChecked.perSecond).toFixed(2)}x (asyncio-shared-3-threads), ${(threadingRaw.perSecond / threadingChecked.perSecond).toFixed(2)}x (threading-shared)`,
+  );
   await benchCPython(shared, threading, { [shared.id]: sharedChecked.perSecond, [threading.id]: threadingChecked.perSecond });
 }
 

@@ -71,7 +71,9 @@ export function checkLinearizable<S>(
     return { verdict: 'violation', event: m.event, message: `malformed history on sem '${decl.id}': ${m.reason}` };
   }
   const posOf = new Map<number, number>();
-  events.forEach((e, i) => posOf.set(e.seq, i));
+  events.forEach((e, i) => {
+    posOf.set(e.seq, i);
+  });
   const steps: Step[] = [];
   for (const op of ops) stepsOf(op, (e) => posOf.get(e.seq)!, steps);
   const n = events.length;
@@ -269,4 +271,3 @@ function sameResult(a: AcquireResult | ReleaseResult, b: AcquireResult | Release
   if (a.kind !== b.kind) return false;
   return a.kind !== 'error' || b.kind !== 'error' || a.error === b.error;
 }
-

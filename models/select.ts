@@ -36,11 +36,6 @@ export function creatorLoopOf(semId: string): string {
   return at < 0 ? 'loop@main' : `loop@${semId.slice(at + 1)}`;
 }
 
-export function modelDecl(sem: {
-  readonly id: string;
-  readonly kind: SemaphoreKind;
-  readonly initial: number;
-  readonly bounded: boolean;
-}): ModelDecl {
+export function modelDecl(sem: { readonly id: string; readonly kind: SemaphoreKind; readonly initial: number; readonly bounded: boolean }): ModelDecl {
   return { id: sem.id, kind: sem.kind, initial: sem.initial, bounded: sem.bounded, creatorLoop: creatorLoopOf(sem.id) };
 }

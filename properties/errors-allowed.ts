@@ -71,9 +71,7 @@ function wrongLoop(view: RunView, op: Operation, info: SemaphoreInfo, others: re
   if (op.waiting !== undefined && !bindsAtConstruction(view.scenario.impl)) return `it came after the caller had joined the line at step ${op.waiting.step}`;
   const instants = instantsOf(view, op);
   const contended = instants.some((m) => lowestValue(info, others, m) <= 0 || others.some((o) => o.waiting !== undefined && isOpenAfter(o, m)));
-  const elsewhere = bindsAtConstruction(view.scenario.impl)
-    ? creatorLoopOf(op.sem) !== op.loop
-    : mayBeBoundElsewhere(op, others);
+  const elsewhere = bindsAtConstruction(view.scenario.impl) ? creatorLoopOf(op.sem) !== op.loop : mayBeBoundElsewhere(op, others);
   if (!contended) return 'the semaphore was never contended during the call (a free permit and nobody waiting)';
   if (!elsewhere) return `the semaphore cannot have been bound to a loop other than ${op.loop ?? 'none'} during the call`;
   return null;
@@ -85,16 +83,9 @@ function wrongLoop(view: RunView, op: Operation, info: SemaphoreInfo, others: re
  * ended, and was called before any acquire of this loop had joined the line (which binds to this loop).
  */
 function mayBeBoundElsewhere(op: Operation, others: readonly Operation[]): boolean {
-  const mineJoined = Math.min(
-    ...others.filter((o) => o.op === 'acquire' && o.loop === op.loop && o.waiting !== undefined).map((o) => o.waiting!.seq),
-  );
+  const mineJoined = Math.min(...others.filter((o) => o.op === 'acquire' && o.loop === op.loop && o.waiting !== undefined).map((o) => o.waiting!.seq));
   return others.some(
-    (o) =>
-      o.op === 'acquire' &&
-      o.loop !== op.loop &&
-      (o.waiting !== undefined || o.end === undefined) &&
-      o.call.seq < op.end!.seq &&
-      o.call.seq < mineJoined,
+    (o) => o.op === 'acquire' && o.loop !== op.loop && (o.waiting !== undefined || o.end === undefined) && o.call.seq < op.end!.seq && o.call.seq < mineJoined,
   );
 }
 

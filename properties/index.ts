@@ -13,14 +13,7 @@ import { fifo } from './fifo.ts';
 import { noLostWakeup } from './no-lost-wakeup.ts';
 import { permitConservation } from './permit-conservation.ts';
 
-export const builtinProperties: readonly Property[] = [
-  atMostN,
-  permitConservation,
-  noLostWakeup,
-  fifo,
-  errorsAllowed,
-  conformance,
-];
+export const builtinProperties: readonly Property[] = [atMostN, permitConservation, noLostWakeup, fifo, errorsAllowed, conformance];
 
 export type { Property, RunView, Violation } from './api.ts';
 export { checkProperties, type CheckResult } from './check-all.ts';

@@ -62,8 +62,7 @@ function lostWakeups(view: RunView, ops: readonly Operation[]): string[] {
     const names = waiters.map((o) => who(o.call)).join(', ');
     const since = waiters.map((o) => o.waiting!.step).join(', ');
     out.push(
-      `lost wake-up: ${count(free, 'permit')} free while ${names} ${waiters.length === 1 ? 'waits' : 'wait'} ` +
-        `on sem '${sem}' (since step ${since})`,
+      `lost wake-up: ${count(free, 'permit')} free while ${names} ${waiters.length === 1 ? 'waits' : 'wait'} ` + `on sem '${sem}' (since step ${since})`,
     );
   }
   return out;

@@ -18,7 +18,13 @@ function programs(): fc.Arbitrary<Scenario> {
     const names = Array.from({ length: n }, (_, i) => `t${i}`);
     const op: fc.Arbitrary<Op> = fc.oneof(
       fc.constantFrom<Op>({ op: 'hold', seconds: 0 }, { op: 'hold', seconds: 0.01 }, { op: 'sleep', seconds: 0 }, { op: 'with', body: [] }),
-      fc.constant<Op>({ op: 'with', body: [{ op: 'sleep', seconds: 0 }, { op: 'sleep', seconds: 0 }] }),
+      fc.constant<Op>({
+        op: 'with',
+        body: [
+          { op: 'sleep', seconds: 0 },
+          { op: 'sleep', seconds: 0 },
+        ],
+      }),
       fc.constantFrom(...names).map((task): Op => ({ op: 'cancel', task })),
     );
     return fc

@@ -21,7 +21,15 @@ describe.skipIf(!py)(`a semaphore with two bugs shows both${why}`, () => {
   it('over-admission and fifo each have a count, a headline count, a minimal counterexample and a token that replays to it', async () => {
     const target = { spec: 'barging_sem:BargingSemaphore', pythonpath: [join(ROOT, 'test/fixtures/targets')] };
     const scenario = scenarioFromFile(join(ROOT, 'test/fixtures/scenario-barging.json'));
-    const r = await checkScenario(scenario, { seed: 1, runs: 20, backend: 'cpython', model: 'gil', python: py!.path, target: target.spec, pythonpath: target.pythonpath });
+    const r = await checkScenario(scenario, {
+      seed: 1,
+      runs: 20,
+      backend: 'cpython',
+      model: 'gil',
+      python: py!.path,
+      target: target.spec,
+      pythonpath: target.pythonpath,
+    });
     console.log(`census: ${r.outcomes.map((o) => `${o.kind} ${o.count} (headline ${o.primary})`).join(', ')}`);
     const over = r.outcomes.find((o) => o.kind === 'over-admission')!;
     const fifo = r.outcomes.find((o) => o.kind === 'fifo')!;

@@ -61,9 +61,7 @@ describe('semverify (real process): bad input exits 2 with one line', () => {
 
   it('bad scenario file: names the file and the field', () => {
     const file = join(FIXTURES, 'scenario-bad-field.json');
-    expect(expectInputError('check', file)).toBe(
-      `semverify: ${file}: threads[1].tasks[0].ops[2].seconds: expected a number >= 0 and <= 1000000, got "1"`,
-    );
+    expect(expectInputError('check', file)).toBe(`semverify: ${file}: threads[1].tasks[0].ops[2].seconds: expected a number >= 0 and <= 1000000, got "1"`);
   });
 
   it('scenario file that is not JSON', () => {

@@ -13,17 +13,20 @@ const py311 = findInterpreter('3.11');
 if (!py311) console.log('confirm.test.ts: skipped, no CPython 3.11 interpreter found (python3 or /root/.pyenv/versions/3.11.*)');
 
 describe.skipIf(!py311)('confirmation on CPython 3.11', () => {
-  it.each(['asyncio-shared-3-threads', 'asyncio-shared-2-threads'])('%s: every minimal counterexample is confirmed: same history and the same findings', async (id) => {
-    const r = await checkScenario(builtin(id), { seed: 1, backend: 'sim', model: 'gil' });
-    const minimal = r.outcomes.filter((o) => o.minimal);
-    expect(minimal.length).toBeGreaterThanOrEqual(2);
-    for (const o of minimal) {
-      console.log(`${id} ${o.kind}: ${o.minimal!.confirmation?.status} on ${o.minimal!.confirmation?.interpreter} (${o.minimal!.confirmation?.detail})`);
-      expect(o.minimal!.confirmation).toMatchObject({ status: 'confirmed', interpreter: py311!.version });
-      expect(o.minimal!.confirmation!.detail).toMatch(/^same schedule, same history; same findings: /);
-      expect(o.minimal!.confirmation!.detail).toContain(o.kind);
-    }
-  });
+  it.each(['asyncio-shared-3-threads', 'asyncio-shared-2-threads'])(
+    '%s: every minimal counterexample is confirmed: same history and the same findings',
+    async (id) => {
+      const r = await checkScenario(builtin(id), { seed: 1, backend: 'sim', model: 'gil' });
+      const minimal = r.outcomes.filter((o) => o.minimal);
+      expect(minimal.length).toBeGreaterThanOrEqual(2);
+      for (const o of minimal) {
+        console.log(`${id} ${o.kind}: ${o.minimal!.confirmation?.status} on ${o.minimal!.confirmation?.interpreter} (${o.minimal!.confirmation?.detail})`);
+        expect(o.minimal!.confirmation).toMatchObject({ status: 'confirmed', interpreter: py311!.version });
+        expect(o.minimal!.confirmation!.detail).toMatch(/^same schedule, same history; same findings: /);
+        expect(o.minimal!.confirmation!.detail).toContain(o.kind);
+      }
+    },
+  );
 
   it('the free-threaded model has no interpreter to confirm on, and says so', async () => {
     const r = await checkScenario(builtin('asyncio-shared-2-threads'), { seed: 1, runs: 300, backend: 'sim', model: 'free-threaded' });

@@ -51,7 +51,17 @@ const oneThread: Scenario = {
 const goodResult = {
   status: 'completed',
   history: [{ seq: 0, step: 1, time: 0, thread: 'T0', loop: null, task: null, sem: 'sem', kind: 'acquire', op: 'acquire' }],
-  trace: [{ step: 1, time: 0, thread: 'T0', task: null, label: 'scenario:A:0', what: 'scenario op 0', decision: { kind: 'delay', thread: 'T0', label: 'scenario:A:0', occ: 1 } }],
+  trace: [
+    {
+      step: 1,
+      time: 0,
+      thread: 'T0',
+      task: null,
+      label: 'scenario:A:0',
+      what: 'scenario op 0',
+      decision: { kind: 'delay', thread: 'T0', label: 'scenario:A:0', occ: 1 },
+    },
+  ],
   semaphores: [{ id: 'sem', kind: 'threading', initial: 1, bounded: false, value: 1, inFlight: 0, waiters: 0, boundLoop: null }],
   endTime: 1,
   steps: 1,
@@ -74,7 +84,11 @@ describe('what crosses the pipe is validated (no interpreter needed)', () => {
     const cases: [(r: Record<string, any>) => void, string, RegExp][] = [
       [(r) => (r.history[0].kind = 'acquird'), 'result.history[0].kind', /^expected one of "acquire", .* got "acquird"$/],
       [(r) => (r.status = 'error'), 'result.failure', /^missing for status "error"$/],
-      [(r) => Object.assign(r, { status: 'error', failure: { kind: 'wall-time', seconds: 1 } }), 'result.failure.kind', /^expected one of "code-raised", "code-exited", "harness-error"/],
+      [
+        (r) => Object.assign(r, { status: 'error', failure: { kind: 'wall-time', seconds: 1 } }),
+        'result.failure.kind',
+        /^expected one of "code-raised", "code-exited", "harness-error"/,
+      ],
       [(r) => (r.schedule[0].thread = 'T9'), 'result.schedule[0].thread', /unknown thread "T9"/],
       [(r) => (r.trace[0].decision.occ = 0), 'result.trace[0].decision.occ', /^expected an integer from 1/],
       [(r) => (r.semaphores[0].waiters = -1), 'result.semaphores[0].waiters', /^expected an integer from 0/],
@@ -104,11 +118,23 @@ describe('what crosses the pipe is validated (no interpreter needed)', () => {
     } finally {
       await b.close();
     }
-    await expect(CPythonBackend.start({ path: fakeHarness('says hello without a pid'), version: '3.11.7', short: '3.11' })).rejects.toThrow(/^cannot start the CPython harness with .*: pid: missing \(required\)$/);
+    await expect(CPythonBackend.start({ path: fakeHarness('says hello without a pid'), version: '3.11.7', short: '3.11' })).rejects.toThrow(
+      /^cannot start the CPython harness with .*: pid: missing \(required\)$/,
+    );
   });
 
   it('confirmation never calls a run that failed on the interpreter confirmed, not even an `error` outcome', async () => {
-    const failed: RunResult = { status: 'error', history: [], trace: [], semaphores: [], endTime: 0, steps: 0, schedule: [], detail: 'the harness was killed by signal SIGKILL during the run', failure: { kind: 'harness-exited', code: null, signal: 'SIGKILL' } };
+    const failed: RunResult = {
+      status: 'error',
+      history: [],
+      trace: [],
+      semaphores: [],
+      endTime: 0,
+      steps: 0,
+      schedule: [],
+      detail: 'the harness was killed by signal SIGKILL during the run',
+      failure: { kind: 'harness-exited', code: null, signal: 'SIGKILL' },
+    };
     const point = (label: string) => ({ step: 1, time: 0, thread: 'T0', task: null, label, what: 'point', occ: 1 });
     // The first real run applies nothing and shows nothing; every nearby schedule then fails.
     const clean: RunResult = { status: 'completed', history: [], trace: [point('M')], semaphores: [], endTime: 0, steps: 1, schedule: [] };
@@ -119,7 +145,11 @@ describe('what crosses the pipe is validated (no interpreter needed)', () => {
     const schedule = [{ kind: 'switch' as const, thread: 'T0', label: 'L', occ: 1 }];
     const simulated = { schedule, history: [], trace: [point('L'), point('M')], kinds: ['over-admission'], violations: [] };
     const exact = await confirmOnInterpreter(oneThread, 'over-admission', simulated, builtinProperties, runner(failed), '3.11.7');
-    expect(exact).toEqual({ interpreter: '3.11.7', status: 'unavailable', detail: 'the run failed on the interpreter, which proves nothing: the harness was killed by signal SIGKILL during the run' });
+    expect(exact).toEqual({
+      interpreter: '3.11.7',
+      status: 'unavailable',
+      detail: 'the run failed on the interpreter, which proves nothing: the harness was killed by signal SIGKILL during the run',
+    });
     const nearby = await confirmOnInterpreter(oneThread, 'error', { ...simulated, kinds: ['error'] }, builtinProperties, runner(clean), '3.11.7');
     expect(nearby.status).toBe('not-reproduced');
     expect(nearby.detail).toMatch(/\(1 of them failed on the interpreter\)$/);
@@ -131,17 +161,47 @@ describe.skipIf(!py311)('crashing and blocking targets on CPython 3.11', () => {
 
   it('the CLI: a target that raises in __init__, os._exit()s or sys.exit()s in acquire, or blocks, gives only outcome error with its message, exit 1', async () => {
     const cases: { cls: string; runs: number; message: RegExp; wallTimeMs?: number; explored?: number }[] = [
-      { cls: 'RaisingInit', runs: 20, message: /the run failed: building sem: crash_sem:RaisingInit\(2\) raised ValueError: refusing to be built with 2 permits \(crash_sem\.py:\d+\)/ },
-      { cls: 'ExitingAcquire', runs: 20, message: /the run failed: the harness exited with code 3 during the run \(os\._exit in the code under test\?\); last point: T0 at crash_sem\.py:ExitingAcquire\.acquire:\d+/ },
+      {
+        cls: 'RaisingInit',
+        runs: 20,
+        message: /the run failed: building sem: crash_sem:RaisingInit\(2\) raised ValueError: refusing to be built with 2 permits \(crash_sem\.py:\d+\)/,
+      },
+      {
+        cls: 'ExitingAcquire',
+        runs: 20,
+        message:
+          /the run failed: the harness exited with code 3 during the run \(os\._exit in the code under test\?\); last point: T0 at crash_sem\.py:ExitingAcquire\.acquire:\d+/,
+      },
       { cls: 'SystemExitAcquire', runs: 20, message: /the run failed: thread T0: acquire\(\) on sem raised SystemExit: 2 \(crash_sem\.py:\d+\)/ },
       // Every run of this one waits out the guard: a small guard, and exploration gives up after 3 such runs in a row.
-      { cls: 'SleepingAcquire', runs: 6, explored: 3, wallTimeMs: 250, message: /the run failed: no progress for 0\.25 s: the code under test blocks outside what semverify controls \(.*; last point: T0 at crash_sem\.py:SleepingAcquire\.acquire:\d+\); the harness was killed and restarted/ },
+      {
+        cls: 'SleepingAcquire',
+        runs: 6,
+        explored: 3,
+        wallTimeMs: 250,
+        message:
+          /the run failed: no progress for 0\.25 s: the code under test blocks outside what semverify controls \(.*; last point: T0 at crash_sem\.py:SleepingAcquire\.acquire:\d+\); the harness was killed and restarted/,
+      },
     ];
     const results = await Promise.all(
       cases.map(async (c) => {
         const reports: ScenarioReport[] = [];
         const io = fakeIo();
-        const args = ['check', 'threading-shared', '--backend', 'cpython', '--python', py311!.path, '--target', `crash_sem:${c.cls}`, '--pythonpath', TARGETS, '--runs', String(c.runs), '--no-progress'];
+        const args = [
+          'check',
+          'threading-shared',
+          '--backend',
+          'cpython',
+          '--python',
+          py311!.path,
+          '--target',
+          `crash_sem:${c.cls}`,
+          '--pythonpath',
+          TARGETS,
+          '--runs',
+          String(c.runs),
+          '--no-progress',
+        ];
         const code = await runCli(args, io, capturing(reports, c.wallTimeMs));
         return { ...c, code, stdout: io.out.join(''), stderr: io.err.join(''), report: reports[0]! };
       }),
@@ -169,11 +229,36 @@ describe.skipIf(!py311)('crashing and blocking targets on CPython 3.11', () => {
     await withBackend(async (b) => {
       const pid = b.pid;
       const cases: [string, Scenario, RunResult['failure'], RegExp][] = [
-        ['SystemExitAcquire', builtin('threading-shared'), { kind: 'code-exited', exception: 'SystemExit' }, /^thread T0: acquire\(\) on sem raised SystemExit: 2 \(crash_sem\.py:\d+\)$/],
-        ['InterruptedAcquire', builtin('threading-shared'), { kind: 'code-raised', exception: 'KeyboardInterrupt' }, /^thread T0: acquire\(\) on sem raised KeyboardInterrupt \(crash_sem\.py:\d+\)$/],
-        ['ExitingInit', builtin('threading-shared'), { kind: 'code-exited', exception: 'SystemExit' }, /^building sem: crash_sem:ExitingInit\(2\) raised SystemExit: not today \(crash_sem\.py:\d+\)$/],
-        ['AsyncSystemExitAcquire', builtin('asyncio-4-tasks'), { kind: 'code-exited', exception: 'SystemExit' }, /^task A: acquire\(\) on sem@T0 raised SystemExit: 5 \(crash_sem\.py:\d+\)$/],
-        ['AsyncRaisingInit', builtin('asyncio-per-thread'), { kind: 'code-raised', exception: 'RuntimeError' }, /^thread T0: building sem@T0: crash_sem:AsyncRaisingInit\(2\) raised RuntimeError: no loop of mine \(crash_sem\.py:\d+\)$/],
+        [
+          'SystemExitAcquire',
+          builtin('threading-shared'),
+          { kind: 'code-exited', exception: 'SystemExit' },
+          /^thread T0: acquire\(\) on sem raised SystemExit: 2 \(crash_sem\.py:\d+\)$/,
+        ],
+        [
+          'InterruptedAcquire',
+          builtin('threading-shared'),
+          { kind: 'code-raised', exception: 'KeyboardInterrupt' },
+          /^thread T0: acquire\(\) on sem raised KeyboardInterrupt \(crash_sem\.py:\d+\)$/,
+        ],
+        [
+          'ExitingInit',
+          builtin('threading-shared'),
+          { kind: 'code-exited', exception: 'SystemExit' },
+          /^building sem: crash_sem:ExitingInit\(2\) raised SystemExit: not today \(crash_sem\.py:\d+\)$/,
+        ],
+        [
+          'AsyncSystemExitAcquire',
+          builtin('asyncio-4-tasks'),
+          { kind: 'code-exited', exception: 'SystemExit' },
+          /^task A: acquire\(\) on sem@T0 raised SystemExit: 5 \(crash_sem\.py:\d+\)$/,
+        ],
+        [
+          'AsyncRaisingInit',
+          builtin('asyncio-per-thread'),
+          { kind: 'code-raised', exception: 'RuntimeError' },
+          /^thread T0: building sem@T0: crash_sem:AsyncRaisingInit\(2\) raised RuntimeError: no loop of mine \(crash_sem\.py:\d+\)$/,
+        ],
       ];
       for (const [cls, scenario, failure, detail] of cases) {
         await b.checkTarget(scenario, target(cls)); // the class itself is usable input: its runs fail, not the check
@@ -193,7 +278,8 @@ describe.skipIf(!py311)('crashing and blocking targets on CPython 3.11', () => {
     const scenario = builtin('threading-shared');
     await withBackend(async (b) => {
       const runs: RunResult[] = [];
-      for (let seed = 1; seed <= 6; seed++) runs.push(await b.run({ scenario, target: target('ExitsWhenOverAdmitted'), trace: false, random: { seed, pSwitch: 0.05, pDelay: 0.05, pCancel: 0 } }));
+      for (let seed = 1; seed <= 6; seed++)
+        runs.push(await b.run({ scenario, target: target('ExitsWhenOverAdmitted'), trace: false, random: { seed, pSwitch: 0.05, pDelay: 0.05, pCancel: 0 } }));
       const crashed = runs.filter((r) => r.status === 'error');
       expect(crashed.length).toBeGreaterThan(0);
       expect(runs.some((r) => r.status === 'completed')).toBe(true); // so the schedule decides
@@ -214,13 +300,23 @@ describe.skipIf(!py311)('crashing and blocking targets on CPython 3.11', () => {
         const r = await b.run({ scenario, target: target(cls), wallTimeMs: 250, tellAll: true });
         expect(r.status, cls).toBe('error');
         expect(r.failure, cls).toEqual({ kind: 'wall-time', seconds: 0.25 });
-        expect(r.detail, cls).toMatch(new RegExp(`^no progress for 0\\.25 s: the code under test blocks outside what semverify controls \\(.*; last point: T0 at crash_sem\\.py:${cls}\\.acquire:\\d+\\); the harness was killed and restarted$`));
+        expect(r.detail, cls).toMatch(
+          new RegExp(
+            `^no progress for 0\\.25 s: the code under test blocks outside what semverify controls \\(.*; last point: T0 at crash_sem\\.py:${cls}\\.acquire:\\d+\\); the harness was killed and restarted$`,
+          ),
+        );
         expect(r.history.map((e) => `${e.thread} ${e.kind}`)).toEqual(['T0 acquire']); // told before it blocked
         const next = await b.run({ scenario, target: { spec: 'good_sem:ThreadSemaphore', pythonpath: [TARGETS] }, trace: false });
         expect(next.status, next.detail).toBe('completed');
         expect(b.starts).toBe(before + 1);
       }
-      const random = await b.run({ scenario, target: target('SleepingAcquire'), wallTimeMs: 250, trace: false, random: { seed: 1, pSwitch: 0.5, pDelay: 0.2, pCancel: 0 } });
+      const random = await b.run({
+        scenario,
+        target: target('SleepingAcquire'),
+        wallTimeMs: 250,
+        trace: false,
+        random: { seed: 1, pSwitch: 0.5, pDelay: 0.2, pCancel: 0 },
+      });
       expect(random.schedule.length).toBeGreaterThan(0);
       const replayed = await b.run({ scenario, target: target('SleepingAcquire'), wallTimeMs: 250, trace: false, schedule: random.schedule });
       expect(replayed).toEqual(random);
@@ -291,9 +387,10 @@ function fakeIo(): CliIo & { out: string[]; err: string[] } {
  */
 function fakeHarness(mode: 'answers by scenario id' | 'says hello without a pid'): string {
   const file = join(tmp, `fake-harness-${mode === 'answers by scenario id' ? 'runs' : 'hello'}.cjs`);
-  const hello = mode === 'says hello without a pid'
-    ? `{ version: '3.11.7', short: '3.11', model: 'gil-3.11', executable: 'fake' }`
-    : `{ version: '3.11.7', short: '3.11', model: 'gil-3.11', implementation: 'cpython', executable: 'fake', pid: process.pid }`;
+  const hello =
+    mode === 'says hello without a pid'
+      ? `{ version: '3.11.7', short: '3.11', model: 'gil-3.11', executable: 'fake' }`
+      : `{ version: '3.11.7', short: '3.11', model: 'gil-3.11', implementation: 'cpython', executable: 'fake', pid: process.pid }`;
   writeFileSync(
     file,
     `#!${process.execPath}
@@ -317,7 +414,10 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (l
 function harnessChildren(): number[] {
   let pids: number[];
   try {
-    pids = execFileSync('pgrep', ['-P', String(process.pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    pids = execFileSync('pgrep', ['-P', String(process.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return []; // pgrep exits 1 when there are none
   }

@@ -261,10 +261,19 @@ describe.skipIf(others.length === 0)('other installed CPython versions', () => {
       // The same bug found by the scheduler: B's cancellation is declared, not scripted.
       const declared: Scenario = {
         ...sc,
-        threads: [{ name: 'T0', loop: true, tasks: [
-          { name: 'A', ops: [{ op: 'acquire' }, { op: 'sleep', seconds: 0 }, { op: 'release' }, { op: 'sleep', seconds: 0 }, { op: 'acquire' }, { op: 'release' }] },
-          { name: 'B', ops: [{ op: 'acquire' }, { op: 'release' }] },
-        ] }],
+        threads: [
+          {
+            name: 'T0',
+            loop: true,
+            tasks: [
+              {
+                name: 'A',
+                ops: [{ op: 'acquire' }, { op: 'sleep', seconds: 0 }, { op: 'release' }, { op: 'sleep', seconds: 0 }, { op: 'acquire' }, { op: 'release' }],
+              },
+              { name: 'B', ops: [{ op: 'acquire' }, { op: 'release' }] },
+            ],
+          },
+        ],
         cancellations: [{ task: 'B' }],
       };
       let hang39: RunResult | undefined;
@@ -298,10 +307,16 @@ describe.skipIf(all.length === 0)('every installed CPython: a task sleeping whil
     id: 'hold-two',
     title: 'A holds 1 s while C waits',
     semaphores: { sem: { kind: 'asyncio', value: 1, scope: 'per-thread' } },
-    threads: [{ name: 'T0', loop: true, tasks: [
-      { name: 'A', ops: [{ op: 'hold', seconds: 1 }] },
-      { name: 'C', ops: [{ op: 'hold', seconds: 1 }] },
-    ] }],
+    threads: [
+      {
+        name: 'T0',
+        loop: true,
+        tasks: [
+          { name: 'A', ops: [{ op: 'hold', seconds: 1 }] },
+          { name: 'C', ops: [{ op: 'hold', seconds: 1 }] },
+        ],
+      },
+    ],
   };
   for (const interp of all) {
     it(`CPython ${interp.version}: A releases at t=1, C acquires then`, async () => {
@@ -310,8 +325,15 @@ describe.skipIf(all.length === 0)('every installed CPython: a task sleeping whil
         const r = await b.run({ scenario: holdTwo, schedule: [], trace: false });
         expect(r.status, r.detail).toBe('completed');
         expect(r.history.map((e) => `${e.task} ${e.kind} ${e.time}`)).toEqual([
-          'A acquire 0', 'A acquired 0', 'C acquire 0', 'C waiting 0',
-          'A release 1', 'A released 1', 'C acquired 1', 'C release 2', 'C released 2',
+          'A acquire 0',
+          'A acquired 0',
+          'C acquire 0',
+          'C waiting 0',
+          'A release 1',
+          'A released 1',
+          'C acquired 1',
+          'C release 2',
+          'C released 2',
         ]);
         expect(r.semaphores[0]).toMatchObject({ value: 1, waiters: 0 });
 
@@ -319,10 +341,16 @@ describe.skipIf(all.length === 0)('every installed CPython: a task sleeping whil
         const tooMany: Scenario = {
           ...holdTwo,
           semaphores: { sem: { kind: 'asyncio', value: 1, bounded: true, scope: 'per-thread' } },
-          threads: [{ name: 'T0', loop: true, tasks: [
-            { name: 'A', ops: [{ op: 'release' }] },
-            { name: 'C', ops: [{ op: 'hold', seconds: 1 }] },
-          ] }],
+          threads: [
+            {
+              name: 'T0',
+              loop: true,
+              tasks: [
+                { name: 'A', ops: [{ op: 'release' }] },
+                { name: 'C', ops: [{ op: 'hold', seconds: 1 }] },
+              ],
+            },
+          ],
         };
         const r2 = await b.run({ scenario: tooMany, trace: false });
         expect(r2.status, r2.detail).toBe('completed');
@@ -330,10 +358,19 @@ describe.skipIf(all.length === 0)('every installed CPython: a task sleeping whil
         expect(r2.history.filter((e) => e.task === 'C').map((e) => e.kind)).toEqual(['acquire', 'acquired', 'release', 'released']);
 
         // Any other exception that ends a task is the harness's: status error, with its text.
-        const bogus = { ...holdTwo, threads: [{ name: 'T0', loop: true, tasks: [
-          { name: 'A', ops: [{ op: 'bogus' }] },
-          { name: 'C', ops: [{ op: 'hold', seconds: 1 }] },
-        ] }] } as unknown as Scenario;
+        const bogus = {
+          ...holdTwo,
+          threads: [
+            {
+              name: 'T0',
+              loop: true,
+              tasks: [
+                { name: 'A', ops: [{ op: 'bogus' }] },
+                { name: 'C', ops: [{ op: 'hold', seconds: 1 }] },
+              ],
+            },
+          ],
+        } as unknown as Scenario;
         const r3 = await b.run({ scenario: bogus, trace: true });
         expect(r3.status).toBe('error');
         expect(r3.detail).toMatch(/task A: ValueError: unknown op 'bogus'/);

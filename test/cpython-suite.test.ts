@@ -31,7 +31,9 @@ describe.skipIf(interps.length === 0)(`CPython's own Semaphore tests vs semverif
     );
     expect(missing).toEqual([]);
     for (const e of SUITE) expect(gt.source.has(e.test), `${e.test} is in no installed suite`).toBe(true);
-    console.log(`ground truth: ${gt.perInterpreter.length} interpreters x ${gt.source.size} tests; without a test package: ${gt.withoutSuite.map((i) => i.version).join(', ') || 'none'}`);
+    console.log(
+      `ground truth: ${gt.perInterpreter.length} interpreters x ${gt.source.size} tests; without a test package: ${gt.withoutSuite.map((i) => i.version).join(', ') || 'none'}`,
+    );
     // The facts the issue names, so a broken runner cannot pass silently.
     const outcome = (test: string, v: string) => gt.perInterpreter.find((p) => p.interpreter.short === v)?.results.find((r) => r.name === test)?.outcome;
     if (outcome('test_acquire_fifo_order', '3.8') !== undefined) expect(outcome('test_acquire_fifo_order', '3.8')).toBe('fail');
@@ -42,7 +44,11 @@ describe.skipIf(interps.length === 0)(`CPython's own Semaphore tests vs semverif
 
   it('semverify on the real interpreters agrees with every test, and every scenario meets its expectations there (matrix exits 0)', async () => {
     const rows = await compareWithSuite(ROOT, gt);
-    console.log(suiteTable(rows, gt).filter((l) => l.includes(' / ')).join('\n'));
+    console.log(
+      suiteTable(rows, gt)
+        .filter((l) => l.includes(' / '))
+        .join('\n'),
+    );
     const disagreements = rows.flatMap((r) => r.cells.filter((c) => c.agrees === false).map((c) => `${r.entry.test} on ${c.version}`));
     const unmet = rows.flatMap((r) => r.cells.filter((c) => c.semverify?.expectationsMet === false).map((c) => `${r.entry.test} on ${c.version}`));
     expect(disagreements).toEqual([]);

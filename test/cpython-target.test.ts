@@ -44,8 +44,12 @@ describe('--target flags and tokens (no interpreter needed)', () => {
     const base = { v: 2 as const, backend: 'cpython' as const, model: 'gil' as const, scenario: builtin('threading-shared'), schedule: [] };
     const t = decodeToken(encodeToken({ ...base, target: { spec: 'm:C', pythonpath: ['/x'] } }));
     expect(t.target).toEqual({ spec: 'm:C', pythonpath: ['/x'] });
-    expect(inputError(() => parseReplayToken({ ...base, target: { spec: 'nope', pythonpath: [] } })).problem).toMatch(/^target\.spec: expected module\.path:ClassName/);
-    expect(inputError(() => parseReplayToken({ ...base, backend: 'sim', target: { spec: 'm:C', pythonpath: [] } })).problem).toMatch(/^target: only a cpython token/);
+    expect(inputError(() => parseReplayToken({ ...base, target: { spec: 'nope', pythonpath: [] } })).problem).toMatch(
+      /^target\.spec: expected module\.path:ClassName/,
+    );
+    expect(inputError(() => parseReplayToken({ ...base, backend: 'sim', target: { spec: 'm:C', pythonpath: [] } })).problem).toMatch(
+      /^target: only a cpython token/,
+    );
   });
 });
 
@@ -116,7 +120,11 @@ function cli(...args: string[]): Promise<{ code: number | null; stderr: string }
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.SEMVERIFY_DEBUG;
   return new Promise((res) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'semverify.js'), ...args, '--no-progress'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'semverify.js'), ...args, '--no-progress'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
     child.on('close', (code) => res({ code, stderr }));

@@ -70,7 +70,9 @@ describe('replay re-checks the properties a token names', () => {
     const token = decodeToken(await userToken());
     const builtinOnly = await rejection(replayToken(token));
     expect(builtinOnly.field).toBe('token');
-    expect(builtinOnly.problem).toMatch(/^this counterexample was found by property "no-holder-across-loops", which is not loaded here \(built-in: at-most-n, .*conformance\)/);
+    expect(builtinOnly.problem).toMatch(
+      /^this counterexample was found by property "no-holder-across-loops", which is not loaded here \(built-in: at-most-n, .*conformance\)/,
+    );
     const explicit = await rejection(replayToken(token, { properties: builtinProperties }));
     expect(explicit.problem).toMatch(/not loaded here \(loaded: at-most-n, /);
   });
@@ -78,7 +80,9 @@ describe('replay re-checks the properties a token names', () => {
   it('semverify replay refuses it: exit 2, one line naming token', async () => {
     const c = captureIo();
     expect(await runCli(['replay', await userToken()], c.io)).toBe(2);
-    expect(c.err()).toMatch(/^semverify: token: this counterexample was found by property "no-holder-across-loops", which is not loaded here \(built-in: [^\n]+\n$/);
+    expect(c.err()).toMatch(
+      /^semverify: token: this counterexample was found by property "no-holder-across-loops", which is not loaded here \(built-in: [^\n]+\n$/,
+    );
     expect(c.out()).toBe('');
   });
 

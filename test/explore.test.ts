@@ -30,7 +30,7 @@ function say(r: ScenarioReport): void {
   console.log(`${r.id}: ${r.runs} runs, ${r.schedules} distinct schedules${r.exhaustive ? ' (exhaustive)' : ''}; ${census}`);
 }
 
-describe('asyncio.Semaphore(1) shared across threads (the seed\'s cross-thread race)', () => {
+describe("asyncio.Semaphore(1) shared across threads (the seed's cross-thread race)", () => {
   it('3 threads: all four outcome classes are found, over-admission shrinks to one preemption between check and decrement', async () => {
     const r = await checkScenario(builtin('asyncio-shared-3-threads'), { seed: 1, backend: 'sim', model: 'gil' });
     say(r);
@@ -72,20 +72,23 @@ describe('asyncio.Semaphore(1) shared across threads (the seed\'s cross-thread r
   });
 
   it('fast-check over sparse schedules reports the race and shrinks it to one preemption', () => {
-      const scenario = builtin('asyncio-shared-2-threads');
-      const noOverAdmission = (s: readonly import('../src/scheduler/deviation.ts').Deviation[]) =>
-        (maxConcurrency(runSim(scenario, { source: new SparseSource(s) }).history).perSemaphore['sem'] ?? 0) <= 1;
-      const details = fc.check(fc.property(scheduleArbitrary(scenario), noOverAdmission), { seed: fcParams.seed, numRuns: 500 });
-      // The property must FAIL: the race is real. Then the shrunk schedule is a single preemption.
-      expect(details.failed).toBe(true);
-      const [shrunk] = details.counterexample!;
-      expect(preemptionCount(shrunk)).toBe(1);
-      console.log(`fast-check found over-admission after ${details.numRuns} runs (seed ${details.seed}, path ${details.counterexamplePath}); shrunk to`, JSON.stringify(shrunk));
+    const scenario = builtin('asyncio-shared-2-threads');
+    const noOverAdmission = (s: readonly import('../src/scheduler/deviation.ts').Deviation[]) =>
+      (maxConcurrency(runSim(scenario, { source: new SparseSource(s) }).history).perSemaphore.sem ?? 0) <= 1;
+    const details = fc.check(fc.property(scheduleArbitrary(scenario), noOverAdmission), { seed: fcParams.seed, numRuns: 500 });
+    // The property must FAIL: the race is real. Then the shrunk schedule is a single preemption.
+    expect(details.failed).toBe(true);
+    const [shrunk] = details.counterexample!;
+    expect(preemptionCount(shrunk)).toBe(1);
+    console.log(
+      `fast-check found over-admission after ${details.numRuns} runs (seed ${details.seed}, path ${details.counterexamplePath}); shrunk to`,
+      JSON.stringify(shrunk),
+    );
   });
 });
 
 describe('threading.Semaphore shared by threads', () => {
-  it('threading-shared: at most 2 holders over 10,000 runs; makespan range measured, the seed\'s 4.5 s flagged', async () => {
+  it("threading-shared: at most 2 holders over 10,000 runs; makespan range measured, the seed's 4.5 s flagged", async () => {
     const r = await checkScenario(builtin('threading-shared'), { seed: 1, backend: 'sim', model: 'gil' });
     say(r);
     expect(r.runs).toBeGreaterThanOrEqual(10_000);
@@ -165,7 +168,11 @@ describe('runaway runs', () => {
     title: 'a loop longer than the step budget',
     semaphores: { s: { kind: 'threading' as const, value: 1 } },
     threads: [
-      { name: 'T0', loop: false, tasks: [{ name: 'a', ops: [{ op: 'repeat' as const, times: 500, body: [{ op: 'acquire' as const }, { op: 'release' as const }] }] }] },
+      {
+        name: 'T0',
+        loop: false,
+        tasks: [{ name: 'a', ops: [{ op: 'repeat' as const, times: 500, body: [{ op: 'acquire' as const }, { op: 'release' as const }] }] }],
+      },
       { name: 'T1', loop: false, tasks: [{ name: 'b', ops: [{ op: 'hold' as const, seconds: 1 }] }] },
     ],
   };

@@ -17,7 +17,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function childrenOf(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return []; // pgrep exits 1 when there are none
   }
@@ -104,26 +107,34 @@ describe('interrupting the CLI keeps what was found', () => {
     expect(doc.scenarios[0].outcomes.every((o: { minimal: { shrunk: boolean } | null }) => o.minimal === null || o.minimal.shrunk === false)).toBe(true);
   }, 30_000);
 
-  it.skipIf(!python)(`SIGINT on CPython: the run in flight finishes, the partial report prints, exit 130, no harness left${python ? '' : ' (skipped: no python3)'}`, async () => {
-    const p = start(['check', 'threading-shared', '--backend', 'cpython', '--runs', '1000000']);
-    const harness = await harnessesOf(p.cli.pid!);
-    expect(harness.length).toBeGreaterThan(0);
-    await sleep(500);
-    p.cli.kill('SIGINT');
-    expect(await p.exited).toBe(130);
-    expect(p.out()).toMatch(/PARTIAL: interrupted by SIGINT/);
-    // The run in flight was not cut: no run failed.
-    expect(p.out()).not.toMatch(/^\s+error\s/m);
-    expect(await gone(harness)).toEqual([]);
-  }, 60_000);
+  it.skipIf(!python)(
+    `SIGINT on CPython: the run in flight finishes, the partial report prints, exit 130, no harness left${python ? '' : ' (skipped: no python3)'}`,
+    async () => {
+      const p = start(['check', 'threading-shared', '--backend', 'cpython', '--runs', '1000000']);
+      const harness = await harnessesOf(p.cli.pid!);
+      expect(harness.length).toBeGreaterThan(0);
+      await sleep(500);
+      p.cli.kill('SIGINT');
+      expect(await p.exited).toBe(130);
+      expect(p.out()).toMatch(/PARTIAL: interrupted by SIGINT/);
+      // The run in flight was not cut: no run failed.
+      expect(p.out()).not.toMatch(/^\s+error\s/m);
+      expect(await gone(harness)).toEqual([]);
+    },
+    60_000,
+  );
 
-  it.skipIf(!python)('a second signal stops at once, still leaving no harness behind', async () => {
-    const p = start(['check', 'threading-shared', '--backend', 'cpython', '--runs', '1000000']);
-    const harness = await harnessesOf(p.cli.pid!);
-    expect(harness.length).toBeGreaterThan(0);
-    p.cli.kill('SIGTERM');
-    p.cli.kill('SIGTERM');
-    expect(await p.exited).toBe(143);
-    expect(await gone(harness)).toEqual([]);
-  }, 60_000);
+  it.skipIf(!python)(
+    'a second signal stops at once, still leaving no harness behind',
+    async () => {
+      const p = start(['check', 'threading-shared', '--backend', 'cpython', '--runs', '1000000']);
+      const harness = await harnessesOf(p.cli.pid!);
+      expect(harness.length).toBeGreaterThan(0);
+      p.cli.kill('SIGTERM');
+      p.cli.kill('SIGTERM');
+      expect(await p.exited).toBe(143);
+      expect(await gone(harness)).toEqual([]);
+    },
+    60_000,
+  );
 });

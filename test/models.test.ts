@@ -125,11 +125,24 @@ describe('linearizability checker', () => {
   it('accepts a sequential Semaphore(2) history of 4 tasks', () => {
     const r = conforms(
       [
-        'T0/A acquire', 'T0/A acquired', 'T0/B acquire', 'T0/B acquired',
-        'T0/C acquire', 'T0/C waiting', 'T0/D acquire', 'T0/D waiting',
-        'T0/A release', 'T0/A released', 'T0/C acquired',
-        'T0/B release', 'T0/B released', 'T0/D acquired',
-        'T0/C release', 'T0/C released', 'T0/D release', 'T0/D released',
+        'T0/A acquire',
+        'T0/A acquired',
+        'T0/B acquire',
+        'T0/B acquired',
+        'T0/C acquire',
+        'T0/C waiting',
+        'T0/D acquire',
+        'T0/D waiting',
+        'T0/A release',
+        'T0/A released',
+        'T0/C acquired',
+        'T0/B release',
+        'T0/B released',
+        'T0/D acquired',
+        'T0/C release',
+        'T0/C released',
+        'T0/D release',
+        'T0/D released',
       ],
       2,
     );
@@ -147,11 +160,7 @@ describe('linearizability checker', () => {
   });
 
   it('threading: accepts overlapping acquires completing in the order opposite to their calls', () => {
-    const r = conforms(
-      ['T0 acquire', 'T1 acquire', 'T1 acquired', 'T1 release', 'T1 released', 'T0 acquired', 'T0 release', 'T0 released'],
-      1,
-      'threading',
-    );
+    const r = conforms(['T0 acquire', 'T1 acquire', 'T1 acquired', 'T1 release', 'T1 released', 'T0 acquired', 'T0 release', 'T0 released'], 1, 'threading');
     expect(r).toEqual({ verdict: 'ok' });
   });
 
@@ -170,8 +179,18 @@ describe('linearizability checker', () => {
   it('threading: waiters may be served out of order (no FIFO promise)', () => {
     const r = conforms(
       [
-        'T0 acquire', 'T0 acquired', 'T1 acquire', 'T1 waiting', 'T2 acquire', 'T2 waiting',
-        'T0 release', 'T0 released', 'T2 acquired', 'T2 release', 'T2 released', 'T1 acquired',
+        'T0 acquire',
+        'T0 acquired',
+        'T1 acquire',
+        'T1 waiting',
+        'T2 acquire',
+        'T2 waiting',
+        'T0 release',
+        'T0 released',
+        'T2 acquired',
+        'T2 release',
+        'T2 released',
+        'T1 acquired',
       ],
       1,
       'threading',
@@ -182,8 +201,18 @@ describe('linearizability checker', () => {
   it('asyncio: rejects a waiter served before an earlier one (FIFO)', () => {
     const r = conforms(
       [
-        'T0/A acquire', 'T0/A acquired', 'T0/B acquire', 'T0/B waiting', 'T0/C acquire', 'T0/C waiting',
-        'T0/A release', 'T0/A released', 'T0/C acquired', 'T0/C release', 'T0/C released', 'T0/B acquired',
+        'T0/A acquire',
+        'T0/A acquired',
+        'T0/B acquire',
+        'T0/B waiting',
+        'T0/C acquire',
+        'T0/C waiting',
+        'T0/A release',
+        'T0/A released',
+        'T0/C acquired',
+        'T0/C release',
+        'T0/C released',
+        'T0/B acquired',
       ],
       1,
     );
@@ -197,8 +226,16 @@ describe('linearizability checker', () => {
   it('asyncio: a cancelled waiter that was handed the permit passes it on', () => {
     const r = conforms(
       [
-        'T0/A acquire', 'T0/A acquired', 'T0/B acquire', 'T0/B waiting', 'T0/C acquire', 'T0/C waiting',
-        'T0/A release', 'T0/A released', 'T0/B cancelled', 'T0/C acquired',
+        'T0/A acquire',
+        'T0/A acquired',
+        'T0/B acquire',
+        'T0/B waiting',
+        'T0/C acquire',
+        'T0/C waiting',
+        'T0/A release',
+        'T0/A released',
+        'T0/B cancelled',
+        'T0/C acquired',
       ],
       1,
     );
@@ -212,10 +249,7 @@ describe('linearizability checker', () => {
 
   it('a waiter still pending at the end may have been cancelled in flight, so it does not pin FIFO', () => {
     const r = conforms(
-      [
-        'T0/A acquire', 'T0/A acquired', 'T0/B acquire', 'T0/B waiting', 'T0/C acquire', 'T0/C waiting',
-        'T0/A release', 'T0/A released', 'T0/C acquired',
-      ],
+      ['T0/A acquire', 'T0/A acquired', 'T0/B acquire', 'T0/B waiting', 'T0/C acquire', 'T0/C waiting', 'T0/A release', 'T0/A released', 'T0/C acquired'],
       1,
     );
     expect(r).toEqual({ verdict: 'ok' });

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyseRun } from '../src/explore/analyse.ts';
 import type { Property, Violation } from '../properties/api.ts';
-import {
-  builtinProperties,
-  checkProperties,
-  classifyRun,
-  maxConcurrency,
-  noHolderAcrossLoops,
-} from '../properties/index.ts';
+import { builtinProperties, checkProperties, classifyRun, maxConcurrency, noHolderAcrossLoops } from '../properties/index.ts';
 import { buildHistory, runView, type RunViewOptions } from '../properties/testing/build-history.ts';
 
 const asyncio1 = { S: { kind: 'asyncio', value: 1 } } as const;
@@ -22,25 +16,31 @@ function check(lines: string[], options: RunViewOptions = {}) {
 
 describe('registry', () => {
   it('lists the built-in properties in order, without the example', () => {
-    expect(builtinProperties.map((p) => p.name)).toEqual([
-      'at-most-n',
-      'permit-conservation',
-      'no-lost-wakeup',
-      'fifo',
-      'errors-allowed',
-      'conformance',
-    ]);
+    expect(builtinProperties.map((p) => p.name)).toEqual(['at-most-n', 'permit-conservation', 'no-lost-wakeup', 'fifo', 'errors-allowed', 'conformance']);
     expect(builtinProperties).not.toContain(noHolderAcrossLoops);
   });
 });
 
 describe('a correct sequential history', () => {
   const lines = [
-    'T0/A acquire', 'T0/A acquired', 'T0/B acquire', 'T0/B acquired',
-    'T0/C acquire', 'T0/C waiting', 'T0/D acquire', 'T0/D waiting',
-    'T0/A release', 'T0/A released', 'T0/C acquired',
-    'T0/B release', 'T0/B released', 'T0/D acquired',
-    'T0/C release', 'T0/C released', 'T0/D release', 'T0/D released',
+    'T0/A acquire',
+    'T0/A acquired',
+    'T0/B acquire',
+    'T0/B acquired',
+    'T0/C acquire',
+    'T0/C waiting',
+    'T0/D acquire',
+    'T0/D waiting',
+    'T0/A release',
+    'T0/A released',
+    'T0/C acquired',
+    'T0/B release',
+    'T0/B released',
+    'T0/D acquired',
+    'T0/C release',
+    'T0/C released',
+    'T0/D release',
+    'T0/D released',
   ];
 
   it('Semaphore(2) with 4 tasks holds every property', () => {
@@ -86,9 +86,20 @@ describe('at-most-n and conformance: two threads in at once', () => {
 
 describe('fifo', () => {
   const overtaking = [
-    'T0/A acquire', 'T0/A acquired', 'T0/B acquire', 'T0/B waiting', 'T0/C acquire', 'T0/C waiting',
-    'T0/A release', 'T0/A released', 'T0/C acquired', 'T0/C release', 'T0/C released', 'T0/B acquired',
-    'T0/B release', 'T0/B released',
+    'T0/A acquire',
+    'T0/A acquired',
+    'T0/B acquire',
+    'T0/B waiting',
+    'T0/C acquire',
+    'T0/C waiting',
+    'T0/A release',
+    'T0/A released',
+    'T0/C acquired',
+    'T0/C release',
+    'T0/C released',
+    'T0/B acquired',
+    'T0/B release',
+    'T0/B released',
   ];
 
   it('flags a waiter that began waiting later but acquired first', () => {
@@ -101,8 +112,19 @@ describe('fifo', () => {
 
   it('flags barging: a newcomer that gets in while someone waits', () => {
     const barging = [
-      'T0/A acquire', 'T0/A acquired', 'T0/B acquire', 'T0/B waiting', 'T0/A release', 'T0/A released',
-      'T0/C acquire', 'T0/C acquired', 'T0/C release', 'T0/C released', 'T0/B acquired', 'T0/B release', 'T0/B released',
+      'T0/A acquire',
+      'T0/A acquired',
+      'T0/B acquire',
+      'T0/B waiting',
+      'T0/A release',
+      'T0/A released',
+      'T0/C acquire',
+      'T0/C acquired',
+      'T0/C release',
+      'T0/C released',
+      'T0/B acquired',
+      'T0/B release',
+      'T0/B released',
     ];
     const [v] = check(barging, { semaphores: asyncio1 }).of('fifo');
     expect(v).toMatchObject({ outcome: 'fifo', step: 8 });
@@ -113,8 +135,18 @@ describe('fifo', () => {
     const twoLoops = overtaking.map((l) => l.replace('T0/C', 'T1/C'));
     expect(check(twoLoops, { semaphores: asyncio1 }).of('fifo')).toEqual([]);
     const cancelled = [
-      'T0/A acquire', 'T0/A acquired', 'T0/B acquire', 'T0/B waiting', 'T0/C acquire', 'T0/C waiting',
-      'T0/A release', 'T0/A released', 'T0/B cancelled', 'T0/C acquired', 'T0/C release', 'T0/C released',
+      'T0/A acquire',
+      'T0/A acquired',
+      'T0/B acquire',
+      'T0/B waiting',
+      'T0/C acquire',
+      'T0/C waiting',
+      'T0/A release',
+      'T0/A released',
+      'T0/B cancelled',
+      'T0/C acquired',
+      'T0/C release',
+      'T0/C released',
     ];
     const r = check(cancelled, { semaphores: asyncio1 });
     expect(r.violations).toEqual([]);
@@ -122,8 +154,20 @@ describe('fifo', () => {
 
   it('does not apply to threading semaphores, which promise no order', () => {
     const outOfOrder = [
-      'T0 acquire', 'T0 acquired', 'T1 acquire', 'T1 waiting', 'T2 acquire', 'T2 waiting',
-      'T0 release', 'T0 released', 'T2 acquired', 'T2 release', 'T2 released', 'T1 acquired', 'T1 release', 'T1 released',
+      'T0 acquire',
+      'T0 acquired',
+      'T1 acquire',
+      'T1 waiting',
+      'T2 acquire',
+      'T2 waiting',
+      'T0 release',
+      'T0 released',
+      'T2 acquired',
+      'T2 release',
+      'T2 released',
+      'T1 acquired',
+      'T1 release',
+      'T1 released',
     ];
     const r = check(outOfOrder, { semaphores: threading1 });
     expect(r.perProperty.has('fifo')).toBe(false);
@@ -161,8 +205,19 @@ describe('no-lost-wakeup', () => {
 
 describe('errors-allowed', () => {
   it('allows wrong-loop from a contended acquire while bound to another loop', () => {
-    const lines = ['T0/A acquire', 'T0/A acquired', 'T0/B acquire', 'T0/B waiting', 'T1/C acquire', 'T1/C error:wrong-loop',
-      'T0/A release', 'T0/A released', 'T0/B acquired', 'T0/B release', 'T0/B released'];
+    const lines = [
+      'T0/A acquire',
+      'T0/A acquired',
+      'T0/B acquire',
+      'T0/B waiting',
+      'T1/C acquire',
+      'T1/C error:wrong-loop',
+      'T0/A release',
+      'T0/A released',
+      'T0/B acquired',
+      'T0/B release',
+      'T0/B released',
+    ];
     const r = check(lines, { semaphores: asyncio1 });
     expect(r.violations).toEqual([]);
     // Allowed, but still an outcome class of its own.
@@ -171,8 +226,19 @@ describe('errors-allowed', () => {
 
   it('judges wrong-loop over the whole call, not only at the error event', () => {
     // Contended when C called acquire(); no longer contended when the error was recorded.
-    const lines = ['T0/A acquire', 'T0/A acquired', 'T0/B acquire', 'T0/B waiting', 'T1/C acquire',
-      'T0/A release', 'T0/A released', 'T0/B acquired', 'T0/B release', 'T0/B released', 'T1/C error:wrong-loop'];
+    const lines = [
+      'T0/A acquire',
+      'T0/A acquired',
+      'T0/B acquire',
+      'T0/B waiting',
+      'T1/C acquire',
+      'T0/A release',
+      'T0/A released',
+      'T0/B acquired',
+      'T0/B release',
+      'T0/B released',
+      'T1/C error:wrong-loop',
+    ];
     const r = check(lines, { semaphores: asyncio1 });
     expect(r.of('errors-allowed')).toEqual([]);
     expect(r.of('conformance')).toEqual([]);
@@ -275,17 +341,12 @@ describe('example invariant: no-holder-across-loops', () => {
   it('flags tasks of two loops holding one asyncio semaphore at once', () => {
     const view = runView(buildHistory(['T0/A acquire', 'T0/A acquired', 'T1/B acquire', 'T1/B acquired']), { semaphores: two });
     const r = checkProperties(view, [...builtinProperties, noHolderAcrossLoops]);
-    expect(r.perProperty.get('no-holder-across-loops')).toEqual([
-      expect.objectContaining({ outcome: 'cross-loop-holders', step: 4 }),
-    ]);
+    expect(r.perProperty.get('no-holder-across-loops')).toEqual([expect.objectContaining({ outcome: 'cross-loop-holders', step: 4 })]);
     expect(r.perProperty.get('at-most-n')).toEqual([]);
   });
 
   it('holds when the holders share a loop', () => {
-    const view = runView(
-      buildHistory(['T0/A acquire', 'T0/A acquired', 'T1/B acquire', 'T0/A release', 'T1/B acquired']),
-      { semaphores: two },
-    );
+    const view = runView(buildHistory(['T0/A acquire', 'T0/A acquired', 'T1/B acquire', 'T0/A release', 'T1/B acquired']), { semaphores: two });
     expect(noHolderAcrossLoops.check(view)).toEqual([]);
   });
 });

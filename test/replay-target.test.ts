@@ -53,7 +53,9 @@ describe('replaying a token that names a --target', () => {
   it('without --target: exit 2 with the command to run, and the module is not imported', async () => {
     const r = await replay(targetToken);
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`semverify: token: this token checks the class ${SPEC} (a --target); to run that code, say so: semverify replay <token> --target ${SPEC} --pythonpath ${TARGETS}\n`);
+    expect(r.err).toBe(
+      `semverify: token: this token checks the class ${SPEC} (a --target); to run that code, say so: semverify replay <token> --target ${SPEC} --pythonpath ${TARGETS}\n`,
+    );
     expect(existsSync(marker)).toBe(false);
   });
 

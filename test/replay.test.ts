@@ -21,7 +21,13 @@ describe('semverify replay exit codes (real engine, simulated backend)', () => {
   });
 
   it('a clean run replays with exit 0', async () => {
-    const token = encodeToken({ backend: 'sim', model: 'gil', scenario: builtin('asyncio-4-tasks'), schedule: [], properties: builtinProperties.map((p) => p.name) });
+    const token = encodeToken({
+      backend: 'sim',
+      model: 'gil',
+      scenario: builtin('asyncio-4-tasks'),
+      schedule: [],
+      properties: builtinProperties.map((p) => p.name),
+    });
     const c = captureIo();
     expect(await runCli(['replay', token, '--json'], c.io)).toBe(0);
     expect(JSON.parse(c.out()).replay.primary).toBe('ok');

@@ -14,7 +14,15 @@ const trace: TraceEntry[] = [
   { step: 2, time: 0, thread: 'T0', task: 'A', label: ACQ, what: 'point', decision: { kind: 'switch', thread: 'T0', label: ACQ, occ: 1, to: 'T1' } },
   { step: 3, time: 0, thread: 'T1', task: 'C', label: ACQ, what: 'acquired sem' },
   { step: 4, time: 0, thread: 'T0', task: 'A', label: ACQ, what: 'acquired sem' },
-  { step: 5, time: 1, thread: 'clock', task: null, label: 'clock:advance', what: 'point', decision: { kind: 'tie', thread: 'clock', label: 'clock:advance', occ: 1, order: [1, 0] } },
+  {
+    step: 5,
+    time: 1,
+    thread: 'clock',
+    task: null,
+    label: 'clock:advance',
+    what: 'point',
+    decision: { kind: 'tie', thread: 'clock', label: 'clock:advance', occ: 1, order: [1, 0] },
+  },
   { step: 6, time: 1, thread: 'T1', task: 'C', label: 'scenario:C:1', what: 'point' },
   { step: 7, time: 1, thread: 'T1', task: 'C', label: 'scenario:C:2', what: 'point' },
 ];
@@ -27,15 +35,15 @@ describe('renderTraceColumns', () => {
     expect(lines[1]).toMatch(/^─+┼─+┼─+┼─+$/);
   });
 
-  it('collapses a thread\'s consecutive plain points into one row with a step range', () => {
+  it("collapses a thread's consecutive plain points into one row with a step range", () => {
     const row = lines.find((l) => l.includes('0-1'));
     expect(row).toBeDefined();
-    expect(row).toMatch(/^\s*0-1  t=0\.000s │ ×2 locks\.py:Semaphore\.locked:362$/);
-    expect(lines.some((l) => /^\s*6-7  t=1\.000s/.test(l))).toBe(true);
+    expect(row).toMatch(/^\s*0-1 {2}t=0\.000s │ ×2 locks\.py:Semaphore\.locked:362$/);
+    expect(lines.some((l) => /^\s*6-7 {2}t=1\.000s/.test(l))).toBe(true);
   });
 
-  it('keeps a point with a deviation on its own row and marks the deviation in its thread\'s column', () => {
-    const at = lines.findIndex((l) => /^\s*2  t=0\.000s │ locks\.py:Semaphore\.acquire:373/.test(l));
+  it("keeps a point with a deviation on its own row and marks the deviation in its thread's column", () => {
+    const at = lines.findIndex((l) => /^\s*2 {2}t=0\.000s │ locks\.py:Semaphore\.acquire:373/.test(l));
     expect(at).toBeGreaterThan(0);
     const marker = lines[at + 1]!;
     expect(marker).toContain('⇢ switch to T1');
@@ -44,7 +52,7 @@ describe('renderTraceColumns', () => {
     expect(lines.some((l) => l.includes('⇢ timers in order 1,0') && l.indexOf('⇢') === lines[0]!.indexOf('clock'))).toBe(true);
   });
 
-  it('puts each step in its thread\'s column with what happened', () => {
+  it("puts each step in its thread's column with what happened", () => {
     const t1 = lines.find((l) => /^\s*3 /.test(l))!;
     expect(t1.indexOf('acquired sem')).toBe(lines[0]!.indexOf('T1'));
     const t0 = lines.find((l) => /^\s*4 /.test(l))!;
@@ -143,7 +151,24 @@ describe('jsonDocument', () => {
     expect(Object.keys(doc)).toEqual(['tool', 'version', 'scenarios']);
     const s = doc.scenarios[0]!;
     expect(Object.keys(s).sort()).toEqual(
-      ['id', 'backend', 'model', 'seed', 'version', 'runs', 'schedules', 'exhaustive', 'coverage', 'verdict', 'properties', 'outcomes', 'makespan', 'concurrency', 'expectationsMet', 'notes'].sort(),
+      [
+        'id',
+        'backend',
+        'model',
+        'seed',
+        'version',
+        'runs',
+        'schedules',
+        'exhaustive',
+        'coverage',
+        'verdict',
+        'properties',
+        'outcomes',
+        'makespan',
+        'concurrency',
+        'expectationsMet',
+        'notes',
+      ].sort(),
     );
     expect(s.coverage).toEqual({ method: 'exhaustive', preemptionBound: null, executions: 100, complete: true });
     expect(Object.keys(s.properties[0]!).sort()).toEqual(['expected', 'matches', 'name', 'status', 'violatedRuns']);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/program.ts';
-import { InputError } from '../src/scenario/errors.ts';
+import type { InputError } from '../src/scenario/errors.ts';
 import { LIMITS } from '../src/scenario/limits.ts';
 import { scanJson } from '../src/scenario/json-text.ts';
 import { scenarioFromFile } from '../src/scenario/scenario-file.ts';
@@ -80,12 +80,17 @@ describe('caps on a scenario (LIMITS)', () => {
     const ok = { ...base(), threads: [thread(0, 10, perTask)] };
     expect(() => parseScenario(ok, 'x')).not.toThrow();
     const over = { ...base(), threads: [thread(0, 10, perTask)] };
-    over.threads[0].tasks[9].ops[0] = { op: 'with', body: [{ op: 'sleep', seconds: 0 }] };
+    over.threads[0]!.tasks[9]!.ops[0] = { op: 'with', body: [{ op: 'sleep', seconds: 0 }] };
     const e = errorOf(over);
     expect(e.field).toBe('threads[0].tasks[9].ops[0].body');
     expect(e.problem).toMatch(/^more than 10000 operations declared/);
     // A repeat is one declared body, however many times it runs.
-    expect(() => parseScenario({ ...base(), threads: [{ ...thread(0), tasks: [{ name: 'A', ops: [{ op: 'repeat', times: 1000, body: [{ op: 'acquire' }, { op: 'release' }] }] }] }] }, 'x')).not.toThrow();
+    expect(() =>
+      parseScenario(
+        { ...base(), threads: [{ ...thread(0), tasks: [{ name: 'A', ops: [{ op: 'repeat', times: 1000, body: [{ op: 'acquire' }, { op: 'release' }] }] }] }] },
+        'x',
+      ),
+    ).not.toThrow();
   });
 
   it(`semaphores: at most ${LIMITS.semaphores}`, () => {
@@ -114,7 +119,9 @@ describe('caps on a scenario (LIMITS)', () => {
   it(`a file over ${LIMITS.fileBytes} bytes is refused before it is read`, async () => {
     const text = JSON.stringify({ ...base(), claim: 'c'.repeat(LIMITS.fileBytes) });
     const big = file('big.json', text);
-    expect(await cliInputError('check', big)).toBe(`semverify: ${big}: is ${Buffer.byteLength(text)} bytes; a scenario file is at most ${LIMITS.fileBytes} bytes (1 MiB)`);
+    expect(await cliInputError('check', big)).toBe(
+      `semverify: ${big}: is ${Buffer.byteLength(text)} bytes; a scenario file is at most ${LIMITS.fileBytes} bytes (1 MiB)`,
+    );
   });
 });
 
@@ -149,13 +156,18 @@ describe('impl', () => {
   it('refuses anything else, listing the known ones', async () => {
     const path = file('py27.json', JSON.stringify({ ...base(), impl: 'cpython-2.7' }));
     const line = await cliInputError('check', path);
-    expect(line).toMatch(new RegExp(`^semverify: ${path}: impl: expected one of "cpython-3.11", "cpython-3.9", "cpython-3.6", .*"cpython-3.13", got "cpython-2.7"$`));
+    expect(line).toMatch(
+      new RegExp(`^semverify: ${path}: impl: expected one of "cpython-3.11", "cpython-3.9", "cpython-3.6", .*"cpython-3.13", got "cpython-2.7"$`),
+    );
   });
 
   it('a real-only impl on the simulated backend is bad input naming impl', async () => {
     const { openRunner } = await import('../src/explore/open-runner.ts');
     const s = parseScenario({ ...base(), impl: 'cpython-3.12' }, 'x');
-    await expect(openRunner(s, { backend: 'sim', model: 'gil' })).rejects.toMatchObject({ field: 'impl', problem: expect.stringMatching(/no simulated port .*--backend cpython/) });
+    await expect(openRunner(s, { backend: 'sim', model: 'gil' })).rejects.toMatchObject({
+      field: 'impl',
+      problem: expect.stringMatching(/no simulated port .*--backend cpython/),
+    });
   });
 });
 

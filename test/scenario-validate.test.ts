@@ -18,8 +18,27 @@ function base(): Record<string, any> {
     title: 'base',
     semaphores: { sem: { kind: 'asyncio', value: 2 } },
     threads: [
-      { name: 'T0', loop: true, tasks: [{ name: 'A', ops: [{ op: 'hold', seconds: 1 }] }, { name: 'B', ops: [{ op: 'acquire' }, { op: 'release' }] }] },
-      { name: 'T1', loop: true, tasks: [{ name: 'C', ops: [{ op: 'sleep', seconds: 0 }, { op: 'hold', seconds: 1 }] }] },
+      {
+        name: 'T0',
+        loop: true,
+        tasks: [
+          { name: 'A', ops: [{ op: 'hold', seconds: 1 }] },
+          { name: 'B', ops: [{ op: 'acquire' }, { op: 'release' }] },
+        ],
+      },
+      {
+        name: 'T1',
+        loop: true,
+        tasks: [
+          {
+            name: 'C',
+            ops: [
+              { op: 'sleep', seconds: 0 },
+              { op: 'hold', seconds: 1 },
+            ],
+          },
+        ],
+      },
     ],
   };
 }
@@ -71,7 +90,12 @@ describe('parseScenario rejects, naming the field', () => {
     ['negative seconds', (s) => (s.threads[0].tasks[0].ops[0].seconds = -1), 'threads[0].tasks[0].ops[0].seconds', /got -1/],
     ['seconds above 1e6', (s) => (s.threads[0].tasks[0].ops[0].seconds = 1e7), 'threads[0].tasks[0].ops[0].seconds', /<= 1000000/],
     ['missing seconds', (s) => delete s.threads[0].tasks[0].ops[0].seconds, 'threads[0].tasks[0].ops[0].seconds', /missing/],
-    ['an unknown key (typo)', (s) => (s.threads[0].tasks[0].ops[0].secnds = 1), 'threads[0].tasks[0].ops[0].secnds', /unknown key \(did you mean "seconds"\?\)/],
+    [
+      'an unknown key (typo)',
+      (s) => (s.threads[0].tasks[0].ops[0].secnds = 1),
+      'threads[0].tasks[0].ops[0].secnds',
+      /unknown key \(did you mean "seconds"\?\)/,
+    ],
     ['an unknown top-level key', (s) => (s.expects = {}), 'expects', /did you mean "expect"/],
     ['an unknown op', (s) => (s.threads[0].tasks[0].ops[0] = { op: 'hodl', seconds: 1 }), 'threads[0].tasks[0].ops[0].op', /expected one of/],
     ['a missing op', (s) => (s.threads[0].tasks[0].ops[0] = { seconds: 1 }), 'threads[0].tasks[0].ops[0].op', /missing/],
@@ -89,7 +113,12 @@ describe('parseScenario rejects, naming the field', () => {
       /required when more than one semaphore/,
     ],
     ['an asyncio semaphore in a plain thread', (s) => (s.threads[1].loop = false), 'threads[1].tasks[0].ops[1].sem', /no event loop/],
-    ['a cancel of another thread\'s task', (s) => s.threads[0].tasks[1].ops.push({ op: 'cancel', task: 'C' }), 'threads[0].tasks[1].ops[2].task', /unknown task "C" in thread "T0"/],
+    [
+      "a cancel of another thread's task",
+      (s) => s.threads[0].tasks[1].ops.push({ op: 'cancel', task: 'C' }),
+      'threads[0].tasks[1].ops[2].task',
+      /unknown task "C" in thread "T0"/,
+    ],
     [
       'a cancel in a plain thread',
       (s) => {
@@ -111,7 +140,12 @@ describe('parseScenario rejects, naming the field', () => {
       'cancellations[0].task',
       /no event loop/,
     ],
-    ['repeat.times 0', (s) => (s.threads[0].tasks[0].ops[0] = { op: 'repeat', times: 0, body: [] }), 'threads[0].tasks[0].ops[0].times', /integer from 1 to 1000/],
+    [
+      'repeat.times 0',
+      (s) => (s.threads[0].tasks[0].ops[0] = { op: 'repeat', times: 0, body: [] }),
+      'threads[0].tasks[0].ops[0].times',
+      /integer from 1 to 1000/,
+    ],
     ['repeat.times 1.5', (s) => (s.threads[0].tasks[0].ops[0] = { op: 'repeat', times: 1.5, body: [] }), 'threads[0].tasks[0].ops[0].times', /got 1.5/],
     [
       'a bad op nested in a with body',

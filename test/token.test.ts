@@ -10,7 +10,14 @@ const scenario: Scenario = {
   title: 'token fixture',
   semaphores: { sem: { kind: 'asyncio', value: 1 } },
   threads: [
-    { name: 'T0', loop: true, tasks: [{ name: 'A', ops: [{ op: 'hold', seconds: 1 }] }, { name: 'B', ops: [{ op: 'hold', seconds: 1 }] }] },
+    {
+      name: 'T0',
+      loop: true,
+      tasks: [
+        { name: 'A', ops: [{ op: 'hold', seconds: 1 }] },
+        { name: 'B', ops: [{ op: 'hold', seconds: 1 }] },
+      ],
+    },
     { name: 'T1', loop: true, tasks: [{ name: 'C', ops: [{ op: 'acquire' }, { op: 'release' }] }] },
   ],
   cancellations: [{ task: 'B' }],
@@ -64,7 +71,11 @@ describe('replay tokens', () => {
 
   it('round-trip arbitrary schedules over the scenario', () => {
     const threads = ['T0', 'T1'];
-    const key = { thread: fc.constantFrom(...threads, 'clock'), label: fc.string({ minLength: 1 }).filter((s) => s.trim() !== ''), occ: fc.integer({ min: 1, max: 1e6 }) };
+    const key = {
+      thread: fc.constantFrom(...threads, 'clock'),
+      label: fc.string({ minLength: 1 }).filter((s) => s.trim() !== ''),
+      occ: fc.integer({ min: 1, max: 1e6 }),
+    };
     const deviation: fc.Arbitrary<Deviation> = fc.oneof(
       fc.record({ kind: fc.constant('switch' as const), ...key, to: fc.constantFrom(...threads) }, { requiredKeys: ['kind', 'thread', 'label', 'occ'] }),
       fc.record({ kind: fc.constant('delay' as const), ...key }),
@@ -94,7 +105,11 @@ describe('malformed tokens are InputErrors on field "token"', () => {
     ['a cut token', good.slice(0, Math.floor(good.length / 2) + 1), /integrity check failed/],
     ['a token cut to its digest', good.slice(0, 4 + 16), /too short to be a token/],
     ['garbage that is valid base64url', `sv2.${'A'.repeat(40)}`, /^token: altered or cut: integrity check failed$/],
-    ['a sealed payload that is not deflate data', `sv2.${Buffer.concat([Buffer.from(sealToken('{}').slice(4), 'base64url').subarray(0, 12), Buffer.from([0xff, 0xff])]).toString('base64url')}`, /integrity check failed/],
+    [
+      'a sealed payload that is not deflate data',
+      `sv2.${Buffer.concat([Buffer.from(sealToken('{}').slice(4), 'base64url').subarray(0, 12), Buffer.from([0xff, 0xff])]).toString('base64url')}`,
+      /integrity check failed/,
+    ],
     ['content that is not JSON', rawToken('{not json'), /not JSON/],
     ['an unsupported version field', rawToken(JSON.stringify({ ...token, v: 3 })), /^token: v: unsupported token version 3 \(this semverify reads version 2\)/],
     ['an unknown backend', rawToken(JSON.stringify({ ...token, backend: 'pypy' })), /^token: backend: expected one of "sim", "cpython", got "pypy"/],

@@ -70,7 +70,7 @@ describe('expect.versions in scenario files', () => {
 
   it('names the field of every mistake', () => {
     expect(problem({ '<=3.9': {}, '3.9': {} }).message).toBe('x.json: expect.versions["3.9"]: overlaps "<=3.9": each version may match one block only');
-    expect(problem({ 'three': {} }).field).toBe('expect.versions.three');
+    expect(problem({ three: {} }).field).toBe('expect.versions.three');
     expect(problem({ '3.9': { versions: {} } }).field).toBe('expect.versions["3.9"].versions');
     expect(problem({ '3.9': { properties: { fifo: 'maybe' } } }).field).toBe('expect.versions["3.9"].properties.fifo');
   });

@@ -14,8 +14,7 @@ export const noHolderAcrossLoops: Property = {
   name: 'no-holder-across-loops',
   description: 'an asyncio semaphore is never held by tasks of two different event loops at once',
   // Only scenarios with an asyncio semaphore and at least two loop threads can break it.
-  appliesTo: (scenario) =>
-    Object.values(scenario.semaphores).some((s) => s.kind === 'asyncio') && scenario.threads.filter((t) => t.loop).length >= 2,
+  appliesTo: (scenario) => Object.values(scenario.semaphores).some((s) => s.kind === 'asyncio') && scenario.threads.filter((t) => t.loop).length >= 2,
   outcomes: ['cross-loop-holders'],
   check: (view: RunView): readonly Violation[] => {
     const out: Violation[] = [];

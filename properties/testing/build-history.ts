@@ -77,7 +77,11 @@ export interface RunViewOptions {
 
 export function runView(history: readonly HistoryEvent[], options: RunViewOptions = {}): RunView {
   const decls = options.semaphores ?? { S: { kind: 'asyncio', value: 1 } };
-  const ids = new Set(Object.entries(decls).filter(([, d]) => d.scope !== 'per-thread').map(([id]) => id));
+  const ids = new Set(
+    Object.entries(decls)
+      .filter(([, d]) => d.scope !== 'per-thread')
+      .map(([id]) => id),
+  );
   for (const e of history) ids.add(e.sem);
   const semaphores: SemaphoreFinal[] = [...ids].map((id) => {
     const decl = decls[id.split('@')[0]!];

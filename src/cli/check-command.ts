@@ -34,13 +34,7 @@ export async function checkExpectations(scenarios: readonly Scenario[]): Promise
   for (const s of scenarios) checkExpectationsAgainst(s, builtinProperties);
 }
 
-export async function checkCommand(
-  scenarios: readonly Scenario[],
-  flags: CheckFlags,
-  io: CliIo,
-  engine: Engine,
-  version: string,
-): Promise<number> {
+export async function checkCommand(scenarios: readonly Scenario[], flags: CheckFlags, io: CliIo, engine: Engine, version: string): Promise<number> {
   await checkExpectations(scenarios);
   const color = useColor(io);
   const width = outputWidth(io);

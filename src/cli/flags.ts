@@ -126,7 +126,8 @@ export function parseCheckFlags(raw: RawFlags): CheckFlags {
   const model = raw.model === undefined ? 'gil' : choiceFlag('--model', raw.model, MODELS);
   const python = raw.python === undefined ? undefined : pythonFlag(raw.python);
   const maxSteps = raw.maxSteps === undefined ? undefined : integerFlag('--max-steps', raw.maxSteps, 100, 10_000_000, 'an integer from 100 to 10000000');
-  const timeLimit = raw.timeLimit === undefined ? undefined : integerFlag('--time-limit', raw.timeLimit, 1, 86_400, 'a whole number of seconds from 1 to 86400');
+  const timeLimit =
+    raw.timeLimit === undefined ? undefined : integerFlag('--time-limit', raw.timeLimit, 1, 86_400, 'a whole number of seconds from 1 to 86400');
   const target = raw.target === undefined ? undefined : targetFlag(raw.target);
   const pythonpath = raw.pythonpath === undefined ? undefined : pythonpathFlag(raw.pythonpath);
   checkCombination(backend, model, python, target, pythonpath);
@@ -150,7 +151,7 @@ export function parseReplayFlags(raw: RawFlags): ReplayFlags {
   // A replay follows the token's schedule exactly: there is nothing to seed or count.
   if (raw.seed !== undefined) throw new InputError('--seed', 'does not apply to replay (the token fixes the schedule)');
   if (raw.runs !== undefined) throw new InputError('--runs', 'does not apply to replay (a replay is one run)');
-  if (raw.timeLimit !== undefined) throw new InputError('--time-limit', 'does not apply to replay (a replay is one run, bounded by the token\'s step limit)');
+  if (raw.timeLimit !== undefined) throw new InputError('--time-limit', "does not apply to replay (a replay is one run, bounded by the token's step limit)");
   if (raw.maxSteps !== undefined) throw new InputError('--max-steps', 'does not apply to replay (the token fixes the step limit)');
   const backend = raw.backend === undefined ? undefined : choiceFlag('--backend', raw.backend, BACKENDS);
   const model = raw.model === undefined ? undefined : choiceFlag('--model', raw.model, MODELS);
@@ -170,7 +171,17 @@ export function parseReplayFlags(raw: RawFlags): ReplayFlags {
 
 /** `list` takes no exploration flags; accepting them silently would suggest they did something. */
 export function parseListFlags(raw: RawFlags): OutputFlags {
-  for (const [key, flag] of [['seed', '--seed'], ['runs', '--runs'], ['backend', '--backend'], ['model', '--model'], ['python', '--python'], ['maxSteps', '--max-steps'], ['timeLimit', '--time-limit'], ['target', '--target'], ['pythonpath', '--pythonpath']] as const) {
+  for (const [key, flag] of [
+    ['seed', '--seed'],
+    ['runs', '--runs'],
+    ['backend', '--backend'],
+    ['model', '--model'],
+    ['python', '--python'],
+    ['maxSteps', '--max-steps'],
+    ['timeLimit', '--time-limit'],
+    ['target', '--target'],
+    ['pythonpath', '--pythonpath'],
+  ] as const) {
     if (raw[key] !== undefined) throw new InputError(flag, 'does not apply to list');
   }
   return { json: raw.json === true, progress: false };

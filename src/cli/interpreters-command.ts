@@ -28,7 +28,7 @@ export async function interpretersCommand(flags: OutputFlags, io: CliIo, version
   }
   const w = Math.max(7, ...rows.map((r) => r.version.length));
   const lines = rows.map((r) => `${r.version.padEnd(w)}  ${r.model.padEnd(10)}  ${r.path}`);
-  io.stdout(`${['version'.padEnd(w) + '  point model ' + ' path', ...lines].join('\n')}\n`);
+  io.stdout(`${[`${'version'.padEnd(w)}  point model  path`, ...lines].join('\n')}\n`);
   io.stdout(missing.length ? `missing (no interpreter found): ${missing.join(', ')}\n` : 'every supported version (3.6 to 3.13) is installed\n');
   return EXIT.ok;
 }

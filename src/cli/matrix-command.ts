@@ -75,7 +75,8 @@ export function matrixLines(scenario: Scenario, reports: readonly { version: str
   const out = [`${scenario.id}: runs showing each outcome kind, per interpreter (a run counts under every kind it shows)`, head, ...rows];
   if (missing.length) out.push(`missing (no interpreter found): ${missing.join(', ')}`);
   const partial = reports.find((r) => r.report.partial !== undefined);
-  if (partial !== undefined) out.push(`PARTIAL: interrupted by ${partial.report.partial!.signal} on CPython ${partial.version}; later interpreters were not run`);
+  if (partial !== undefined)
+    out.push(`PARTIAL: interrupted by ${partial.report.partial!.signal} on CPython ${partial.version}; later interpreters were not run`);
   const failed = reports.filter((r) => !r.report.expectationsMet).map((r) => r.version);
   out.push(failed.length === 0 ? `expectations met on every interpreter (${reports.length})` : `expectations NOT met on ${failed.join(', ')}`);
   return out;

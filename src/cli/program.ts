@@ -35,14 +35,20 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
     .configureOutput({ writeOut: io.stdout, writeErr: () => {}, outputError: () => {} })
     .configureHelp({ showGlobalOptions: true })
     .option('--seed <n>', 'exploration seed (integer, default 1)')
-    .option('--runs <n>', 'runs per scenario (positive integer; default: the scenario\'s own)')
+    .option('--runs <n>', "runs per scenario (positive integer; default: the scenario's own)")
     .option('--backend <name>', 'sim | cpython (default sim)')
     .option('--model <name>', 'gil | free-threaded (default gil)')
     .option('--python <version|path>', 'interpreter for the cpython backend')
     .option('--max-steps <n>', 'step budget of one run (default 20000); a run that exceeds it is reported as step-limit')
-    .option('--time-limit <seconds>', 'wall-clock budget of one scenario\'s exploration; reported when reached')
-    .option('--target <module:Class>', 'cpython: check your own semaphore class in place of the standard library\'s (replay: needed to run the class a token names)')
-    .option('--pythonpath <dir>', 'where to import --target from (repeatable, or path-separated)', (dir: string, prev: string[] | undefined) => [...(prev ?? []), dir])
+    .option('--time-limit <seconds>', "wall-clock budget of one scenario's exploration; reported when reached")
+    .option(
+      '--target <module:Class>',
+      "cpython: check your own semaphore class in place of the standard library's (replay: needed to run the class a token names)",
+    )
+    .option('--pythonpath <dir>', 'where to import --target from (repeatable, or path-separated)', (dir: string, prev: string[] | undefined) => [
+      ...(prev ?? []),
+      dir,
+    ])
     .option('--json', 'print a JSON document instead of text')
     .option('--no-progress', 'never draw a progress bar')
     .option('--no-confirm', 'do not replay simulated counterexamples on the real interpreter');

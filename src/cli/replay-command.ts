@@ -25,7 +25,8 @@ export function effectiveToken(token: ReplayToken, flags: ReplayFlags): ReplayTo
   const model = flags.model ?? token.model;
   const target = targetToRun(token, flags.target === undefined ? undefined : { spec: flags.target, pythonpath: flags.pythonpath ?? [] });
   checkCombination(backend, model, flags.python, flags.target, flags.pythonpath);
-  if (token.target !== undefined && backend !== 'cpython') throw new InputError('--backend', `the token checks ${token.target.spec} (a --target class): it replays on cpython only`);
+  if (token.target !== undefined && backend !== 'cpython')
+    throw new InputError('--backend', `the token checks ${token.target.spec} (a --target class): it replays on cpython only`);
   const python = backend === 'cpython' ? (flags.python ?? token.python) : undefined;
   const { python: _python, target: _target, ...rest } = token;
   return { ...rest, backend, model, ...(python !== undefined && { python }), ...(target !== undefined && { target }) };

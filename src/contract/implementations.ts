@@ -12,9 +12,7 @@ export type SimulatedImplementation = (typeof SIMULATED_IMPLEMENTATIONS)[number]
 export const SUPPORTED_VERSIONS = ['3.6', '3.7', '3.8', '3.9', '3.10', '3.11', '3.12', '3.13'] as const;
 
 /** Every id a scenario may name: a simulated port, or a CPython version the real backend runs. */
-export const KNOWN_IMPLEMENTATIONS: readonly string[] = [
-  ...new Set([...SIMULATED_IMPLEMENTATIONS, ...SUPPORTED_VERSIONS.map((v) => `cpython-${v}`)]),
-];
+export const KNOWN_IMPLEMENTATIONS: readonly string[] = [...new Set([...SIMULATED_IMPLEMENTATIONS, ...SUPPORTED_VERSIONS.map((v) => `cpython-${v}`)])];
 
 export function isSimulated(id: string): id is SimulatedImplementation {
   return (SIMULATED_IMPLEMENTATIONS as readonly string[]).includes(id);

@@ -47,8 +47,18 @@ export async function compareWithSuite(root: string, gt: GroundTruth, onRow?: (r
         python: interpreter.path,
         ...(isSingleThreaded(scenario) && { runs: SINGLE_THREAD_RUNS }),
       });
-      const semverify = { verdict: report.verdict, expectationsMet: report.expectationsMet, coverage: report.coverage, kinds: report.outcomes.map((o) => o.kind) };
-      cells.push({ version: interpreter.version, ...(cpython && { cpython }), semverify, ...(cpython && { agrees: (cpython.outcome === 'pass') === (report.verdict === 'holds') }) });
+      const semverify = {
+        verdict: report.verdict,
+        expectationsMet: report.expectationsMet,
+        coverage: report.coverage,
+        kinds: report.outcomes.map((o) => o.kind),
+      };
+      cells.push({
+        version: interpreter.version,
+        ...(cpython && { cpython }),
+        semverify,
+        ...(cpython && { agrees: (cpython.outcome === 'pass') === (report.verdict === 'holds') }),
+      });
     }
     const row = { entry, cells };
     onRow?.(row);
@@ -70,7 +80,9 @@ export function suiteTable(rows: readonly Row[], gt: GroundTruth): string[] {
       const sv = c.semverify.verdict === 'holds' ? 'holds' : found.join('+');
       return `${cp} / ${sv}${c.agrees === false ? ' ✗' : ''}`;
     });
-    const where = hasScenario(entry) ? `\`${entry.scenario}\`${entry.note ? ` (${entry.note})` : ''}` : `${entry.pending === 'api' ? 'no interleaving' : 'pending (language)'}: ${entry.why}`;
+    const where = hasScenario(entry)
+      ? `\`${entry.scenario}\`${entry.note ? ` (${entry.note})` : ''}`
+      : `${entry.pending === 'api' ? 'no interleaving' : 'pending (language)'}: ${entry.why}`;
     out.push(`| ${entry.suite === 'threading' ? 'threading ' : ''}${entry.test} (${from}) | ${cellText.join(' | ')} | ${where} |`);
   }
   return out;

@@ -60,7 +60,9 @@ function compareVersions(a: string, b: string): number {
 export async function groundTruth(interps: readonly Interpreter[]): Promise<GroundTruth> {
   const dirs = await Promise.all(interps.map(async (i) => ({ interp: i, dir: await testDir(i) })));
   const withSuite = dirs.filter((d): d is { interp: Interpreter; dir: string } => d.dir !== null);
-  const extractor = [...withSuite].sort((a, b) => compareVersions(b.interp.version, a.interp.version)).find((d) => compareVersions(d.interp.version, '3.8.0') >= 0);
+  const extractor = [...withSuite]
+    .sort((a, b) => compareVersions(b.interp.version, a.interp.version))
+    .find((d) => compareVersions(d.interp.version, '3.8.0') >= 0);
   if (extractor === undefined) throw new Error('no interpreter 3.8+ with a test package to read the suites with');
   const work = mkdtempSync(join(tmpdir(), 'semverify-suite-'));
   try {

@@ -37,5 +37,7 @@ else {
 }
 const disagreements = rows.flatMap((r) => r.cells.filter((c) => c.agrees === false));
 const unmet = rows.flatMap((r) => r.cells.filter((c) => c.semverify?.expectationsMet === false));
-console.error(`${disagreements.length} disagreement(s), ${unmet.length} interpreter(s) missing a scenario's expectations; without a test package: ${gt.withoutSuite.map((i) => i.version).join(', ') || 'none'}`);
+console.error(
+  `${disagreements.length} disagreement(s), ${unmet.length} interpreter(s) missing a scenario's expectations; without a test package: ${gt.withoutSuite.map((i) => i.version).join(', ') || 'none'}`,
+);
 process.exitCode = disagreements.length > 0 || unmet.length > 0 ? 1 : 0;

@@ -18,7 +18,14 @@ import { BoundedSource } from '../scheduler/bounded-source.ts';
 /** A seeded exploration source, described as data so that any backend can build it. */
 export type SourceSpec =
   | { readonly kind: 'random'; readonly seed: string; readonly pSwitch: number; readonly pDelay: number; readonly pCancel: number }
-  | { readonly kind: 'bounded'; readonly seed: string; readonly preemptions: number; readonly horizon: number; readonly delayShare: number; readonly pCancel: number };
+  | {
+      readonly kind: 'bounded';
+      readonly seed: string;
+      readonly preemptions: number;
+      readonly horizon: number;
+      readonly delayShare: number;
+      readonly pCancel: number;
+    };
 
 export interface RunRequest {
   readonly schedule?: Schedule;
@@ -44,7 +51,11 @@ export function simRunner(scenario: Scenario, model: PreemptionModel, maxSteps?:
   const impl = scenario.impl ?? DEFAULT_IMPLEMENTATION;
   // A valid impl may name a CPython only the real backend runs: the scenario asked for what the simulation lacks.
   if (findImplementation(impl) === undefined) {
-    throw new InputError('impl', `"${impl}" has no simulated port (simulated: ${implementationIds().join(', ')}); run it on the real interpreter with --backend cpython`, scenario.id);
+    throw new InputError(
+      'impl',
+      `"${impl}" has no simulated port (simulated: ${implementationIds().join(', ')}); run it on the real interpreter with --backend cpython`,
+      scenario.id,
+    );
   }
   return {
     describe: 'sim',

@@ -75,9 +75,7 @@ export function addToCensus(c: Census, a: RunAnalysis): void {
 
 /** Kinds that occurred, most severe first (`ok` last); equally severe ones by how often they occurred. */
 export function kindsBySeverity(c: Census): string[] {
-  return [...c.kinds.keys()].sort(
-    (a, b) => severityRank(a) - severityRank(b) || c.kinds.get(b)!.count - c.kinds.get(a)!.count || a.localeCompare(b),
-  );
+  return [...c.kinds.keys()].sort((a, b) => severityRank(a) - severityRank(b) || c.kinds.get(b)!.count - c.kinds.get(a)!.count || a.localeCompare(b));
 }
 
 /** Runs that showed nothing but `ok`. */

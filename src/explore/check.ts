@@ -76,7 +76,12 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
         judged,
         opts.model,
         properties,
-        { limit: EXHAUSTIVE_LIMIT, budget, ...(opts.maxSteps !== undefined && { maxSteps: opts.maxSteps }), ...(opts.signal !== undefined && { signal: opts.signal }) },
+        {
+          limit: EXHAUSTIVE_LIMIT,
+          budget,
+          ...(opts.maxSteps !== undefined && { maxSteps: opts.maxSteps }),
+          ...(opts.signal !== undefined && { signal: opts.signal }),
+        },
         record,
         opts.onProgress,
       );
@@ -126,7 +131,10 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
       schedules: census.schedules.size,
       exhaustive: coverage.method === 'exhaustive' && coverage.complete,
       coverage,
-      verdict: propertyReports.some((p) => p.status === 'violated') || outcomes.some((o) => o.kind === OUTCOME.error || o.kind === OUTCOME.stepLimit) ? ('violated' as const) : ('holds' as const),
+      verdict:
+        propertyReports.some((p) => p.status === 'violated') || outcomes.some((o) => o.kind === OUTCOME.error || o.kind === OUTCOME.stepLimit)
+          ? ('violated' as const)
+          : ('holds' as const),
       properties: propertyReports,
       outcomes,
       ...(census.makespan ? { makespan: { ...census.makespan, ...expect.makespan } } : {}),
@@ -135,7 +143,10 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
     const evaluated = evaluateExpectations(expect, base, new Set(census.kinds.keys()));
     const notes = [...evaluated.notes, ...budgetNotes(scenario, census, expect.reachable ?? [], opts)];
     if (interrupted !== null) {
-      notes.push({ level: 'mismatch', text: `interrupted (${interrupted}) after ${census.runs} runs: a partial report; counterexamples are as found, not shrunk or confirmed` });
+      notes.push({
+        level: 'mismatch',
+        text: `interrupted (${interrupted}) after ${census.runs} runs: a partial report; counterexamples are as found, not shrunk or confirmed`,
+      });
     } else if (coverage.method === 'sampled' && census.runs < total) {
       const why = stoppedBlocked ? `${BLOCKED_RUNS_BEFORE_STOPPING} runs in a row blocked outside semverify's control` : 'time limit reached';
       notes.push({ level: 'flag', text: `${why}: ${census.runs} of ${total} runs explored` });
@@ -158,7 +169,10 @@ function budgetNotes(scenario: Scenario, census: Census, reachable: readonly str
   const notes: { level: 'mismatch' | 'flag'; text: string }[] = [];
   const cut = census.kinds.get(OUTCOME.stepLimit)?.count ?? 0;
   if (cut > 0 && !reachable.includes(OUTCOME.stepLimit)) {
-    notes.push({ level: 'mismatch', text: `${cut} of ${census.runs} runs exceeded the step budget (${opts.maxSteps ?? DEFAULT_MAX_STEPS} steps) and were not checked to the end: raise --max-steps` });
+    notes.push({
+      level: 'mismatch',
+      text: `${cut} of ${census.runs} runs exceeded the step budget (${opts.maxSteps ?? DEFAULT_MAX_STEPS} steps) and were not checked to the end: raise --max-steps`,
+    });
   }
   const failed = census.kinds.get(OUTCOME.error)?.count ?? 0;
   if (failed > 0 && !reachable.includes(OUTCOME.error)) {
@@ -191,7 +205,12 @@ async function minimalOutcomes(
       const kinds = analyseRun(scenario, run, properties).kinds;
       return kind === OUTCOME.ok ? kinds.length === 1 && kinds[0] === OUTCOME.ok : kinds.includes(kind);
     };
-    const shrunk = shrink ? await shrinkSchedule(tally.witness, (s) => runner.run({ schedule: s }), shows, { seed: opts.seed, ...(opts.signal !== undefined && { signal: opts.signal }) }) : { schedule: tally.witness };
+    const shrunk = shrink
+      ? await shrinkSchedule(tally.witness, (s) => runner.run({ schedule: s }), shows, {
+          seed: opts.seed,
+          ...(opts.signal !== undefined && { signal: opts.signal }),
+        })
+      : { schedule: tally.witness };
     if (!shrunk) {
       out.push(row);
       continue;
@@ -236,7 +255,12 @@ async function confirmAll(scenario: Scenario, outcomes: OutcomeReport[], propert
   if (!interp) return unavailable(`CPython ${short} is not installed here`);
   let real: Runner;
   try {
-    real = await openRunner(scenario, { backend: 'cpython', model: 'gil', python: interp.path, ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}) });
+    real = await openRunner(scenario, {
+      backend: 'cpython',
+      model: 'gil',
+      python: interp.path,
+      ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
+    });
   } catch (e) {
     return unavailable(`cannot start CPython ${short}: ${(e as Error).message}`);
   }

@@ -57,13 +57,18 @@ export async function confirmOnInterpreter(
   };
   const schedule = simulated.schedule;
   const exact = await real.run({ schedule, recordTrace: true });
-  if (exact.status === 'error') return { interpreter: version, status: 'unavailable', detail: `the run failed on the interpreter, which proves nothing: ${exact.detail ?? 'no detail'}` };
+  if (exact.status === 'error')
+    return { interpreter: version, status: 'unavailable', detail: `the run failed on the interpreter, which proves nothing: ${exact.detail ?? 'no detail'}` };
   const allApplied = scheduleKey(exact.schedule) === scheduleKey(schedule);
   const diff = firstDifference(simulated.history, exact.history);
   const differs = sameFindings(exact);
   if (allApplied && diff !== null) {
     // The same interleaving, decision for decision, gave another history: the port or the harness is wrong somewhere.
-    return { interpreter: version, status: 'divergence', detail: `every deviation applied, but the histories differ (${differs ?? `the same findings: ${expected}`}): ${diff}` };
+    return {
+      interpreter: version,
+      status: 'divergence',
+      detail: `every deviation applied, but the histories differ (${differs ?? `the same findings: ${expected}`}): ${diff}`,
+    };
   }
   if (differs === null) {
     const how = allApplied ? 'same schedule, same history' : 'same schedule where it applies (some deviations had no point on the interpreter)';
@@ -74,7 +79,12 @@ export async function confirmOnInterpreter(
     const run = await real.run({ schedule: candidate });
     if (run.status === 'error') failed++;
     if (sameFindings(run) === null) {
-      return { interpreter: version, status: 'confirmed', detail: `same findings (${expected}) with the deviations moved to nearby points: ${describe(run.schedule)}`, schedule: run.schedule };
+      return {
+        interpreter: version,
+        status: 'confirmed',
+        detail: `same findings (${expected}) with the deviations moved to nearby points: ${describe(run.schedule)}`,
+        schedule: run.schedule,
+      };
     }
   }
   if (allApplied) {
@@ -82,7 +92,11 @@ export async function confirmOnInterpreter(
   }
   const missing = schedule.filter((d) => !exact.schedule.some((e) => keyOf(e) === keyOf(d))).map((d) => `${d.thread}@${d.label}#${d.occ}`);
   const failures = failed > 0 ? ` (${failed} of them failed on the interpreter)` : '';
-  return { interpreter: version, status: 'not-reproduced', detail: `${kind}: no such point on the interpreter for ${missing.join(', ')}; ${NEARBY_LIMIT} nearby schedules tried${failures}` };
+  return {
+    interpreter: version,
+    status: 'not-reproduced',
+    detail: `${kind}: no such point on the interpreter for ${missing.join(', ')}; ${NEARBY_LIMIT} nearby schedules tried${failures}`,
+  };
 }
 
 /** "over-admission, hang (at-most-n, no-lost-wakeup)": what a run shows, comparable across backends. */

@@ -32,7 +32,7 @@ export async function openRunner(scenario: Scenario, opts: RunnerOptions): Promi
 async function cpythonRunner(scenario: Scenario, opts: RunnerOptions): Promise<Runner> {
   const { resolveInterpreter, InterpreterNotFoundError } = await import('../backends/cpython/interpreters.ts');
   const { CPythonBackend } = await import('../backends/cpython/backend.ts');
-  let interp;
+  let interp: Awaited<ReturnType<typeof resolveInterpreter>>;
   try {
     interp = resolveInterpreter(opts.python);
   } catch (e) {

@@ -24,7 +24,10 @@ export interface ScheduleArbitraryOptions {
 /** Every (thread, label, occurrence) point the scenario reaches in a few runs. */
 export function reachablePoints(scenario: Scenario, model: PreemptionModel = 'gil', probes = 20): PointKey[] {
   const seen = new Map<string, PointKey>();
-  const sources = [defaultSource, ...Array.from({ length: probes }, (_, i) => new RandomSource({ seed: `points:${i}`, pSwitch: 0.1, pDelay: 0.02, pCancel: 0.05 }))];
+  const sources = [
+    defaultSource,
+    ...Array.from({ length: probes }, (_, i) => new RandomSource({ seed: `points:${i}`, pSwitch: 0.1, pDelay: 0.02, pCancel: 0.05 })),
+  ];
   for (const source of sources) {
     const run = runSim(scenario, { source, model, recordTrace: true });
     for (const p of tracePoints(run.trace)) seen.set(keyOf(p), p);
@@ -36,7 +39,10 @@ export function scheduleArbitrary(scenario: Scenario, opts: ScheduleArbitraryOpt
   const points = reachablePoints(scenario, opts.model ?? 'gil', opts.probes ?? 20);
   const threads = scenario.threads.map((t) => t.name);
   const deviation: fc.Arbitrary<Deviation> = fc.oneof(
-    { weight: 4, arbitrary: fc.record({ at: fc.constantFrom(...points), to: fc.constantFrom(...threads) }).map(({ at, to }): Deviation => ({ kind: 'switch', ...at, to })) },
+    {
+      weight: 4,
+      arbitrary: fc.record({ at: fc.constantFrom(...points), to: fc.constantFrom(...threads) }).map(({ at, to }): Deviation => ({ kind: 'switch', ...at, to })),
+    },
     { weight: 1, arbitrary: fc.constantFrom(...points).map((at): Deviation => ({ kind: 'delay', ...at })) },
   );
   return fc.array(deviation, { maxLength: opts.maxPreemptions ?? 3 });

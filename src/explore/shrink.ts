@@ -50,7 +50,8 @@ export async function shrinkSchedule(
       const [shrunk] = details.counterexample;
       best = shrunk;
       const minimal = await oneMinimal(best, execute, reaches, opts.signal);
-      return { ...minimal, found: { seed: details.seed, path: details.counterexamplePath ?? undefined, numRuns: details.numRuns } as ShrinkResult['found'] };
+      const path = details.counterexamplePath ?? undefined;
+      return { ...minimal, found: { seed: details.seed, ...(path !== undefined && { path }), numRuns: details.numRuns } };
     }
   }
   // Nothing for fast-check to search (already empty, or it found no failing sub-schedule): minimise directly.
@@ -82,4 +83,3 @@ async function oneMinimal(
   // Prefer the applied schedule: it replays byte-identically and holds no dead deviations.
   return { schedule: run.schedule, run };
 }
-

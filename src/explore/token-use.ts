@@ -24,11 +24,17 @@ export function targetToRun(token: ReplayToken, given: TargetSpec | undefined): 
   }
   if (given === undefined) {
     const from = wanted.pythonpath.length > 0 ? ` --pythonpath ${shellWord(wanted.pythonpath.join(delimiter))}` : '';
-    throw new InputError('token', `this token checks the class ${wanted.spec} (a --target); to run that code, say so: semverify replay <token> --target ${wanted.spec}${from}`);
+    throw new InputError(
+      'token',
+      `this token checks the class ${wanted.spec} (a --target); to run that code, say so: semverify replay <token> --target ${wanted.spec}${from}`,
+    );
   }
   if (given.spec !== wanted.spec) throw new InputError('--target', `this token checks ${wanted.spec}, not ${given.spec}`);
   if (wanted.pythonpath.length > 0 && given.pythonpath.length === 0) {
-    throw new InputError('--pythonpath', `this token's ${wanted.spec} was imported from ${wanted.pythonpath.join(delimiter)}: say where to import it from with --pythonpath`);
+    throw new InputError(
+      '--pythonpath',
+      `this token's ${wanted.spec} was imported from ${wanted.pythonpath.join(delimiter)}: say where to import it from with --pythonpath`,
+    );
   }
   return given;
 }
@@ -43,7 +49,10 @@ export function propertiesToCheck(token: ReplayToken, loaded: readonly Property[
     const p = loaded.find((x) => x.name === name);
     if (p === undefined) {
       const hint = loadedAre === 'built-in' ? '; replay it where that property is loaded: replayToken(token, { properties }) (src/explore/replay.ts)' : '';
-      throw new InputError('token', `this counterexample was found by property "${name}", which is not loaded here (${loadedAre}: ${loaded.map((x) => x.name).join(', ')})${hint}`);
+      throw new InputError(
+        'token',
+        `this counterexample was found by property "${name}", which is not loaded here (${loadedAre}: ${loaded.map((x) => x.name).join(', ')})${hint}`,
+      );
     }
     return p;
   });

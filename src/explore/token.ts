@@ -76,7 +76,10 @@ function digest(payload: Buffer): Buffer {
 export function decodeToken(s: string): ReplayToken {
   const text = s.trim();
   if (text.startsWith(OLD_PREFIX)) {
-    throw new InputError('token', `this is a version-1 token (${OLD_PREFIX}…), made by an older semverify without an integrity check; this one reads ${TOKEN_PREFIX} tokens only: re-run the check that printed it to get one`);
+    throw new InputError(
+      'token',
+      `this is a version-1 token (${OLD_PREFIX}…), made by an older semverify without an integrity check; this one reads ${TOKEN_PREFIX} tokens only: re-run the check that printed it to get one`,
+    );
   }
   if (!text.startsWith(TOKEN_PREFIX)) {
     const shown = text.length > 12 ? `${text.slice(0, 12)}…` : text;
@@ -86,7 +89,10 @@ export function decodeToken(s: string): ReplayToken {
   if (body === '') throw new InputError('token', 'empty after the prefix');
   const bad = BAD_BASE64URL.exec(body);
   if (bad) {
-    throw new InputError('token', `not base64url: character ${JSON.stringify(bad[0])} at position ${bad.index + TOKEN_PREFIX.length} (was the token wrapped or altered?)`);
+    throw new InputError(
+      'token',
+      `not base64url: character ${JSON.stringify(bad[0])} at position ${bad.index + TOKEN_PREFIX.length} (was the token wrapped or altered?)`,
+    );
   }
   // No whole number of bytes ends one character into a 4-character group.
   if (body.length % 4 === 1) throw new InputError('token', 'not base64url: impossible length (was the token cut?)');
@@ -116,7 +122,12 @@ export function decodeToken(s: string): ReplayToken {
 /** Validate a decoded token document; every problem names its path inside the token. */
 export function parseReplayToken(value: unknown): ReplayToken {
   const r = new TokenReader();
-  const o = r.object(value, '', ['v', 'backend', 'model', 'python', 'target', 'scenario', 'schedule', 'maxSteps', 'properties'], ['v', 'backend', 'model', 'scenario', 'schedule']);
+  const o = r.object(
+    value,
+    '',
+    ['v', 'backend', 'model', 'python', 'target', 'scenario', 'schedule', 'maxSteps', 'properties'],
+    ['v', 'backend', 'model', 'scenario', 'schedule'],
+  );
   if (o.v !== 2) r.fail('v', `unsupported token version ${describeValue(o.v)} (this semverify reads version 2)`);
   const backend = r.oneOf(o.backend, 'backend', BACKENDS);
   const model = r.oneOf(o.model, 'model', MODELS);
@@ -162,7 +173,9 @@ function readTarget(r: FieldReader, value: unknown, path: string): TargetSpec {
   const spec = r.string(o.spec, childPath(path, 'spec'), { nonEmpty: true });
   const shape = targetShapeProblem(spec);
   if (shape !== undefined) r.fail(childPath(path, 'spec'), shape);
-  const pythonpath = r.array(o.pythonpath, childPath(path, 'pythonpath')).map((d, i) => r.string(d, indexPath(childPath(path, 'pythonpath'), i), { nonEmpty: true }));
+  const pythonpath = r
+    .array(o.pythonpath, childPath(path, 'pythonpath'))
+    .map((d, i) => r.string(d, indexPath(childPath(path, 'pythonpath'), i), { nonEmpty: true }));
   return { spec, pythonpath };
 }
 
@@ -188,37 +201,50 @@ export function readSchedule(r: FieldReader, value: unknown, path: string, scena
     return name;
   };
 
-  return r.array(value, path).map((item, i): Deviation => {
-    const p = indexPath(path, i);
-    const head = r.record(item, p);
-    if (head.kind === undefined) r.fail(childPath(p, 'kind'), 'missing (required)');
-    const kind = r.oneOf(head.kind, childPath(p, 'kind'), kinds);
-    const o = r.object(item, p, DEVIATION_KEYS[kind], DEVIATION_KEYS[kind].filter((k) => k !== 'to'));
-    const key = {
-      // `clock` is the pseudo-thread at which simultaneous wake-ups are ordered.
-      thread: knownThread(o.thread, childPath(p, 'thread'), ['clock']),
-      label: r.string(o.label, childPath(p, 'label'), { nonEmpty: true }),
-      occ: r.integer(o.occ, childPath(p, 'occ'), 1, Number.MAX_SAFE_INTEGER),
-    };
-    switch (kind) {
-      case 'switch':
-        return { kind, ...key, ...(o.to !== undefined && { to: knownThread(o.to, childPath(p, 'to')) }) };
-      case 'delay':
-        return { kind, ...key };
-      case 'cancel': {
-        const task = r.string(o.task, childPath(p, 'task'), { nonEmpty: true });
-        if (!tasks.has(task)) r.fail(childPath(p, 'task'), `unknown task ${describeValue(task)} (tasks: ${[...tasks].join(', ')})`);
-        return { kind, ...key, task };
-      }
-      case 'wake':
-        return { kind, ...key, waiter: knownThread(o.waiter, childPath(p, 'waiter')) };
-      case 'tie': {
-        const order = r.array(o.order, childPath(p, 'order'), { nonEmpty: true }).map((n, j) =>
-          r.integer(n, indexPath(childPath(p, 'order'), j), 0, Number.MAX_SAFE_INTEGER),
-        );
-        if (new Set(order).size !== order.length) r.fail(childPath(p, 'order'), 'expected distinct indices');
-        return { kind, ...key, order };
-      }
+  return r.array(value, path).map((item, i) => readDeviation(r, item, indexPath(path, i), { kinds, tasks, knownThread }));
+}
+
+/** One deviation of a schedule at `p`. */
+function readDeviation(
+  r: FieldReader,
+  item: unknown,
+  p: string,
+  known: { kinds: readonly Deviation['kind'][]; tasks: ReadonlySet<string>; knownThread: (v: unknown, p: string, extra?: readonly string[]) => string },
+): Deviation {
+  const { kinds, tasks, knownThread } = known;
+  const head = r.record(item, p);
+  if (head.kind === undefined) r.fail(childPath(p, 'kind'), 'missing (required)');
+  const kind = r.oneOf(head.kind, childPath(p, 'kind'), kinds);
+  const o = r.object(
+    item,
+    p,
+    DEVIATION_KEYS[kind],
+    DEVIATION_KEYS[kind].filter((k) => k !== 'to'),
+  );
+  const key = {
+    // `clock` is the pseudo-thread at which simultaneous wake-ups are ordered.
+    thread: knownThread(o.thread, childPath(p, 'thread'), ['clock']),
+    label: r.string(o.label, childPath(p, 'label'), { nonEmpty: true }),
+    occ: r.integer(o.occ, childPath(p, 'occ'), 1, Number.MAX_SAFE_INTEGER),
+  };
+  switch (kind) {
+    case 'switch':
+      return { kind, ...key, ...(o.to !== undefined && { to: knownThread(o.to, childPath(p, 'to')) }) };
+    case 'delay':
+      return { kind, ...key };
+    case 'cancel': {
+      const task = r.string(o.task, childPath(p, 'task'), { nonEmpty: true });
+      if (!tasks.has(task)) r.fail(childPath(p, 'task'), `unknown task ${describeValue(task)} (tasks: ${[...tasks].join(', ')})`);
+      return { kind, ...key, task };
     }
-  });
+    case 'wake':
+      return { kind, ...key, waiter: knownThread(o.waiter, childPath(p, 'waiter')) };
+    case 'tie': {
+      const order = r
+        .array(o.order, childPath(p, 'order'), { nonEmpty: true })
+        .map((n, j) => r.integer(n, indexPath(childPath(p, 'order'), j), 0, Number.MAX_SAFE_INTEGER));
+      if (new Set(order).size !== order.length) r.fail(childPath(p, 'order'), 'expected distinct indices');
+      return { kind, ...key, order };
+    }
+  }
 }

@@ -94,9 +94,7 @@ export function scenarioJson(r: ScenarioReport): JsonScenario {
     properties: r.properties.map(propertyJson),
     outcomes: r.outcomes.map(outcomeJson),
     makespan:
-      r.makespan === undefined
-        ? null
-        : { min: r.makespan.min, max: r.makespan.max, ...(r.makespan.claim !== undefined && { claim: r.makespan.claim }) },
+      r.makespan === undefined ? null : { min: r.makespan.min, max: r.makespan.max, ...(r.makespan.claim !== undefined && { claim: r.makespan.claim }) },
     concurrency: { perSemaphore: { ...r.concurrency.perSemaphore }, overall: r.concurrency.overall },
     expectationsMet: r.expectationsMet,
     notes: r.notes.map((n) => ({ level: n.level, text: n.text })),

@@ -60,7 +60,9 @@ export function renderReplay(token: ReplayToken, result: ReplayResult, opts: Rep
   for (const s of run.semaphores) {
     const bound = s.boundLoop !== null ? `, bound to ${s.boundLoop}` : '';
     const inFlight = s.inFlight > 0 ? ` (+${s.inFlight} handed to woken waiters)` : '';
-    out.push(`${INDENT}${s.id} (${s.kind}${s.bounded ? ', bounded' : ''}, initial ${s.initial}): value ${s.value ?? 'unknown (no _value)'}${inFlight}, ${s.waiters} waiting${bound}`);
+    out.push(
+      `${INDENT}${s.id} (${s.kind}${s.bounded ? ', bounded' : ''}, initial ${s.initial}): value ${s.value ?? 'unknown (no _value)'}${inFlight}, ${s.waiters} waiting${bound}`,
+    );
   }
   if (run.blocked !== undefined && run.blocked.length > 0) {
     out.push('', c.bold('blocked'));

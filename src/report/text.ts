@@ -69,7 +69,8 @@ function header(r: ScenarioReport, c: Colors): string[] {
   const code = r.backend === 'sim' ? `port of CPython ${r.version}` : `CPython ${r.version}`;
   lines.push(c.dim(`${INDENT}backend ${r.backend} (${code}), model ${r.model}, seed ${r.seed}: ${explored}, ${r.seconds.toFixed(1)}s wall`));
   lines.push(`${INDENT}${c.bold('verdict')}: ${verdictLine(r)}`);
-  if (r.partial !== undefined) lines.push(c.yellow(c.bold(`${INDENT}PARTIAL: interrupted by ${r.partial.signal}; this covers only the ${plural(r.runs, 'run')} done`)));
+  if (r.partial !== undefined)
+    lines.push(c.yellow(c.bold(`${INDENT}PARTIAL: interrupted by ${r.partial.signal}; this covers only the ${plural(r.runs, 'run')} done`)));
   return lines;
 }
 
@@ -78,7 +79,8 @@ export function verdictLine(r: Pick<ScenarioReport, 'verdict' | 'coverage'>): st
   const k = r.coverage;
   const n = k.executions.toLocaleString('en-US');
   const execs = k.executions === 1 ? 'execution' : 'executions';
-  if (k.method === 'sampled') return r.verdict === 'holds' ? `held in ${n} sampled runs (a sample, not every schedule)` : `violated (found in ${n} sampled runs)`;
+  if (k.method === 'sampled')
+    return r.verdict === 'holds' ? `held in ${n} sampled runs (a sample, not every schedule)` : `violated (found in ${n} sampled runs)`;
   const space =
     k.method === 'bounded-exhaustive'
       ? `every schedule with at most ${plural(k.preemptionBound ?? 0, 'preemption')}`
@@ -113,7 +115,9 @@ function outcomesSection(outcomes: readonly OutcomeReport[], c: Colors): string[
     const kind = o.kind === 'ok' ? c.green(o.kind.padEnd(kindWidth)) : c.red(o.kind.padEnd(kindWidth));
     const minimal =
       o.minimal !== undefined
-        ? c.dim(`  ${o.minimal.shrunk ? 'minimal' : 'as found (not shrunk)'}: ${plural(o.minimal.preemptions, 'preemption')}, ${plural(o.minimal.steps, 'step')}`)
+        ? c.dim(
+            `  ${o.minimal.shrunk ? 'minimal' : 'as found (not shrunk)'}: ${plural(o.minimal.preemptions, 'preemption')}, ${plural(o.minimal.steps, 'step')}`,
+          )
         : '';
     lines.push(`${INDENT}${kind}${String(o.count).padStart(countWidth)}  ${String(o.primary).padStart(headWidth)}${minimal}`);
   }
@@ -146,7 +150,9 @@ function counterexampleSection(kind: string, m: Counterexample, opts: TextOption
   const lines = [
     // An `ok` minimal is shown only where other outcomes exist: the least it takes to come out clean.
     (kind === 'ok' ? c.bold(c.green(`── ${kind}`)) : c.bold(c.red(`── ${kind}`))) +
-      c.bold(`: ${!m.shrunk ? 'a run as found (interrupted before shrinking: not minimal)' : kind === 'ok' ? 'minimal clean schedule' : 'minimal counterexample'}, ${plural(m.preemptions, 'preemption')}, ${plural(m.steps, 'step')}, ends ${formatTime(m.endTime)}`),
+      c.bold(
+        `: ${!m.shrunk ? 'a run as found (interrupted before shrinking: not minimal)' : kind === 'ok' ? 'minimal clean schedule' : 'minimal counterexample'}, ${plural(m.preemptions, 'preemption')}, ${plural(m.steps, 'step')}, ends ${formatTime(m.endTime)}`,
+      ),
   ];
   if (m.found !== undefined) {
     const path = m.found.path !== undefined ? `, path ${m.found.path}` : '';

@@ -158,18 +158,32 @@ export function renderTraceColumns(trace: readonly TraceEntry[], opts: ColumnOpt
   const timeWidth = widest(rows, (r) => r.time.length, 4);
   const leftWidth = stepWidth + 2 + timeWidth;
   const available = (opts.width ?? DEFAULT_WIDTH) - leftWidth - threads.length * SEP.length;
-  const needed = Math.max(widest(threads, (t) => t.length, 0), widest(rows, (r) => [...r.text].length, 0));
+  const needed = Math.max(
+    widest(threads, (t) => t.length, 0),
+    widest(rows, (r) => [...r.text].length, 0),
+  );
   const cellWidth = Math.max(MIN_CELL, Math.min(needed, Math.floor(available / threads.length)));
 
   // Empty cells after the last filled one are left out, so rows do not trail separators.
   const line = (left: string, cells: readonly string[]): string => {
     let n = cells.length;
     while (n > 0 && cells[n - 1]!.trim() === '') n--;
-    return (left + cells.slice(0, n).map((c) => SEP + c).join('')).trimEnd();
+    return (
+      left +
+      cells
+        .slice(0, n)
+        .map((c) => SEP + c)
+        .join('')
+    ).trimEnd();
   };
   const blank = ' '.repeat(cellWidth);
   const out: string[] = [];
-  out.push(line(dim(`${'step'.padStart(stepWidth)}  ${'time'.padEnd(timeWidth)}`), threads.map((t) => fit(t, cellWidth))));
+  out.push(
+    line(
+      dim(`${'step'.padStart(stepWidth)}  ${'time'.padEnd(timeWidth)}`),
+      threads.map((t) => fit(t, cellWidth)),
+    ),
+  );
   out.push('─'.repeat(leftWidth) + threads.map(() => `─┼─${'─'.repeat(cellWidth)}`).join(''));
   rows.forEach((r, i) => {
     if (elided > 0 && i === half) out.push(dim(`${'…'.padStart(stepWidth)}  ${elided} rows not shown (the JSON output has the whole trace)`));

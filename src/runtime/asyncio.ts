@@ -6,7 +6,7 @@ import type { Machine } from './machine.ts';
 import type { Py } from './instructions.ts';
 import { EventLoop } from './event-loop.ts';
 import { Future, awaitFuture } from './future.ts';
-import { Task } from './task.ts';
+import type { Task } from './task.ts';
 import { CancelledError, PyException, RuntimeError } from './errors.ts';
 
 // CPython 3.11 Lib/asyncio/events.py _get_running_loop (C: thread state's running loop)

@@ -5,7 +5,7 @@
  */
 import type { EventLoop } from './event-loop.ts';
 import type { Py } from './instructions.ts';
-import { CancelledError, InvalidStateError, PyException } from './errors.ts';
+import { CancelledError, InvalidStateError, type PyException } from './errors.ts';
 
 export type DoneCallback<T> = (fut: Future<T>) => Py<void> | void;
 

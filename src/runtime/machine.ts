@@ -101,9 +101,7 @@ export class Machine {
 
   emit(kind: EventKind, op: OpName, sem: string, error?: PyException): void {
     const t = this.running;
-    const pyError: PyError | undefined = error
-      ? { type: error.pyType, message: normaliseMessage(error.message), class: error.errorClass }
-      : undefined;
+    const pyError: PyError | undefined = error ? { type: error.pyType, message: normaliseMessage(error.message), class: error.errorClass } : undefined;
     const event: HistoryEvent = {
       seq: this.history.length,
       step: this.steps,
@@ -183,7 +181,15 @@ export class Machine {
     this.applied.push(d);
     if (this.options.recordTrace) {
       const t = this.threads.find((x) => x.name === d.thread) ?? null;
-      this.trace.push({ step: this.steps, time: this.now, thread: d.thread, task: t ? this.actorTask(t) : null, label: d.label, what: 'decision', decision: d });
+      this.trace.push({
+        step: this.steps,
+        time: this.now,
+        thread: d.thread,
+        task: t ? this.actorTask(t) : null,
+        label: d.label,
+        what: 'decision',
+        decision: d,
+      });
     }
   }
 
@@ -342,7 +348,7 @@ export class Machine {
       .map((x) => {
         const on = x.state === 'blocked' && x.blocker ? describeBlocker(x.blocker) : x.state;
         const tasks = x.runningLoop?.pendingTasks().map((task) => ({ task: task.name, awaits: task.describeWait() }));
-        return { thread: x.name, on, ...(tasks && tasks.length ? { tasks } : {}) };
+        return { thread: x.name, on, ...(tasks?.length ? { tasks } : {}) };
       });
   }
 }

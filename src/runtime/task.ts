@@ -26,7 +26,7 @@ export class Task<T> extends Future<T> {
   // CPython 3.11 Lib/asyncio/tasks.py Task.cancel
   override cancel(): boolean {
     if (this.done()) return false;
-    if (this.futWaiter !== null && this.futWaiter.cancel()) {
+    if (this.futWaiter?.cancel()) {
       // The wakeup comes through the waiter's done-callback.
       return true;
     }

@@ -22,12 +22,20 @@ export function checkExpectationNames(scenario: Scenario, propertyNames: readonl
   for (const [path, block] of blocks) {
     for (const name of Object.keys(block?.properties ?? {})) {
       if (!propertyNames.includes(name)) {
-        throw new InputError(childPath(`${path}.properties`, name), `unknown property${didYouMean(name, propertyNames)} (properties: ${propertyNames.join(', ')})`, scenario.id);
+        throw new InputError(
+          childPath(`${path}.properties`, name),
+          `unknown property${didYouMean(name, propertyNames)} (properties: ${propertyNames.join(', ')})`,
+          scenario.id,
+        );
       }
     }
     (block?.reachable ?? []).forEach((kind, i) => {
       if (!outcomeNames.includes(kind)) {
-        throw new InputError(indexPath(`${path}.reachable`, i), `unknown outcome ${describeValue(kind)}${didYouMean(kind, outcomeNames)} (outcomes: ${outcomeNames.join(', ')})`, scenario.id);
+        throw new InputError(
+          indexPath(`${path}.reachable`, i),
+          `unknown outcome ${describeValue(kind)}${didYouMean(kind, outcomeNames)} (outcomes: ${outcomeNames.join(', ')})`,
+          scenario.id,
+        );
       }
     });
   }
@@ -36,7 +44,11 @@ export function checkExpectationNames(scenario: Scenario, propertyNames: readonl
 /** The names a check with these properties can produce: their names, and the built-in outcome kinds plus the ones they declare. */
 export function checkExpectationsAgainst(scenario: Scenario, properties: readonly Pick<Property, 'name' | 'outcomes'>[]): void {
   const outcomes = [...new Set([...BUILTIN_OUTCOMES, ...properties.flatMap((p) => p.outcomes ?? [])])];
-  checkExpectationNames(scenario, properties.map((p) => p.name), outcomes);
+  checkExpectationNames(
+    scenario,
+    properties.map((p) => p.name),
+    outcomes,
+  );
 }
 
 function didYouMean(name: string, known: readonly string[]): string {

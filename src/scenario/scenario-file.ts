@@ -29,7 +29,8 @@ export function fileKindProblem(st: Stats): string | undefined {
 
 function readScenarioText(path: string, display: string): string {
   const ext = extname(path).toLowerCase();
-  const typeProblem = ext === '.json' || ext === '.yaml' || ext === '.yml' ? undefined : `unsupported file type "${ext || '(none)'}" (expected .json, .yaml or .yml)`;
+  const typeProblem =
+    ext === '.json' || ext === '.yaml' || ext === '.yml' ? undefined : `unsupported file type "${ext || '(none)'}" (expected .json, .yaml or .yml)`;
   let st: Stats;
   try {
     st = statSync(path);

@@ -76,8 +76,7 @@ export function readScenario(r: FieldReader, value: unknown, path: string): Scen
   const impl = o.impl === undefined ? undefined : r.oneOf(o.impl, at('impl'), KNOWN_IMPLEMENTATIONS);
   const semaphores = readSemaphores(r, o.semaphores, at('semaphores'));
   const { threads, taskThread } = readThreads(r, o.threads, at('threads'), semaphores);
-  const cancellations =
-    o.cancellations === undefined ? undefined : readCancellations(r, o.cancellations, at('cancellations'), taskThread);
+  const cancellations = o.cancellations === undefined ? undefined : readCancellations(r, o.cancellations, at('cancellations'), taskThread);
   const expect = o.expect === undefined ? undefined : readExpectations(r, o.expect, at('expect'));
   const explore = o.explore === undefined ? undefined : readExploreHints(r, o.explore, at('explore'));
 
@@ -144,7 +143,8 @@ function readThreads(
       const to = r.object(taskItem, tp, ['name', 'ops'], ['name', 'ops']);
       const taskName = r.name(to.name, childPath(tp, 'name'));
       const other = taskPaths.get(taskName);
-      if (other !== undefined) r.fail(childPath(tp, 'name'), `duplicate task name ${describeValue(taskName)} (also ${other}); task names are unique across the scenario`);
+      if (other !== undefined)
+        r.fail(childPath(tp, 'name'), `duplicate task name ${describeValue(taskName)} (also ${other}); task names are unique across the scenario`);
       taskPaths.set(taskName, childPath(tp, 'name'));
       taskThread.set(taskName, { name, loop });
       return { tp, taskName, ops: to.ops };
@@ -228,17 +228,15 @@ function readCancelTarget(env: OpEnv, v: unknown, path: string): string {
   const task = r.string(v, path, { nonEmpty: true });
   if (!thread.loop) r.fail(path, `cancel is only possible in a thread with an event loop; thread "${thread.name}" has loop: false`);
   if (!thread.tasks.has(task)) {
-    r.fail(path, `unknown task ${describeValue(task)} in thread "${thread.name}" (tasks: ${[...thread.tasks].join(', ')}); only tasks of the same loop can be cancelled`);
+    r.fail(
+      path,
+      `unknown task ${describeValue(task)} in thread "${thread.name}" (tasks: ${[...thread.tasks].join(', ')}); only tasks of the same loop can be cancelled`,
+    );
   }
   return task;
 }
 
-function readCancellations(
-  r: FieldReader,
-  v: unknown,
-  path: string,
-  taskThread: ReadonlyMap<string, { name: string; loop: boolean }>,
-): DeclaredCancellation[] {
+function readCancellations(r: FieldReader, v: unknown, path: string, taskThread: ReadonlyMap<string, { name: string; loop: boolean }>): DeclaredCancellation[] {
   const seen = new Set<string>();
   return r.array(v, path).map((item, i) => {
     const p = indexPath(path, i);
@@ -246,7 +244,8 @@ function readCancellations(
     const task = r.string(o.task, childPath(p, 'task'), { nonEmpty: true });
     const owner = taskThread.get(task);
     if (owner === undefined) r.fail(childPath(p, 'task'), `unknown task ${describeValue(task)} (tasks: ${[...taskThread.keys()].join(', ')})`);
-    if (!owner.loop) r.fail(childPath(p, 'task'), `task "${task}" runs in thread "${owner.name}", which has no event loop; only asyncio tasks can be cancelled`);
+    if (!owner.loop)
+      r.fail(childPath(p, 'task'), `task "${task}" runs in thread "${owner.name}", which has no event loop; only asyncio tasks can be cancelled`);
     if (seen.has(task)) r.fail(childPath(p, 'task'), `duplicate cancellation of task "${task}"`);
     seen.add(task);
     return { task };
@@ -291,10 +290,7 @@ function readExpectationFields(r: FieldReader, o: Record<string, unknown>, path:
       properties[name] = r.oneOf(verdict, p, PROPERTY_VERDICTS);
     }
   }
-  const reachable =
-    o.reachable === undefined
-      ? undefined
-      : r.array(o.reachable, at('reachable')).map((k, i) => r.name(k, indexPath(at('reachable'), i)));
+  const reachable = o.reachable === undefined ? undefined : r.array(o.reachable, at('reachable')).map((k, i) => r.name(k, indexPath(at('reachable'), i)));
   let makespan: { equals?: number; claim?: number } | undefined;
   if (o.makespan !== undefined) {
     const m = r.object(o.makespan, at('makespan'), ['equals', 'claim']);
@@ -304,8 +300,7 @@ function readExpectationFields(r: FieldReader, o: Record<string, unknown>, path:
       ...(m.claim !== undefined && { claim: r.number(m.claim, childPath(mp, 'claim'), 0, Number.MAX_VALUE) }),
     };
   }
-  const maxConcurrent =
-    o.maxConcurrent === undefined ? undefined : r.integer(o.maxConcurrent, at('maxConcurrent'), 0, Number.MAX_SAFE_INTEGER);
+  const maxConcurrent = o.maxConcurrent === undefined ? undefined : r.integer(o.maxConcurrent, at('maxConcurrent'), 0, Number.MAX_SAFE_INTEGER);
   return {
     ...(properties !== undefined && { properties }),
     ...(reachable !== undefined && { reachable }),

@@ -117,7 +117,8 @@ export class CPythonBackend {
         if (e instanceof HarnessError && e.field === '--target') throw new TargetError(e.message);
         if (e instanceof HarnessError && e.kind === 'timeout') throw new TargetError(`importing ${target.spec} took longer than ${START_TIMEOUT_MS / 1000} s`);
         // Only the target's import and checks ran: a module that calls os._exit (or kills its process) on import is unusable input.
-        if (e instanceof HarnessError && e.kind === 'exited') throw new TargetError(`importing ${target.spec} ended the interpreter (${e.message}): a target module must not exit on import`);
+        if (e instanceof HarnessError && e.kind === 'exited')
+          throw new TargetError(`importing ${target.spec} ended the interpreter (${e.message}): a target module must not exit on import`);
         throw e;
       }
     });

@@ -37,7 +37,17 @@ export class RunSoFar {
 
   /** The run as far as it was told, failed. */
   failed(failure: RunFailure, detail: string): RunResult {
-    return { status: 'error', history: [...this.history], trace: [...this.trace], semaphores: [], endTime: this.time, steps: this.step, schedule: [...this.schedule], detail, failure };
+    return {
+      status: 'error',
+      history: [...this.history],
+      trace: [...this.trace],
+      semaphores: [],
+      endTime: this.time,
+      steps: this.step,
+      schedule: [...this.schedule],
+      detail,
+      failure,
+    };
   }
 
   /** "T0 at crash_sem.py:ExitingAcquire.acquire:46": the last point the trace reached, when the trace was on. */

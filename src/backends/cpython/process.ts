@@ -201,7 +201,13 @@ export class PythonProcess {
     this.updateRef();
     if (m.ok) return p.resolve(m);
     const error = typeof m.error === 'string' ? m.error : 'harness error';
-    p.reject(new HarnessError(error, { kind: 'remote', ...(typeof m.field === 'string' && { field: m.field }), ...(typeof m.traceback === 'string' && { traceback: m.traceback }) }));
+    p.reject(
+      new HarnessError(error, {
+        kind: 'remote',
+        ...(typeof m.field === 'string' && { field: m.field }),
+        ...(typeof m.traceback === 'string' && { traceback: m.traceback }),
+      }),
+    );
   }
 
   /** A line that is no message of ours: nothing more it says can be trusted. */
@@ -223,7 +229,10 @@ export class PythonProcess {
   }
 
   request(msg: Record<string, unknown>, opts: RequestOptions = {}): Promise<Record<string, unknown>> {
-    if (!this.alive) return Promise.reject(new HarnessError('harness is not running', { kind: 'exited', code: this.ended?.code ?? null, signal: this.ended?.signal ?? null, stderr: '' }));
+    if (!this.alive)
+      return Promise.reject(
+        new HarnessError('harness is not running', { kind: 'exited', code: this.ended?.code ?? null, signal: this.ended?.signal ?? null, stderr: '' }),
+      );
     const id = this.nextId++;
     this.stderrSince = '';
     return new Promise((resolve, reject) => {
@@ -231,7 +240,7 @@ export class PythonProcess {
       this.pending.set(id, p);
       this.arm(id, p);
       this.updateRef();
-      this.child.stdin.write(JSON.stringify({ ...msg, id }) + '\n');
+      this.child.stdin.write(`${JSON.stringify({ ...msg, id })}\n`);
     });
   }
 
@@ -268,7 +277,10 @@ export class PythonProcess {
 }
 
 function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const last = lines[lines.length - 1] ?? '';
   return last.length > 200 ? `${last.slice(0, 199)}…` : last;
 }

@@ -59,20 +59,43 @@ class ReplyReader extends FieldReader {
 
 /** Values as sets, typed against their unions: a value added to a union fails to compile until it is listed here. */
 const STATUSES: Readonly<Record<RunStatus, true>> = { completed: true, hang: true, 'step-limit': true, error: true };
-const EVENT_KINDS: Readonly<Record<EventKind, true>> = { acquire: true, waiting: true, acquired: true, release: true, released: true, cancelled: true, error: true };
+const EVENT_KINDS: Readonly<Record<EventKind, true>> = {
+  acquire: true,
+  waiting: true,
+  acquired: true,
+  release: true,
+  released: true,
+  cancelled: true,
+  error: true,
+};
 const OPS: Readonly<Record<OpName, true>> = { acquire: true, release: true };
 const ERROR_CLASSES: Readonly<Record<ErrorClass, true>> = { 'wrong-loop': true, 'future-other-loop': true, 'released-too-many': true, other: true };
 const SEMAPHORE_KINDS: Readonly<Record<SemaphoreKind, true>> = { asyncio: true, threading: true };
 /** The failures the harness may report itself; the others are this side's to observe. */
-const HARNESS_FAILURES: Readonly<Record<'code-raised' | 'code-exited' | 'harness-error', true>> = { 'code-raised': true, 'code-exited': true, 'harness-error': true };
+const HARNESS_FAILURES: Readonly<Record<'code-raised' | 'code-exited' | 'harness-error', true>> = {
+  'code-raised': true,
+  'code-exited': true,
+  'harness-error': true,
+};
 const keys = <K extends string>(set: Readonly<Record<K, true>>): readonly K[] => Object.keys(set) as K[];
 
 const INT = Number.MAX_SAFE_INTEGER;
 
 export function readHello(value: unknown): HarnessInfo {
   const r = new ReplyReader();
-  const o = r.object(value, '', ['id', 'ok', 'version', 'short', 'model', 'implementation', 'executable', 'pid'], ['version', 'short', 'model', 'executable', 'pid']);
-  return { version: r.str(o, 'version', ''), short: r.str(o, 'short', ''), model: r.str(o, 'model', ''), executable: r.str(o, 'executable', ''), pid: r.int(o, 'pid', '', 1) };
+  const o = r.object(
+    value,
+    '',
+    ['id', 'ok', 'version', 'short', 'model', 'implementation', 'executable', 'pid'],
+    ['version', 'short', 'model', 'executable', 'pid'],
+  );
+  return {
+    version: r.str(o, 'version', ''),
+    short: r.str(o, 'short', ''),
+    model: r.str(o, 'model', ''),
+    executable: r.str(o, 'executable', ''),
+    pid: r.int(o, 'pid', '', 1),
+  };
 }
 
 /** A run request's reply: `{id, ok: true, result, restart?}`. */
@@ -131,12 +154,18 @@ class Names {
 }
 
 function readRunResult(r: ReplyReader, value: unknown, path: string, names: Names): RunResult {
-  const o = r.object(value, path, ['status', 'history', 'trace', 'semaphores', 'blocked', 'endTime', 'steps', 'schedule', 'detail', 'failure'], ['status', 'history', 'trace', 'semaphores', 'endTime', 'steps', 'schedule']);
+  const o = r.object(
+    value,
+    path,
+    ['status', 'history', 'trace', 'semaphores', 'blocked', 'endTime', 'steps', 'schedule', 'detail', 'failure'],
+    ['status', 'history', 'trace', 'semaphores', 'endTime', 'steps', 'schedule'],
+  );
   const at = (key: string) => childPath(path, key);
   const status = r.member(o, 'status', path, STATUSES);
   const failure = o.failure === undefined ? undefined : readFailure(r, o.failure, at('failure'));
   // The harness reports every failure with its kind: a failed run without one (or a good one with one) is not a reply of ours.
-  if ((status === 'error') !== (failure !== undefined)) r.fail(at('failure'), status === 'error' ? 'missing for status "error"' : `unexpected for status "${status}"`);
+  if ((status === 'error') !== (failure !== undefined))
+    r.fail(at('failure'), status === 'error' ? 'missing for status "error"' : `unexpected for status "${status}"`);
   const detail = o.detail === undefined ? undefined : r.str(o, 'detail', path, false);
   const blocked = o.blocked === undefined ? undefined : r.array(o.blocked, at('blocked')).map((b, i) => readBlocked(r, b, indexPath(at('blocked'), i)));
   return {
@@ -164,9 +193,15 @@ function readFailure(r: ReplyReader, value: unknown, path: string): RunFailure {
 }
 
 function readEvent(r: ReplyReader, value: unknown, path: string, names: Names): HistoryEvent {
-  const o = r.object(value, path, ['seq', 'step', 'time', 'thread', 'loop', 'task', 'sem', 'kind', 'op', 'error'], ['seq', 'step', 'time', 'thread', 'loop', 'task', 'sem', 'kind', 'op']);
+  const o = r.object(
+    value,
+    path,
+    ['seq', 'step', 'time', 'thread', 'loop', 'task', 'sem', 'kind', 'op', 'error'],
+    ['seq', 'step', 'time', 'thread', 'loop', 'task', 'sem', 'kind', 'op'],
+  );
   const kind = r.member(o, 'kind', path, EVENT_KINDS);
-  if ((kind === 'error') !== (o.error !== undefined)) r.fail(childPath(path, 'error'), kind === 'error' ? 'missing for an "error" event' : `unexpected for a "${kind}" event`);
+  if ((kind === 'error') !== (o.error !== undefined))
+    r.fail(childPath(path, 'error'), kind === 'error' ? 'missing for an "error" event' : `unexpected for a "${kind}" event`);
   return {
     seq: r.int(o, 'seq', path),
     step: r.int(o, 'step', path),
@@ -220,7 +255,12 @@ class OneElementReader extends ReplyReader {
 }
 
 function readFinal(r: ReplyReader, value: unknown, path: string): SemaphoreFinal {
-  const o = r.object(value, path, ['id', 'kind', 'initial', 'bounded', 'value', 'inFlight', 'waiters', 'boundLoop'], ['id', 'kind', 'initial', 'bounded', 'value', 'inFlight', 'waiters', 'boundLoop']);
+  const o = r.object(
+    value,
+    path,
+    ['id', 'kind', 'initial', 'bounded', 'value', 'inFlight', 'waiters', 'boundLoop'],
+    ['id', 'kind', 'initial', 'bounded', 'value', 'inFlight', 'waiters', 'boundLoop'],
+  );
   return {
     id: r.str(o, 'id', path),
     kind: r.member(o, 'kind', path, SEMAPHORE_KINDS),

@@ -90,7 +90,7 @@ export class AsyncioSemaphore311 implements SemaphorePort {
     yield point(reprAt(353)); // after object.__repr__ (C)
     let extra = (yield* this.locked()) ? 'locked' : `unlocked, value:${this._value}`;
     const ws = this._waiters;
-    if (ws && ws.length) extra = `${extra}, waiters:${ws.length}`;
+    if (ws?.length) extra = `${extra}, waiters:${ws.length}`;
     return `<${res.slice(1, -1)} [${extra}]>`;
   }
 

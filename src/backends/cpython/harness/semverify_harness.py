@@ -1572,7 +1572,6 @@ def _sync_release(env, sid, decl, fn):
 
 
 def run_ops_sync(env, ops, prefix):
-    s, t = env.s, env.t
     for i, op in enumerate(ops):
         path = '%s%d' % (prefix, i)
         _point(env, path)

@@ -18,7 +18,7 @@
  * order that makes it so. Memoised on (position, which open operations took effect, model state).
  * A sequential history never branches, so the common case is linear in its length.
  */
-import type { HistoryEvent } from '../src/history/events.ts';
+import type { HistoryEvent } from '../src/contract/events.ts';
 import { describeResult, type AcquireResult, type ModelDecl, type ReleaseResult, type SemaphoreModel } from './model.ts';
 import { extractOperations, type Operation } from './operations.ts';
 

@@ -9,7 +9,7 @@
  *
  * States are immutable values; every step returns a new state.
  */
-import type { ErrorClass } from '../src/history/events.ts';
+import type { ErrorClass } from '../src/contract/events.ts';
 import type { SemaphoreKind } from '../src/scenario/types.ts';
 
 /** What a model needs to know about one semaphore instance. */

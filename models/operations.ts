@@ -2,7 +2,7 @@
  * From events to operations: pairs each call with its return, per semaphore instance and actor.
  * An actor's operations on one semaphore are sequential, so at most one is open at a time.
  */
-import type { HistoryEvent, OpName } from '../src/history/events.ts';
+import type { HistoryEvent, OpName } from '../src/contract/events.ts';
 
 /**
  * The caller's identity, qualified by its thread: "T1/B" for a task, "T1" for a plain thread.

@@ -4,8 +4,8 @@
  * (properties/index.ts) is checked on every run of every scenario, on every backend.
  * See docs/adding-an-invariant.md.
  */
-import type { HistoryEvent } from '../src/history/events.ts';
-import type { RunResult } from '../src/backends/run-result.ts';
+import type { HistoryEvent } from '../src/contract/events.ts';
+import type { RunResult } from '../src/contract/run-result.ts';
 import type { Scenario } from '../src/scenario/types.ts';
 
 /** What a property sees of a run. */

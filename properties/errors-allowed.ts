@@ -17,7 +17,7 @@
  */
 import { extractOperations, isOpenAfter, type Operation } from '../models/operations.ts';
 import { bindsAtConstruction, creatorLoopOf } from '../models/select.ts';
-import type { HistoryEvent } from '../src/history/events.ts';
+import type { HistoryEvent } from '../src/contract/events.ts';
 import type { Property, RunView, Violation } from './api.ts';
 import { at, who } from './format.ts';
 import { semaphoreInfo, type SemaphoreInfo } from './semaphores.ts';

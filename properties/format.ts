@@ -1,7 +1,7 @@
 /**
  * Wording shared by violation messages, so every property names actors, instances and times alike.
  */
-import type { HistoryEvent } from '../src/history/events.ts';
+import type { HistoryEvent } from '../src/contract/events.ts';
 
 /** "T1/B" for a task, "T1" for a plain thread. */
 export function who(e: Pick<HistoryEvent, 'thread' | 'task'>): string {

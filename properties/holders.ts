@@ -4,7 +4,7 @@
  * allows; if that release then fails (BoundedSemaphore), the raise is taken back.
  */
 import { actorKey } from '../models/operations.ts';
-import type { HistoryEvent } from '../src/history/events.ts';
+import type { HistoryEvent } from '../src/contract/events.ts';
 
 export interface Holding {
   /** `actorKey`: "T1/B" or "T1". */

@@ -5,7 +5,7 @@
  * A run that claims to have completed with an operation that never returned is reported too.
  * Runs that hit the step limit are not judged here (that is a budget, not a verdict).
  */
-import type { BlockedThread } from '../src/backends/run-result.ts';
+import type { BlockedThread } from '../src/contract/run-result.ts';
 import { extractOperations, type Operation } from '../models/operations.ts';
 import type { Property, RunView, Violation } from './api.ts';
 import { count, who } from './format.ts';

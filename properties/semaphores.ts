@@ -1,8 +1,8 @@
 /**
  * What properties need to know about each semaphore instance of a run, whichever backend produced it.
  */
-import type { HistoryEvent } from '../src/history/events.ts';
-import type { SemaphoreFinal } from '../src/backends/run-result.ts';
+import type { HistoryEvent } from '../src/contract/events.ts';
+import type { SemaphoreFinal } from '../src/contract/run-result.ts';
 import type { SemaphoreKind } from '../src/scenario/types.ts';
 import type { RunView } from './api.ts';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunResult } from '../src/backends/run-result.ts';
+import type { RunResult } from '../src/contract/run-result.ts';
 import type { CheckOptions, Engine } from '../src/cli/engine.ts';
 import { runCli } from '../src/cli/program.ts';
 import type { ScenarioReport } from '../src/explore/report-types.ts';

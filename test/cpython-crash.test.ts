@@ -19,7 +19,7 @@ import { CPythonBackend } from '../src/backends/cpython/backend.ts';
 import { findInterpreter } from '../src/backends/cpython/interpreters.ts';
 import { liveProcessCount } from '../src/backends/cpython/process.ts';
 import { readRunReply } from '../src/backends/cpython/reply.ts';
-import type { RunResult } from '../src/backends/run-result.ts';
+import type { RunResult } from '../src/contract/run-result.ts';
 import type { CliIo } from '../src/cli/io.ts';
 import { defaultEngine, type CheckOptions, type Engine } from '../src/cli/engine.ts';
 import { runCli } from '../src/cli/program.ts';

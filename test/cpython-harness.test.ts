@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CPythonBackend } from '../src/backends/cpython/backend.ts';
 import { findInterpreter, findInterpreters, resolveInterpreter, InterpreterNotFoundError } from '../src/backends/cpython/interpreters.ts';
 import { liveProcessCount } from '../src/backends/cpython/process.ts';
-import type { RunResult } from '../src/backends/run-result.ts';
+import type { RunResult } from '../src/contract/run-result.ts';
 import type { Scenario } from '../src/scenario/types.ts';
-import { preemptionCount, type Schedule } from '../src/scheduler/deviation.ts';
+import { preemptionCount, type Schedule } from '../src/contract/schedule.ts';
 
 const py311 = findInterpreter('3.11');
 if (!py311) console.warn('[cpython-harness] skipped: no CPython 3.11 interpreter found (pyenv or python3 on PATH)');

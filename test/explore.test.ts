@@ -12,7 +12,7 @@ import { decodeToken } from '../src/explore/token.ts';
 import { scheduleArbitrary } from '../src/explore/schedule-arbitrary.ts';
 import { runSim } from '../src/backends/sim/run.ts';
 import { SparseSource } from '../src/scheduler/sparse-source.ts';
-import { preemptionCount } from '../src/scheduler/deviation.ts';
+import { preemptionCount } from '../src/contract/schedule.ts';
 import { maxConcurrency } from '../properties/holders.ts';
 import type { ScenarioReport } from '../src/explore/report-types.ts';
 import { builtin } from './helpers.ts';
@@ -73,7 +73,7 @@ describe("asyncio.Semaphore(1) shared across threads (the seed's cross-thread ra
 
   it('fast-check over sparse schedules reports the race and shrinks it to one preemption', () => {
     const scenario = builtin('asyncio-shared-2-threads');
-    const noOverAdmission = (s: readonly import('../src/scheduler/deviation.ts').Deviation[]) =>
+    const noOverAdmission = (s: readonly import('../src/contract/schedule.ts').Deviation[]) =>
       (maxConcurrency(runSim(scenario, { source: new SparseSource(s) }).history).perSemaphore.sem ?? 0) <= 1;
     const details = fc.check(fc.property(scheduleArbitrary(scenario), noOverAdmission), { seed: fcParams.seed, numRuns: 500 });
     // The property must FAIL: the race is real. Then the shrunk schedule is a single preemption.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TraceEntry } from '../src/backends/run-result.ts';
+import type { TraceEntry } from '../src/contract/run-result.ts';
 import type { ScenarioReport } from '../src/explore/report-types.ts';
 import { jsonDocument } from '../src/report/json.ts';
 import { renderScenarioReport } from '../src/report/text.ts';

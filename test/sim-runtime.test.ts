@@ -9,7 +9,7 @@ import { defaultSource } from '../src/scheduler/source.ts';
 import { SparseSource } from '../src/scheduler/sparse-source.ts';
 import { RandomSource } from '../src/scheduler/random-source.ts';
 import type { Scenario } from '../src/scenario/types.ts';
-import type { HistoryEvent } from '../src/history/events.ts';
+import type { HistoryEvent } from '../src/contract/events.ts';
 import { builtin } from './helpers.ts';
 
 const kinds = (h: readonly HistoryEvent[]) => h.map((e) => `${e.task ?? e.thread}:${e.kind}`);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeToken, encodeToken, sealToken, type ReplayToken } from '../src/explore/token.ts';
 import { InputError } from '../src/scenario/errors.ts';
 import type { Scenario } from '../src/scenario/types.ts';
-import type { Deviation } from '../src/scheduler/deviation.ts';
+import type { Deviation } from '../src/contract/schedule.ts';
 
 const scenario: Scenario = {
   id: 'tok',

@@ -12,8 +12,8 @@
  * Line: `<thread>[/<task>] <kind>|error:<class> [sem=<id>] [t=<seconds>] [step=<n>] [loop=<id>|none]`.
  * Defaults: sem "S" (or options.sem), step = seq + 1, time carried over from the previous line.
  */
-import type { ErrorClass, EventKind, HistoryEvent, OpName, PyError } from '../../src/history/events.ts';
-import type { BlockedThread, RunResult, RunStatus, SemaphoreFinal } from '../../src/backends/run-result.ts';
+import type { ErrorClass, EventKind, HistoryEvent, OpName, PyError } from '../../src/contract/events.ts';
+import type { BlockedThread, RunResult, RunStatus, SemaphoreFinal } from '../../src/contract/run-result.ts';
 import type { Scenario, SemaphoreDecl, ThreadDecl } from '../../src/scenario/types.ts';
 import type { RunView } from '../api.ts';
 

@@ -1,6 +1,6 @@
 /** What one run means: the properties' violations and the run's outcome classes. */
 import type { Scenario } from '../scenario/types.ts';
-import type { RunResult } from '../backends/run-result.ts';
+import type { RunResult } from '../contract/run-result.ts';
 import type { Property, Violation } from '../../properties/api.ts';
 import { checkProperties } from '../../properties/check-all.ts';
 import { classifyRun } from '../../properties/classify.ts';

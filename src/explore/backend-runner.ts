@@ -4,8 +4,8 @@
  * backend answers over its process pipe.
  */
 import type { Scenario } from '../scenario/types.ts';
-import type { RunResult } from '../backends/run-result.ts';
-import type { Schedule } from '../scheduler/deviation.ts';
+import type { RunResult } from '../contract/run-result.ts';
+import type { Schedule } from '../contract/schedule.ts';
 import type { DecisionSource } from '../scheduler/source.ts';
 import type { PreemptionModel } from './report-types.ts';
 import { runSim } from '../backends/sim/run.ts';

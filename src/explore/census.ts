@@ -4,8 +4,8 @@
  * hangs counts as both); `primary` counts the runs a kind headlines (its most severe kind).
  */
 import { maxConcurrency } from '../../properties/holders.ts';
-import type { Schedule } from '../scheduler/deviation.ts';
-import { scheduleKey } from '../scheduler/deviation.ts';
+import type { Schedule } from '../contract/schedule.ts';
+import { scheduleKey } from '../contract/schedule.ts';
 import { OUTCOME, severityRank } from '../contract/outcomes.ts';
 import type { RunAnalysis } from './analyse.ts';
 

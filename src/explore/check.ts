@@ -6,10 +6,10 @@
 import type { Scenario } from '../scenario/types.ts';
 import type { Property } from '../../properties/api.ts';
 import { builtinProperties } from '../../properties/index.ts';
-import { preemptionCount } from '../scheduler/deviation.ts';
+import { preemptionCount } from '../contract/schedule.ts';
 import type { BackendName, Counterexample, Coverage, OutcomeReport, PreemptionModel, PropertyReport, ScenarioReport } from './report-types.ts';
 import { analyseRun, type RunAnalysis } from './analyse.ts';
-import { DEFAULT_MAX_STEPS } from '../backends/sim/run.ts';
+import { DEFAULT_MAX_STEPS } from '../contract/names.ts';
 import type { Runner } from './backend-runner.ts';
 import { isSingleThreaded, runsFor, sourceFor } from './plan.ts';
 import { exploreExhaustively } from './exhaustive.ts';

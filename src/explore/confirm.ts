@@ -12,10 +12,10 @@
 import type { Scenario } from '../scenario/types.ts';
 import type { Property, Violation } from '../../properties/api.ts';
 import type { Counterexample } from './report-types.ts';
-import type { RunResult, TraceEntry } from '../backends/run-result.ts';
-import type { HistoryEvent } from '../history/events.ts';
-import type { Deviation, PointKey, Schedule } from '../scheduler/deviation.ts';
-import { keyOf, scheduleKey } from '../scheduler/deviation.ts';
+import type { RunResult, TraceEntry } from '../contract/run-result.ts';
+import type { HistoryEvent } from '../contract/events.ts';
+import type { Deviation, PointKey, Schedule } from '../contract/schedule.ts';
+import { keyOf, scheduleKey } from '../contract/schedule.ts';
 import { tracePoints } from '../scheduler/trace-points.ts';
 import type { Runner } from './backend-runner.ts';
 import { analyseRun } from './analyse.ts';

@@ -1,14 +1,15 @@
 /**
  * The result of checking one scenario: what the CLI prints (text or --json) and what tests assert on.
  */
-import type { HistoryEvent } from '../history/events.ts';
-import type { TraceEntry } from '../backends/run-result.ts';
-import type { Schedule } from '../scheduler/deviation.ts';
+import type { HistoryEvent } from '../contract/events.ts';
+import type { TraceEntry } from '../contract/run-result.ts';
+import type { Schedule } from '../contract/schedule.ts';
 import type { Violation } from '../../properties/api.ts';
 import type { Confirmation } from './confirm.ts';
 
-export type BackendName = 'sim' | 'cpython';
-export type PreemptionModel = 'gil' | 'free-threaded';
+import type { BackendName, PreemptionModel } from '../contract/names.ts';
+
+export type { BackendName, PreemptionModel };
 
 /** A minimal run that shows one outcome class. */
 export interface Counterexample {

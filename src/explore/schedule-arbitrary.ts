@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import type { Scenario } from '../scenario/types.ts';
-import { keyOf, type Deviation, type PointKey } from '../scheduler/deviation.ts';
+import { keyOf, type Deviation, type PointKey } from '../contract/schedule.ts';
 import { tracePoints } from '../scheduler/trace-points.ts';
 import { runSim } from '../backends/sim/run.ts';
 import { defaultSource } from '../scheduler/source.ts';

@@ -5,8 +5,8 @@
  * deviation can be removed) and replays it to keep only deviations that took effect.
  */
 import fc from 'fast-check';
-import type { Deviation, Schedule } from '../scheduler/deviation.ts';
-import type { RunResult } from '../backends/run-result.ts';
+import type { Deviation, Schedule } from '../contract/schedule.ts';
+import type { RunResult } from '../contract/run-result.ts';
 
 export interface ShrinkResult {
   readonly schedule: Schedule;

@@ -18,7 +18,7 @@ import { InputError } from '../scenario/errors.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { readScenario } from '../scenario/validate.ts';
 import { childPath, describeValue, FieldReader, indexPath } from '../scenario/field-reader.ts';
-import type { Deviation, Schedule } from '../scheduler/deviation.ts';
+import type { Deviation, Schedule } from '../contract/schedule.ts';
 import type { BackendName, PreemptionModel } from './report-types.ts';
 import { targetShapeProblem, type TargetSpec } from '../backends/cpython/target.ts';
 

@@ -2,7 +2,7 @@
  * The observable history (src/history/events.ts) as aligned lines, as a semaphore user
  * sees it: `  #3  step 12  t=0.000s  T0/A  acquired sem`.
  */
-import type { HistoryEvent } from '../history/events.ts';
+import type { HistoryEvent } from '../contract/events.ts';
 import type { Violation } from '../../properties/api.ts';
 import { formatTime } from './trace-columns.ts';
 

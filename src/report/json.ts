@@ -4,10 +4,10 @@
  * not silently change the public format.
  */
 import type { Confirmation } from '../explore/confirm.ts';
-import type { TraceEntry } from '../backends/run-result.ts';
+import type { TraceEntry } from '../contract/run-result.ts';
 import type { Counterexample, OutcomeReport, PropertyReport, ScenarioReport } from '../explore/report-types.ts';
-import type { HistoryEvent } from '../history/events.ts';
-import type { Schedule } from '../scheduler/deviation.ts';
+import type { HistoryEvent } from '../contract/events.ts';
+import type { Schedule } from '../contract/schedule.ts';
 import type { Violation } from '../../properties/api.ts';
 
 export interface JsonProperty {

@@ -3,7 +3,7 @@
  * the column trace, the semaphore history, the final semaphore state, what blocked (for a
  * hang), the violations and the outcome.
  */
-import type { RunResult } from '../backends/run-result.ts';
+import type { RunResult } from '../contract/run-result.ts';
 import type { ReplayToken } from '../explore/token.ts';
 import type { Violation } from '../../properties/api.ts';
 import type { JsonReplay } from './json.ts';

@@ -13,8 +13,8 @@
  * on over the empty cells to its right instead of being cut; only the line width truncates.
  * Pure: returns lines, no colour unless `mark` adds it.
  */
-import type { TraceEntry } from '../backends/run-result.ts';
-import type { Deviation } from '../scheduler/deviation.ts';
+import type { TraceEntry } from '../contract/run-result.ts';
+import type { Deviation } from '../contract/schedule.ts';
 
 export interface ColumnOptions {
   /** Total line width to fit; cells are truncated with "…". Default 120. */

@@ -1,14 +1,14 @@
 /**
  * Python exceptions raised by simulated code. They are real JS exceptions so that
- * `try/finally` and `except` in the ports behave like the Python they follow.
+ * `try/finally` and `except` in the ports behave like the Python they follow. They carry what
+ * Python's do (type and message); what an error *means* is decided where it is observed, by the
+ * contract's rules (src/contract/error-rules.ts), exactly as on the real backend.
  */
-import type { ErrorClass } from '../history/events.ts';
 
 export class PyException extends Error {
   constructor(
     readonly pyType: string,
     message: string,
-    readonly errorClass: ErrorClass = 'other',
   ) {
     super(message);
   }
@@ -22,14 +22,14 @@ export class CancelledError extends PyException {
 }
 
 export class RuntimeError extends PyException {
-  constructor(message: string, errorClass: ErrorClass = 'other') {
-    super('RuntimeError', message, errorClass);
+  constructor(message: string) {
+    super('RuntimeError', message);
   }
 }
 
 export class ValueError extends PyException {
-  constructor(message: string, errorClass: ErrorClass = 'other') {
-    super('ValueError', message, errorClass);
+  constructor(message: string) {
+    super('ValueError', message);
   }
 }
 

@@ -4,6 +4,7 @@
  * timeout can wake. `call_soon` from another thread appends to the ready queue without
  * waking a loop blocked in select: that is the real lost wake-up.
  */
+import { LABELS } from '../contract/names.ts';
 import type { Machine, SimThread } from './machine.ts';
 import type { Py } from './instructions.ts';
 import { Future } from './future.ts';
@@ -31,10 +32,9 @@ export class TimerHandle extends Handle {
   }
 }
 
-const RUN_ONCE = 'asyncio/base_events.py:BaseEventLoop._run_once';
-export const SELECT_LABEL = `${RUN_ONCE}:select`;
-export const SLOT_LABEL = `${RUN_ONCE}:slot`;
-export const TIMERS_LABEL = `${RUN_ONCE}:timers`;
+const SELECT_LABEL = LABELS.select;
+const SLOT_LABEL = LABELS.slot;
+const TIMERS_LABEL = LABELS.timers;
 
 export class EventLoop {
   private ready: Handle[] = [];

@@ -13,16 +13,15 @@ import type { Instr, Py } from './instructions.ts';
 import { PyException, SimulationError } from './errors.ts';
 import type { EventLoop } from './event-loop.ts';
 import type { Task } from './task.ts';
-import { CLOCK_THREAD, type Deviation, type PointKey } from '../scheduler/deviation.ts';
+import type { Deviation, PointKey } from '../contract/schedule.ts';
+import { normaliseMessage } from '../contract/error-rules.ts';
+import { CLOCK_THREAD, LABELS, type PreemptionModel } from '../contract/names.ts';
 import type { DecisionSource } from '../scheduler/source.ts';
-import type { BlockedThread, RunStatus, TraceEntry } from '../backends/run-result.ts';
-import type { EventKind, HistoryEvent, OpName, PyError } from '../history/events.ts';
-import { normaliseMessage } from '../history/events.ts';
-
-export type PreemptionModelName = 'gil' | 'free-threaded';
+import type { BlockedThread, RunStatus, TraceEntry } from '../contract/run-result.ts';
+import type { EventKind, HistoryEvent, OpName, PyError } from '../contract/events.ts';
 
 export interface MachineOptions {
-  readonly model: PreemptionModelName;
+  readonly model: PreemptionModel;
   readonly maxSteps: number;
   readonly source: DecisionSource;
   /** Record a trace entry per step (replays and counterexamples); off for bulk exploration. */
@@ -99,9 +98,9 @@ export class Machine {
     (mode === 'r' ? this.reads : this.writes).add(field);
   }
 
-  emit(kind: EventKind, op: OpName, sem: string, error?: PyException): void {
+  /** Record a history event; an `error` event carries the exception as classified at the observation boundary. */
+  emit(kind: EventKind, op: OpName, sem: string, pyError?: PyError): void {
     const t = this.running;
-    const pyError: PyError | undefined = error ? { type: error.pyType, message: normaliseMessage(error.message), class: error.errorClass } : undefined;
     const event: HistoryEvent = {
       seq: this.history.length,
       step: this.steps,
@@ -219,7 +218,7 @@ export class Machine {
         clockAdvances++;
         t = woken[0]!;
         if (woken.length > 1) {
-          const key: PointKey = { thread: CLOCK_THREAD, label: 'clock:advance', occ: clockAdvances };
+          const key: PointKey = { thread: CLOCK_THREAD, label: LABELS.clock, occ: clockAdvances };
           const options = woken.map((w) => w.name);
           const i = clampIndex(source.clock({ key, options }), options.length);
           if (i !== 0) this.record({ kind: 'switch', ...key, to: options[i]! });

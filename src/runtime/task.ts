@@ -90,7 +90,7 @@ export class Task<T> extends Future<T> {
       return;
     }
     if (fut.loop !== this.loop) {
-      const err = new RuntimeError(`Task <Task ${this.name}> got Future <Future> attached to a different loop`, 'future-other-loop');
+      const err = new RuntimeError(`Task <Task ${this.name}> got Future <Future> attached to a different loop`);
       this.loop.callSoon(() => this.step(err));
       return;
     }

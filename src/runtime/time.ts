@@ -1,8 +1,9 @@
 /** time.sleep in a plain thread: releases the GIL and blocks on the virtual clock. */
+import { LABELS } from '../contract/names.ts';
 import type { Machine } from './machine.ts';
 import { point, type Py } from './instructions.ts';
 
-export const TIME_SLEEP_LABEL = 'time.py:sleep';
+const TIME_SLEEP_LABEL = LABELS.sleep;
 
 export function* timeSleep(machine: Machine, seconds: number): Py<void> {
   if (seconds <= 0) {

@@ -5,7 +5,7 @@
  * the default as a Deviation, so any run, whatever its source, replays from its recorded
  * schedule through a SparseSource.
  */
-import type { PointKey } from './deviation.ts';
+import type { PointKey } from '../contract/schedule.ts';
 
 export interface PointContext {
   readonly key: PointKey;

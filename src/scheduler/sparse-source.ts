@@ -2,8 +2,8 @@
  * Replays a schedule: the deviations it lists, defaults everywhere else. This is how a
  * token, a fast-check counterexample or a recorded random run is re-executed.
  */
-import type { Deviation, Schedule } from './deviation.ts';
-import { keyOf } from './deviation.ts';
+import type { Deviation, Schedule } from '../contract/schedule.ts';
+import { keyOf } from '../contract/schedule.ts';
 import type { ChoiceContext, DecisionSource, PointChoice, PointContext, SlotContext } from './source.ts';
 
 export class SparseSource implements DecisionSource {

@@ -3,8 +3,8 @@
  * mark as points (they carry `occ`, counted per thread and label where the point happened).
  * What a schedule can name is what this returns.
  */
-import type { TraceEntry } from '../backends/run-result.ts';
-import type { PointKey } from './deviation.ts';
+import type { TraceEntry } from '../contract/run-result.ts';
+import type { PointKey } from '../contract/schedule.ts';
 
 export function tracePoints(trace: readonly TraceEntry[]): PointKey[] {
   const out: PointKey[] = [];

@@ -4,8 +4,8 @@
  * (see docs/cpython-backend.md).
  */
 import type { Scenario } from '../../scenario/types.ts';
-import type { Schedule } from '../../scheduler/deviation.ts';
-import type { RunResult } from '../run-result.ts';
+import type { Schedule } from '../../contract/schedule.ts';
+import type { RunResult } from '../../contract/run-result.ts';
 import type { Interpreter } from './interpreters.ts';
 import { HarnessError, PythonProcess } from './process.ts';
 import { TargetError, type TargetSpec } from './target.ts';

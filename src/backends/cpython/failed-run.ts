@@ -6,10 +6,10 @@
  * the same point, where it fails the same way (the harness is deterministic). With the trace on,
  * the history and trace so far show where it died.
  */
-import type { HistoryEvent } from '../../history/events.ts';
+import type { HistoryEvent } from '../../contract/events.ts';
 import type { Scenario } from '../../scenario/types.ts';
-import type { Deviation } from '../../scheduler/deviation.ts';
-import type { RunFailure, RunResult, TraceEntry } from '../run-result.ts';
+import type { Deviation } from '../../contract/schedule.ts';
+import type { RunFailure, RunResult, TraceEntry } from '../../contract/run-result.ts';
 import { HarnessError } from './process.ts';
 import { progressReader, ProtocolError, type Progress } from './reply.ts';
 

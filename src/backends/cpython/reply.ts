@@ -4,12 +4,12 @@
  * fit is a ProtocolError naming the path of the first field that failed (`result.history[3].kind`),
  * never a RunResult with holes in it that a property would then judge.
  */
-import type { ErrorClass, EventKind, HistoryEvent, OpName, PyError } from '../../history/events.ts';
+import type { ErrorClass, EventKind, HistoryEvent, OpName, PyError } from '../../contract/events.ts';
 import type { Scenario, SemaphoreKind } from '../../scenario/types.ts';
-import type { Deviation } from '../../scheduler/deviation.ts';
+import type { Deviation } from '../../contract/schedule.ts';
 import { childPath, FieldReader, indexPath } from '../../scenario/field-reader.ts';
 import { readSchedule } from '../../explore/token.ts';
-import type { BlockedThread, RunFailure, RunResult, RunStatus, SemaphoreFinal, TraceEntry } from '../run-result.ts';
+import type { BlockedThread, RunFailure, RunResult, RunStatus, SemaphoreFinal, TraceEntry } from '../../contract/run-result.ts';
 import type { HarnessInfo } from './backend.ts';
 
 /** The harness said something this side cannot use. `field` is where, `problem` what. */

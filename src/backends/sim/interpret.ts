@@ -3,6 +3,8 @@
  * (`asyncio.run(main())` with `gather`, or plain functions run one after another), with a
  * scenario point before each operation and the history events around each semaphore call.
  */
+import { classifyError, normaliseMessage } from '../../contract/error-rules.ts';
+import type { PyError } from '../../contract/events.ts';
 import type { Op, Scenario, TaskDecl, ThreadDecl } from '../../scenario/types.ts';
 import type { PyRuntime } from '../../runtime/runtime.ts';
 import type { Implementation, SemaphorePort } from '../../ports/port.ts';
@@ -12,7 +14,7 @@ import { asyncioRun, gather, sleep } from '../../runtime/asyncio.ts';
 import { awaitFuture } from '../../runtime/future.ts';
 import { timeSleep } from '../../runtime/time.ts';
 import type { SimThread } from '../../runtime/machine.ts';
-import type { OpName } from '../../history/events.ts';
+import type { OpName } from '../../contract/events.ts';
 
 /** Instance id of semaphore `name` as seen from `thread`. */
 export function semaphoreId(scenario: Scenario, name: string, thread: string): string {
@@ -160,14 +162,14 @@ export class ScenarioProgram {
       yield* call;
     } catch (e) {
       if (e instanceof CancelledError) machine.emit('cancelled', op, sem);
-      else if (e instanceof PyException) machine.emit('error', op, sem, loopAffinity(op, e));
+      else if (e instanceof PyException) machine.emit('error', op, sem, observedError(e, op));
       throw e;
     }
     machine.emit(op === 'acquire' ? 'acquired' : 'released', op, sem);
   }
 }
 
-/** Inside acquire(), a waiter future of another loop is the semaphore's loop-affinity error (how <= 3.9 shows it). */
-function loopAffinity(op: OpName, e: PyException): PyException {
-  return op === 'acquire' && e.errorClass === 'future-other-loop' ? new PyException(e.pyType, e.message, 'wrong-loop') : e;
+/** The exception as the history records it: classified by the contract's rules, exactly as the harness does. */
+function observedError(e: PyException, op: OpName): PyError {
+  return { type: e.pyType, message: normaliseMessage(e.message), class: classifyError([e.pyType], e.message, op) };
 }

@@ -3,21 +3,19 @@
  * deterministic for a given decision source.
  */
 import type { Scenario } from '../../scenario/types.ts';
-import type { RunResult, SemaphoreFinal } from '../run-result.ts';
+import type { RunResult, SemaphoreFinal } from '../../contract/run-result.ts';
 import type { DecisionSource } from '../../scheduler/source.ts';
 import { PyRuntime } from '../../runtime/runtime.ts';
-import type { PreemptionModelName } from '../../runtime/machine.ts';
+import { DEFAULT_MAX_STEPS, type PreemptionModel } from '../../contract/names.ts';
 import { DEFAULT_IMPLEMENTATION, findImplementation, implementationIds } from '../../ports/registry.ts';
 import { ScenarioProgram } from './interpret.ts';
 
 export interface SimRunOptions {
   readonly source: DecisionSource;
-  readonly model?: PreemptionModelName;
+  readonly model?: PreemptionModel;
   readonly maxSteps?: number;
   readonly recordTrace?: boolean;
 }
-
-export const DEFAULT_MAX_STEPS = 20_000;
 
 export class UnknownImplementationError extends Error {
   constructor(readonly impl: string) {

@@ -219,7 +219,7 @@ export class AsyncioSemaphore311 implements SemaphorePort {
     yield ftPoint(getLoopAt(19));
     if (loop !== this._loop) {
       const text = yield* this.repr();
-      const err = new RuntimeError(`${text} is bound to a different event loop`, 'wrong-loop');
+      const err = new RuntimeError(`${text} is bound to a different event loop`);
       yield point(getLoopAt(20)); // after RuntimeError(...) (C)
       throw err;
     }
@@ -256,7 +256,7 @@ export class AsyncioBoundedSemaphore311 extends AsyncioSemaphore311 {
     yield point(boundedReleaseAt(432));
     yield ftPoint(boundedReleaseAt(433));
     if (this._value >= this.boundValue) {
-      const err = new ValueError('BoundedSemaphore released too many times', 'released-too-many');
+      const err = new ValueError('BoundedSemaphore released too many times');
       yield point(boundedReleaseAt(434)); // after ValueError(...) (C)
       throw err;
     }

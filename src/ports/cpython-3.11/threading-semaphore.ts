@@ -232,7 +232,7 @@ export class ThreadingBoundedSemaphore311 extends ThreadingSemaphore311 {
     try {
       yield ftPoint(boundedReleaseAt(544));
       if (this._value + 1 > this.initialValue) {
-        const err = new ValueError('Semaphore released too many times', 'released-too-many');
+        const err = new ValueError('Semaphore released too many times');
         yield point(boundedReleaseAt(545)); // after ValueError(...) (C)
         throw err;
       }

@@ -125,7 +125,7 @@ export class AsyncioBoundedSemaphore39 extends AsyncioSemaphore39 {
   override *release(): Py<void> {
     yield point(boundedReleaseAt(451));
     if (this.value_ >= this.boundValue) {
-      const err = new ValueError('BoundedSemaphore released too many times', 'released-too-many');
+      const err = new ValueError('BoundedSemaphore released too many times');
       yield point(boundedReleaseAt(453));
       throw err;
     }

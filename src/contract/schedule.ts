@@ -12,6 +12,8 @@
  * deviations) and replay on both backends.
  */
 
+import { CLOCK_THREAD } from './names.ts';
+
 /** Where a deviation applies: thread T's `occ`-th arrival at the point labelled `label`. */
 export interface PointKey {
   readonly thread: string;
@@ -52,6 +54,8 @@ export interface TieDeviation extends PointKey {
 
 export type Deviation = SwitchDeviation | DelayDeviation | CancelDeviation | WakeDeviation | TieDeviation;
 
+export const DEVIATION_KINDS = ['switch', 'delay', 'cancel', 'wake', 'tie'] as const satisfies readonly Deviation['kind'][];
+
 /** A schedule: the deviations from the default choices, in the order they were taken. */
 export type Schedule = readonly Deviation[];
 
@@ -63,9 +67,6 @@ export function keyOf(p: PointKey): string {
 export function scheduleKey(schedule: Schedule): string {
   return JSON.stringify(schedule);
 }
-
-/** The pseudo-thread that owns "which woken thread runs first" decisions after the clock advances. */
-export const CLOCK_THREAD = 'clock';
 
 /**
  * Forced preemptions: what "minimal" counts. A delay is the OS preempting a thread, so it

@@ -7,31 +7,36 @@
  * implementation works inside; that is what lets one property check both backends.
  */
 
-/** What happened. `acquired` is "entered the critical section"; `release` (the call) is "exited it". */
-export type EventKind =
-  | 'acquire' // acquire() called
-  | 'waiting' // the caller really parked inside acquire(), once per call (asyncio: awaits its still-pending waiter future; threading: blocks on its Condition waiter lock)
-  | 'acquired' // acquire() returned True: the caller now holds a permit
-  | 'release' // release() called (recorded before release() runs, so a holder has left before anyone can see the permit)
-  | 'released' // release() returned normally
-  | 'cancelled' // acquire() ended with CancelledError
-  | 'error'; // an operation raised an exception other than CancelledError
+/**
+ * What happened. `acquired` is "entered the critical section"; `release` (the call) is "exited it".
+ * - `acquire`: acquire() called
+ * - `waiting`: the caller really parked inside acquire(), once per call (asyncio: awaits its
+ *   still-pending waiter future; threading: blocks on its Condition waiter lock)
+ * - `acquired`: acquire() returned True: the caller now holds a permit
+ * - `release`: release() called (recorded before release() runs, so a holder has left before anyone can see the permit)
+ * - `released`: release() returned normally
+ * - `cancelled`: acquire() ended with CancelledError
+ * - `error`: an operation raised an exception other than CancelledError
+ */
+export const EVENT_KINDS = ['acquire', 'waiting', 'acquired', 'release', 'released', 'cancelled', 'error'] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** The Python operation an event belongs to. */
-export type OpName = 'acquire' | 'release';
+export const OP_NAMES = ['acquire', 'release'] as const;
+export type OpName = (typeof OP_NAMES)[number];
 
-/** Why an operation failed, classified once at the boundary so that nobody downstream greps messages. */
-export type ErrorClass =
-  /**
-   * The semaphore is bound to another event loop. 3.10+: "<...> is bound to a different event
-   * loop" from _get_loop. 3.9 and older bind at construction and await their waiter future on
-   * that loop, so the task raises "Task ... got Future ... attached to a different loop".
-   */
-  | 'wrong-loop'
-  /** A task awaited a future of another loop outside any semaphore operation. */
-  | 'future-other-loop'
-  | 'released-too-many' // ValueError from BoundedSemaphore.release
-  | 'other';
+/**
+ * Why an operation failed, classified once at the boundary (src/contract/error-rules.ts) so that
+ * nobody downstream greps messages.
+ * - `wrong-loop`: the semaphore is bound to another event loop. 3.10+: "<...> is bound to a
+ *   different event loop" from _get_loop. 3.9 and older bind at construction and await their
+ *   waiter future on that loop, so the task raises "Task ... got Future ... attached to a different loop".
+ * - `future-other-loop`: a task awaited a future of another loop outside any semaphore operation.
+ * - `released-too-many`: ValueError from BoundedSemaphore.release.
+ * - `other`: anything else.
+ */
+export const ERROR_CLASSES = ['wrong-loop', 'future-other-loop', 'released-too-many', 'other'] as const;
+export type ErrorClass = (typeof ERROR_CLASSES)[number];
 
 export interface PyError {
   /** Python exception type name, e.g. "RuntimeError". */
@@ -65,11 +70,4 @@ export interface HistoryEvent {
 /** The caller's identity: the unit whose operations are sequential (a task, or a plain thread). */
 export function actorOf(e: Pick<HistoryEvent, 'thread' | 'task'>): string {
   return e.task ?? e.thread;
-}
-
-const ADDRESS = /0x[0-9a-fA-F]+/g;
-
-/** Normalise object addresses in Python messages so two runs of the same schedule print the same text. */
-export function normaliseMessage(message: string): string {
-  return message.replace(ADDRESS, '0x?');
 }

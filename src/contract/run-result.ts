@@ -1,8 +1,8 @@
 /**
  * What one run of a scenario under one schedule produces, on any backend.
  */
-import type { HistoryEvent } from '../history/events.ts';
-import type { Deviation, Schedule } from '../scheduler/deviation.ts';
+import type { HistoryEvent } from './events.ts';
+import type { Deviation, Schedule } from './schedule.ts';
 import type { SemaphoreKind } from '../scenario/types.ts';
 
 /** One row of the execution trace: a step of one thread between two scheduling points. */
@@ -55,11 +55,14 @@ export interface BlockedThread {
   readonly tasks?: readonly { readonly task: string; readonly awaits: string }[];
 }
 
-export type RunStatus =
-  | 'completed' // every thread finished
-  | 'hang' // nothing can run and no timer is pending, but some thread has not finished
-  | 'step-limit' // the run exceeded its step budget
-  | 'error'; // the run failed (see RunFailure): never a property verdict, never ok
+/**
+ * - `completed`: every thread finished
+ * - `hang`: nothing can run and no timer is pending, but some thread has not finished
+ * - `step-limit`: the run exceeded its step budget
+ * - `error`: the run failed (see RunFailure): never a property verdict, never ok
+ */
+export const RUN_STATUSES = ['completed', 'hang', 'step-limit', 'error'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /**
  * Why a run failed (status 'error'), as a value: decide on `kind`, never on `detail`'s words.
@@ -81,6 +84,9 @@ export type RunFailure =
   | { readonly kind: 'protocol'; readonly field: string };
 
 export type RunFailureKind = RunFailure['kind'];
+
+/** The failure kinds the harness may report about a run itself; the others are its driver's. */
+export const HARNESS_FAILURE_KINDS = ['code-raised', 'code-exited', 'harness-error'] as const satisfies readonly RunFailureKind[];
 
 export interface RunResult {
   readonly status: RunStatus;

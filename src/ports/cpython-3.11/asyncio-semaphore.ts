@@ -15,6 +15,7 @@ import type { EventLoop } from '../../runtime/event-loop.ts';
 import { getRunningLoop } from '../../runtime/asyncio.ts';
 import type { PyRuntime } from '../../runtime/runtime.ts';
 import type { SemaphoreArgs, SemaphorePort, SemaphoreSnapshot } from '../port.ts';
+import { trackFields } from '../tracked.ts';
 
 const LOCKS = 'asyncio/locks.py';
 const aenterAt = labeller(LOCKS, '_ContextManagerMixin.__aenter__');
@@ -30,44 +31,21 @@ const getLoopAt = labeller('asyncio/mixins.py', '_LoopBoundMixin._get_loop');
 
 export class AsyncioSemaphore311 implements SemaphorePort {
   readonly kind = 'asyncio' as const;
-  private value_: number;
-  private waiters_: PyDeque<Future<boolean>> | null = null;
-  private loop_: EventLoop | null = null;
+  // Shared fields (trackFields below): every access is recorded as a step's read or write.
+  declare protected _value: number;
+  declare private _waiters: PyDeque<Future<boolean>> | null;
+  declare private _loop: EventLoop | null;
 
-  // CPython 3.11 Lib/asyncio/locks.py Semaphore.__init__
+  // CPython 3.11 Lib/asyncio/locks.py Semaphore.__init__ (and _LoopBoundMixin's _loop = None)
   constructor(
     protected readonly rt: PyRuntime,
     readonly id: string,
     value: number,
   ) {
     if (value < 0) throw new ValueError('Semaphore initial value must be >= 0');
-    this.value_ = value;
-  }
-
-  // Shared fields: every access is recorded so a trace shows what each step touched.
-  protected get _value(): number {
-    this.rt.machine.touch(`${this.id}._value`, 'r');
-    return this.value_;
-  }
-  protected set _value(v: number) {
-    this.rt.machine.touch(`${this.id}._value`, 'w');
-    this.value_ = v;
-  }
-  private get _waiters(): PyDeque<Future<boolean>> | null {
-    this.rt.machine.touch(`${this.id}._waiters`, 'r');
-    return this.waiters_;
-  }
-  private set _waiters(v: PyDeque<Future<boolean>> | null) {
-    this.rt.machine.touch(`${this.id}._waiters`, 'w');
-    this.waiters_ = v;
-  }
-  private get _loop(): EventLoop | null {
-    this.rt.machine.touch(`${this.id}._loop`, 'r');
-    return this.loop_;
-  }
-  private set _loop(v: EventLoop | null) {
-    this.rt.machine.touch(`${this.id}._loop`, 'w');
-    this.loop_ = v;
+    this._waiters = null;
+    this._value = value;
+    this._loop = null;
   }
 
   // CPython 3.11 Lib/asyncio/locks.py _ContextManagerMixin.__aenter__
@@ -104,7 +82,7 @@ export class AsyncioSemaphore311 implements SemaphorePort {
     yield ftPoint(lockedAt(361));
     if (this._value === 0) return true;
     yield ftPoint(lockedAt(362));
-    const it = (this._waiters ?? new PyDeque<Future<boolean>>()).iterator();
+    const it = (this._waiters ?? new PyDeque<Future<boolean>>(this.rt.machine, `${this.id}._waiters (empty)`)).iterator();
     // any(not w.cancelled() for w in ...): the generator's own points, then the point after any() returns.
     let found = false;
     yield point(genexprAt(362)); // genexpr entry (RESUME 0) on any()'s first next()
@@ -133,7 +111,7 @@ export class AsyncioSemaphore311 implements SemaphorePort {
     }
     yield ftPoint(acquireAt(377));
     if (this._waiters === null) {
-      const fresh = new PyDeque<Future<boolean>>();
+      const fresh = new PyDeque<Future<boolean>>(this.rt.machine, `${this.id}._waiters[]`);
       yield point(acquireAt(378)); // after collections.deque() (C), before the store
       this._waiters = fresh;
     }
@@ -228,15 +206,17 @@ export class AsyncioSemaphore311 implements SemaphorePort {
   }
 
   snapshot(): SemaphoreSnapshot {
-    const ws = this.waiters_?.toArray() ?? [];
+    const ws = this._waiters?.toArray() ?? [];
     return {
-      value: this.value_,
+      value: this._value,
       waiters: ws.length,
       inFlight: ws.filter((f) => f.done() && !f.cancelled()).length,
-      boundLoop: this.loop_?.id ?? null,
+      boundLoop: this._loop?.id ?? null,
     };
   }
 }
+
+trackFields(AsyncioSemaphore311, ['_value', '_waiters', '_loop']);
 
 // CPython 3.11 Lib/asyncio/locks.py BoundedSemaphore
 export class AsyncioBoundedSemaphore311 extends AsyncioSemaphore311 {

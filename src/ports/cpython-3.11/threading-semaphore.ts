@@ -10,6 +10,7 @@ import { PyDeque } from '../../runtime/deque.ts';
 import type { SimLock } from '../../runtime/lock.ts';
 import type { PyRuntime } from '../../runtime/runtime.ts';
 import type { SemaphoreArgs, SemaphorePort, SemaphoreSnapshot } from '../port.ts';
+import { trackFields } from '../tracked.ts';
 
 const TH = 'threading.py';
 const enterAt = labeller(TH, 'Condition.__enter__');
@@ -26,12 +27,15 @@ const boundedReleaseAt = labeller(TH, 'BoundedSemaphore.release');
 
 // CPython 3.11 Lib/threading.py Condition (with a plain Lock: Condition's own _is_owned/_release_save/_acquire_restore)
 export class Condition311 {
-  readonly waiters = new PyDeque<SimLock>();
+  readonly waiters: PyDeque<SimLock>;
 
   constructor(
     private readonly rt: PyRuntime,
     readonly lock: SimLock,
-  ) {}
+    id: string,
+  ) {
+    this.waiters = new PyDeque<SimLock>(rt.machine, `${id}._waiters`);
+  }
 
   // CPython 3.11 Lib/threading.py Condition.__enter__
   *enter(): Py<void> {
@@ -129,7 +133,8 @@ export class Condition311 {
 export class ThreadingSemaphore311 implements SemaphorePort {
   readonly kind = 'threading' as const;
   protected readonly cond: Condition311;
-  private value_: number;
+  // A shared field (trackFields below): every access is recorded as a step's read or write.
+  declare protected _value: number;
 
   // CPython 3.11 Lib/threading.py Semaphore.__init__
   constructor(
@@ -138,17 +143,8 @@ export class ThreadingSemaphore311 implements SemaphorePort {
     value: number,
   ) {
     if (value < 0) throw new ValueError('semaphore initial value must be >= 0');
-    this.cond = new Condition311(rt, rt.newLock(`${id}._cond._lock`));
-    this.value_ = value;
-  }
-
-  protected get _value(): number {
-    this.rt.machine.touch(`${this.id}._value`, 'r');
-    return this.value_;
-  }
-  protected set _value(v: number) {
-    this.rt.machine.touch(`${this.id}._value`, 'w');
-    this.value_ = v;
+    this.cond = new Condition311(rt, rt.newLock(`${id}._cond._lock`), `${id}._cond`);
+    this._value = value;
   }
 
   // CPython 3.11 Lib/threading.py Semaphore.acquire (blocking=True, timeout=None); also __enter__
@@ -212,9 +208,11 @@ export class ThreadingSemaphore311 implements SemaphorePort {
   }
 
   snapshot(): SemaphoreSnapshot {
-    return { value: this.value_, waiters: this.cond.waiters.length, inFlight: 0, boundLoop: null };
+    return { value: this._value, waiters: this.cond.waiters.length, inFlight: 0, boundLoop: null };
   }
 }
+
+trackFields(ThreadingSemaphore311, ['_value']);
 
 // CPython 3.11 Lib/threading.py BoundedSemaphore
 export class ThreadingBoundedSemaphore311 extends ThreadingSemaphore311 {

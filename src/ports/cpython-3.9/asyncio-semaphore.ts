@@ -16,6 +16,7 @@ import type { EventLoop } from '../../runtime/event-loop.ts';
 import { getRunningLoop } from '../../runtime/asyncio.ts';
 import type { PyRuntime } from '../../runtime/runtime.ts';
 import type { SemaphoreArgs, SemaphorePort, SemaphoreSnapshot } from '../port.ts';
+import { trackFields } from '../tracked.ts';
 
 const LOCKS = 'asyncio/locks.py';
 const aenterAt = labeller(LOCKS, '_ContextManagerMixin.__aenter__');
@@ -27,10 +28,11 @@ const boundedReleaseAt = labeller(LOCKS, 'BoundedSemaphore.release');
 
 export class AsyncioSemaphore39 implements SemaphorePort {
   readonly kind = 'asyncio' as const;
-  protected value_: number;
-  private readonly waiters = new PyDeque<Future<null>>();
+  // Shared fields (trackFields below): every access is recorded as a step's read or write.
+  declare protected _value: number;
+  declare private _wakeup_scheduled: boolean;
+  private readonly waiters: PyDeque<Future<null>>;
   private readonly loop: EventLoop;
-  private wakeupScheduled = false;
 
   // CPython 3.9 Lib/asyncio/locks.py Semaphore.__init__: self._loop = events.get_event_loop()
   constructor(
@@ -39,7 +41,9 @@ export class AsyncioSemaphore39 implements SemaphorePort {
     value: number,
   ) {
     if (value < 0) throw new ValueError('Semaphore initial value must be >= 0');
-    this.value_ = value;
+    this._value = value;
+    this.waiters = new PyDeque<Future<null>>(rt.machine, `${id}._waiters`);
+    this._wakeup_scheduled = false;
     // The loop binds here, at construction: the creating thread's running loop, else the main thread's loop.
     this.loop = (rt.machine.current ? getRunningLoop(rt.machine) : null) ?? rt.mainThreadLoop();
   }
@@ -67,7 +71,7 @@ export class AsyncioSemaphore39 implements SemaphorePort {
       if (!done) {
         waiter.setResult(null);
         yield point(wakeAt(394)); // after set_result (C)
-        this.wakeupScheduled = true;
+        this._wakeup_scheduled = true;
         return;
       }
       yield point(wakeAt(391)); // back-edge
@@ -78,7 +82,7 @@ export class AsyncioSemaphore39 implements SemaphorePort {
   *acquire(): Py<boolean> {
     yield point(acquireAt(402));
     let registered = false;
-    while (this.wakeupScheduled || this.value_ <= 0) {
+    while (this._wakeup_scheduled || this._value <= 0) {
       const fut = this.loop.createFuture<null>(`waiter future of ${this.id}`);
       this.waiters.append(fut);
       yield point(acquireAt(415)); // after deque.append (C)
@@ -89,26 +93,26 @@ export class AsyncioSemaphore39 implements SemaphorePort {
       }
       try {
         yield* awaitFuture(fut);
-        this.wakeupScheduled = false;
+        this._wakeup_scheduled = false;
       } catch (e) {
         if (e instanceof CancelledError) yield* this.wakeUpNext();
         throw e;
       }
       yield point(acquireAt(413)); // back-edge to the while test
     }
-    this.value_ -= 1;
+    this._value -= 1;
     return true;
   }
 
   // CPython 3.9 Lib/asyncio/locks.py Semaphore.release
   *release(): Py<void> {
     yield point(releaseAt(426));
-    this.value_ += 1;
+    this._value += 1;
     yield* this.wakeUpNext();
   }
 
   snapshot(): SemaphoreSnapshot {
-    return { value: this.value_, waiters: this.waiters.length, inFlight: 0, boundLoop: this.loop.id };
+    return { value: this._value, waiters: this.waiters.length, inFlight: 0, boundLoop: this.loop.id };
   }
 }
 
@@ -124,7 +128,7 @@ export class AsyncioBoundedSemaphore39 extends AsyncioSemaphore39 {
   // CPython 3.9 Lib/asyncio/locks.py BoundedSemaphore.release
   override *release(): Py<void> {
     yield point(boundedReleaseAt(451));
-    if (this.value_ >= this.boundValue) {
+    if (this._value >= this.boundValue) {
       const err = new ValueError('BoundedSemaphore released too many times');
       yield point(boundedReleaseAt(453));
       throw err;
@@ -133,6 +137,8 @@ export class AsyncioBoundedSemaphore39 extends AsyncioSemaphore39 {
     yield* super.release();
   }
 }
+
+trackFields(AsyncioSemaphore39, ['_value', '_wakeup_scheduled']);
 
 export function createAsyncioSemaphore39(args: SemaphoreArgs): SemaphorePort {
   return args.bounded ? new AsyncioBoundedSemaphore39(args.rt, args.id, args.value) : new AsyncioSemaphore39(args.rt, args.id, args.value);

@@ -56,6 +56,7 @@ export class EventLoop {
   ) {}
 
   time(): number {
+    this.machine.touch('clock', 'r');
     return this.machine.now;
   }
 
@@ -98,6 +99,8 @@ export class EventLoop {
   // CPython 3.11 Lib/asyncio/base_events.py BaseEventLoop.call_soon: no thread check (debug off), no wake-up.
   callSoon(cb: Callback): Handle {
     this.checkClosed();
+    // Any thread may append (a future resolved elsewhere schedules its callbacks here): shared.
+    this.machine.touch(`${this.id}.ready`, 'w');
     const h = new Handle(cb);
     this.ready.push(h);
     return h;
@@ -116,6 +119,7 @@ export class EventLoop {
 
   callAt(when: number, cb: Callback): TimerHandle {
     this.checkClosed();
+    this.machine.touch(`${this.id}.timers`, 'w');
     const h = new TimerHandle(when, this.timerSeq++, cb);
     this.scheduled.push(h);
     this.scheduled.sort((a, b) => a.when - b.when || a.seq - b.seq);
@@ -141,6 +145,7 @@ export class EventLoop {
   }
 
   private writeToSelf(): void {
+    this.machine.touch(`${this.id}.selector`, 'w');
     this.pipeWoken = true;
     const o = this.owner;
     if (o && o.blocker?.kind === 'select' && o.blocker.loop === this) this.machine.unblock(o);
@@ -180,6 +185,8 @@ export class EventLoop {
 
   // CPython 3.11 Lib/asyncio/base_events.py BaseEventLoop._run_once
   private *runOnce(): Py<void> {
+    this.machine.touch(`${this.id}.timers`, 'w');
+    this.machine.touch(`${this.id}.ready`, 'w');
     while (this.scheduled.length && this.scheduled[0]!.cancelled) this.scheduled.shift();
     let timeout: number | null = null;
     if (this.ready.length || this.stopping) timeout = 0;
@@ -196,6 +203,7 @@ export class EventLoop {
 
     const ntodo = this.ready.length;
     for (let i = 0; i < ntodo; i++) {
+      this.machine.touch(`${this.id}.ready`, 'w');
       const h = this.ready.shift()!;
       this.maybeCancel();
       if (h.cancelled) continue;
@@ -235,6 +243,7 @@ export class EventLoop {
 
   /** The virtual selector: returns at once on timeout 0 or a pending self-pipe write; else blocks. */
   private *select(timeout: number | null): Py<void> {
+    this.machine.touch(`${this.id}.selector`, 'w');
     if (this.pipeWoken) {
       this.pipeWoken = false;
       return;
@@ -242,6 +251,7 @@ export class EventLoop {
     if (timeout === 0) return;
     const until = timeout === null ? null : this.time() + timeout;
     yield { t: 'block', label: SELECT_LABEL, blocker: { kind: 'select', loop: this, until } };
+    this.machine.touch(`${this.id}.selector`, 'w');
     this.pipeWoken = false;
   }
 }

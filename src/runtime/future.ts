@@ -2,6 +2,7 @@
  * asyncio.Future with CPython's semantics (the C `_asyncio.Future`, whose methods are
  * atomic under the GIL): done-callbacks are scheduled on the future's *own* loop with
  * `call_soon`, from whatever thread calls `set_result`, and that does not wake the loop.
+ * Every method is an access of the future (Machine.touch): another thread may resolve it.
  */
 import type { EventLoop } from './event-loop.ts';
 import type { Py } from './instructions.ts';
@@ -16,22 +17,33 @@ export class Future<T> {
   private value: T | undefined;
   private error: PyException | null = null;
   private callbacks: DoneCallback<T>[] = [];
+  /** Named per creating thread (Machine.freshId), so equivalent runs name it alike. */
+  readonly id: string;
 
   constructor(
     readonly loop: EventLoop,
     /** What this future stands for, for hang reports: "waiter of sem", "sleep(1.0)". */
     readonly purpose: string,
-  ) {}
+  ) {
+    this.id = `fut:${loop.machine.freshId('fut')}`;
+  }
+
+  protected touch(mode: 'r' | 'w'): void {
+    this.loop.machine.touch(this.id, mode);
+  }
 
   done(): boolean {
+    this.touch('r');
     return this.state !== 'PENDING';
   }
 
   cancelled(): boolean {
+    this.touch('r');
     return this.state === 'CANCELLED';
   }
 
   result(): T {
+    this.touch('r');
     if (this.state === 'CANCELLED') throw new CancelledError();
     if (this.state === 'PENDING') throw new InvalidStateError('Result is not ready.');
     if (this.error) throw this.error;
@@ -39,6 +51,7 @@ export class Future<T> {
   }
 
   exception(): PyException | null {
+    this.touch('r');
     if (this.state === 'CANCELLED') throw new CancelledError();
     if (this.state === 'PENDING') throw new InvalidStateError('Exception is not set.');
     return this.error;
@@ -46,6 +59,7 @@ export class Future<T> {
 
   // CPython 3.11 Modules/_asynciomodule.c future_set_result (Lib/asyncio/futures.py Future.set_result)
   setResult(value: T): void {
+    this.touch('w');
     if (this.state !== 'PENDING') throw new InvalidStateError(`invalid state: ${this.state}`);
     this.value = value;
     this.state = 'FINISHED';
@@ -53,6 +67,7 @@ export class Future<T> {
   }
 
   setException(error: PyException): void {
+    this.touch('w');
     if (this.state !== 'PENDING') throw new InvalidStateError(`invalid state: ${this.state}`);
     this.error = error;
     this.state = 'FINISHED';
@@ -61,6 +76,7 @@ export class Future<T> {
 
   // CPython 3.11 Lib/asyncio/futures.py Future.cancel
   cancel(): boolean {
+    this.touch('w');
     if (this.state !== 'PENDING') return false;
     this.state = 'CANCELLED';
     this.scheduleCallbacks();
@@ -68,11 +84,13 @@ export class Future<T> {
   }
 
   addDoneCallback(cb: DoneCallback<T>): void {
+    this.touch('w');
     if (this.state !== 'PENDING') this.loop.callSoon(() => cb(this));
     else this.callbacks.push(cb);
   }
 
   removeDoneCallback(cb: DoneCallback<T>): void {
+    this.touch('w');
     this.callbacks = this.callbacks.filter((c) => c !== cb);
   }
 

@@ -2,7 +2,8 @@
  * `_thread.lock` (threading.Lock): non-reentrant, released by any thread, blocking acquire.
  * A release hands nothing over: it unlocks and wakes one blocked thread (the longest-blocked
  * by default, or the one a `wake` decision names), which must re-acquire when it runs, so a
- * running thread may barge in first, as on a real OS.
+ * running thread may barge in first, as on a real OS. Every use is an access of the lock
+ * (Machine.touch): its state and its waiters are shared.
  */
 import type { Machine, SimThread } from './machine.ts';
 import type { Py } from './instructions.ts';
@@ -17,7 +18,12 @@ export class SimLock {
     readonly name: string,
   ) {}
 
+  private get obj(): string {
+    return `lock:${this.name}`;
+  }
+
   locked(): boolean {
+    this.machine.touch(this.obj, 'r');
     return this.held;
   }
 
@@ -31,13 +37,16 @@ export class SimLock {
    * An uncontended acquire is atomic (C code, no eval-breaker check).
    */
   *acquire(label: string, blocking = true): Py<boolean> {
+    this.machine.touch(this.obj, 'w');
     if (!this.held) {
       this.held = true;
       return true;
     }
     if (!blocking) return false;
     while (this.held) {
+      // Blocking registers this thread as a waiter: a write the releaser's choice depends on.
       yield { t: 'block', label, blocker: { kind: 'lock', lock: this } };
+      this.machine.touch(this.obj, 'w');
     }
     this.held = true;
     return true;
@@ -45,6 +54,7 @@ export class SimLock {
 
   /** lock.release(). `label` is the point after the call, which keys a `wake` decision. */
   release(label: string): void {
+    this.machine.touch(this.obj, 'w');
     if (!this.held) throw new RuntimeError('release unlocked lock');
     this.held = false;
     const blocked = this.waiters.filter((w) => w.state === 'blocked');

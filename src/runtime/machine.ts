@@ -19,6 +19,7 @@ import { CLOCK_THREAD, LABELS, type PreemptionModel } from '../contract/names.ts
 import type { DecisionSource } from '../scheduler/source.ts';
 import type { BlockedThread, RunStatus, TraceEntry } from '../contract/run-result.ts';
 import type { EventKind, HistoryEvent, OpName, PyError } from '../contract/events.ts';
+import { HappensBefore } from './happens-before.ts';
 
 export interface MachineOptions {
   readonly model: PreemptionModel;
@@ -26,6 +27,8 @@ export interface MachineOptions {
   readonly source: DecisionSource;
   /** Record a trace entry per step (replays and counterexamples); off for bulk exploration. */
   readonly recordTrace: boolean;
+  /** Keep the happens-before fingerprint (src/runtime/happens-before.ts) for partial-order reduction. */
+  readonly happensBefore?: boolean;
 }
 
 type ThreadState = 'runnable' | 'blocked' | 'delayed' | 'done';
@@ -69,15 +72,29 @@ export class Machine {
   current: SimThread | null = null;
   private reads = new Set<string>();
   private writes = new Set<string>();
+  /** State-changing decisions taken in the running step, for the happens-before fingerprint. */
+  private choices: string[] = [];
+  private readonly tracking: boolean;
+  private readonly hb: HappensBefore | null;
+  /** Threads the last clock advance woke: their next step depends on it. */
+  private readonly wokenByClock = new Set<SimThread>();
   private nextIds = new Map<string, number>();
 
-  constructor(readonly options: MachineOptions) {}
+  constructor(readonly options: MachineOptions) {
+    this.hb = options.happensBefore === true ? new HappensBefore() : null;
+    this.tracking = options.recordTrace || this.hb !== null;
+  }
 
-  /** A deterministic per-run id ("lock#3"): never real addresses, so replays print identically. */
+  /**
+   * A deterministic per-run id: never real addresses, so replays print identically. Objects a
+   * thread creates are numbered per thread ("T1.waiter-lock#2"), so the name does not depend on
+   * how the threads interleaved.
+   */
   freshId(prefix: string): string {
-    const n = (this.nextIds.get(prefix) ?? 0) + 1;
-    this.nextIds.set(prefix, n);
-    return `${prefix}#${n}`;
+    const name = this.current ? `${this.current.name}.${prefix}` : prefix;
+    const n = (this.nextIds.get(name) ?? 0) + 1;
+    this.nextIds.set(name, n);
+    return `${name}#${n}`;
   }
 
   addThread(name: string, body: (t: SimThread) => Py<void>): SimThread {
@@ -92,15 +109,32 @@ export class Machine {
     return this.current;
   }
 
-  /** Record that the running step read or wrote a shared field (shown in traces; used to tell steps apart). */
+  /**
+   * Record that the running step read or wrote a shared object (shown in traces; the
+   * happens-before fingerprint's dependencies). Outside a running thread nothing is a step.
+   */
   touch(field: string, mode: 'r' | 'w'): void {
-    if (!this.options.recordTrace) return;
+    if (!this.tracking || this.current === null) return;
     (mode === 'r' ? this.reads : this.writes).add(field);
+  }
+
+  /** Equal for runs so far that are linearizations of the same partial order; '' without happensBefore. */
+  fingerprint(): string {
+    return this.hb?.fingerprint() ?? '';
+  }
+
+  /** The running step ends: its accesses and choices go to the fingerprint; the sets start afresh. */
+  private endStep(t: SimThread): void {
+    this.hb?.endStep(t.index, this.reads, this.writes, this.choices.join(';'));
+    this.reads = new Set();
+    this.writes = new Set();
+    this.choices = [];
   }
 
   /** Record a history event; an `error` event carries the exception as classified at the observation boundary. */
   emit(kind: EventKind, op: OpName, sem: string, pyError?: PyError): void {
     const t = this.running;
+    this.touch('history', 'w');
     const event: HistoryEvent = {
       seq: this.history.length,
       step: this.steps,
@@ -152,6 +186,7 @@ export class Machine {
     const task = this.options.source.slot({ key, cancellable });
     if (task === null || !cancellable.includes(task)) return null;
     this.record({ kind: 'cancel', ...key, task });
+    this.choices.push(`cancel ${task}`);
     return task;
   }
 
@@ -162,6 +197,7 @@ export class Machine {
     const options = waiters.map((w) => w.name);
     const i = clampIndex(this.options.source.wake({ key, options }), options.length);
     if (i !== 0) this.record({ kind: 'wake', ...key, waiter: options[i]! });
+    this.choices.push(`wake ${options[i]!}`);
     return waiters[i]!;
   }
 
@@ -171,8 +207,12 @@ export class Machine {
     const key: PointKey = { thread: t.name, label, occ: this.occurrence(t, label) };
     const identity = [...Array(n).keys()];
     const order = this.options.source.tie({ key, options: identity.map(String) });
-    if (!order || !isPermutation(order, n) || order.every((v, i) => v === i)) return identity;
+    if (!order || !isPermutation(order, n) || order.every((v, i) => v === i)) {
+      this.choices.push(`tie ${identity.join(',')}`);
+      return identity;
+    }
     this.record({ kind: 'tie', ...key, order: [...order] });
+    this.choices.push(`tie ${order.join(',')}`);
     return order;
   }
 
@@ -224,6 +264,9 @@ export class Machine {
           if (i !== 0) this.record({ kind: 'switch', ...key, to: options[i]! });
           t = woken[i]!;
         }
+        // The clock's own step: it writes the time, and wakes these threads in this order.
+        this.hb?.endStep(this.threads.length, NO_ACCESS, CLOCK_WRITE, `t=${this.now};woke=${woken.map((w) => w.name).join(',')};first=${t.name}`);
+        for (const w of woken) this.wokenByClock.add(w);
       }
       this.current = t;
       this.stepThread(t);
@@ -232,6 +275,8 @@ export class Machine {
 
   /** Run `t` until its next point; handle what it yields. */
   private stepThread(t: SimThread): void {
+    // A thread the clock woke continues because time advanced: its step depends on the clock.
+    if (this.wokenByClock.delete(t)) this.touch('clock', 'r');
     let r: IteratorResult<Instr, void>;
     try {
       r = t.gen!.next();
@@ -252,6 +297,7 @@ export class Machine {
   }
 
   private finish(t: SimThread, what: string): void {
+    this.endStep(t);
     t.state = 'done';
     this.note(what, t);
     this.current = null;
@@ -260,9 +306,13 @@ export class Machine {
   private atPoint(t: SimThread, label: string, blocker: Blocker | null): void {
     this.steps++;
     const key: PointKey = { thread: t.name, label, occ: this.occurrence(t, label) };
+    const { reads, writes } = this;
+    // The step ends at this point, before the decision: the state the decision is taken in.
+    this.endStep(t);
     const others = this.threads.filter((x) => x !== t && x.state === 'runnable').map((x) => x.name);
     const canDelay = blocker === null && this.threads.some((x) => x !== t && x.state !== 'done');
-    const choice = this.options.source.point({ key, step: this.steps, others, canDelay, blocking: blocker !== null });
+    const stateKey = () => this.stateKey(t, blocker !== null);
+    const choice = this.options.source.point({ key, step: this.steps, others, canDelay, blocking: blocker !== null, stateKey });
     let decision: Deviation | undefined;
     if (choice.kind === 'switch' && others.length > 0) {
       const to = choice.to && others.includes(choice.to) ? choice.to : this.nextAfter(t, others);
@@ -285,13 +335,20 @@ export class Machine {
         label,
         what,
         occ: key.occ,
-        ...(this.reads.size ? { reads: [...this.reads] } : {}),
-        ...(this.writes.size ? { writes: [...this.writes] } : {}),
+        ...(reads.size ? { reads: [...reads] } : {}),
+        ...(writes.size ? { writes: [...writes] } : {}),
         ...(decision ? { decision } : {}),
       });
-      this.reads = new Set();
-      this.writes = new Set();
     }
+  }
+
+  /**
+   * What the state at a point of `t` is, for partial-order reduction: the happens-before
+   * fingerprint, plus what it does not cover (who runs, the clock, each thread's scheduling state).
+   */
+  private stateKey(t: SimThread, blocking: boolean): string {
+    const states = this.threads.map((x) => x.state[0]).join('');
+    return `${this.fingerprint()}|${t.name}${blocking ? '!' : ''}|${this.now}|${states}`;
   }
 
   private block(t: SimThread, blocker: Blocker): void {
@@ -351,6 +408,9 @@ export class Machine {
       });
   }
 }
+
+const NO_ACCESS: ReadonlySet<string> = new Set();
+const CLOCK_WRITE: ReadonlySet<string> = new Set(['clock']);
 
 function clampIndex(i: number, n: number): number {
   return Number.isInteger(i) && i >= 0 && i < n ? i : 0;

@@ -25,6 +25,7 @@ export class Task<T> extends Future<T> {
 
   // CPython 3.11 Lib/asyncio/tasks.py Task.cancel
   override cancel(): boolean {
+    this.touch('w');
     if (this.done()) return false;
     if (this.futWaiter?.cancel()) {
       // The wakeup comes through the waiter's done-callback.
@@ -41,6 +42,7 @@ export class Task<T> extends Future<T> {
 
   // CPython 3.11 Lib/asyncio/tasks.py Task.__step / __step_run_and_handle_result
   *step(exc: PyException | null): Py<void> {
+    this.touch('w');
     if (this.done()) throw new RuntimeError(`_step(): already done: ${this.name}`);
     let toThrow: PyException | null = exc;
     if (this.mustCancel) {

@@ -10,5 +10,6 @@ export function* timeSleep(machine: Machine, seconds: number): Py<void> {
     yield point(TIME_SLEEP_LABEL);
     return;
   }
+  machine.touch('clock', 'r');
   yield { t: 'block', label: TIME_SLEEP_LABEL, blocker: { kind: 'sleep', until: machine.now + seconds } };
 }

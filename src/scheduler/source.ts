@@ -17,6 +17,12 @@ export interface PointContext {
   readonly canDelay: boolean;
   /** The thread is about to block here (lock, sleep, select). */
   readonly blocking: boolean;
+  /**
+   * The state at this point, for partial-order reduction: equal keys mean states reached by
+   * equivalent schedules (the machine's happens-before fingerprint; only meaningful when the
+   * machine keeps it). Computed on demand.
+   */
+  readonly stateKey?: () => string;
 }
 
 export type PointChoice = { readonly kind: 'continue' } | { readonly kind: 'switch'; readonly to?: string } | { readonly kind: 'delay' };

@@ -60,9 +60,19 @@ export class HappensBefore {
       if (rs === undefined) this.readsSince.set(o, [me]);
       else rs.push(me);
     }
-    const text = `${me}|${[...deps].sort((a, b) => a - b).join(',')}|${choices}`;
-    this.laneA = (this.laneA + fnv1a(text, 0x811c9dc5)) >>> 0;
-    this.laneB = (this.laneB + fnv1a(text, 0x050c5d1f)) >>> 0;
+    // The step's identity, its dependencies (sorted: a set) and its choices, mixed into two lanes.
+    let a = mix(0x811c9dc5, me);
+    let b = mix(0x050c5d1f, me);
+    for (const d of [...deps].sort((x, y) => x - y)) {
+      a = mix(a, d);
+      b = mix(b, d);
+    }
+    if (choices !== '') {
+      a = mix(a, fnv1a(choices, 0x811c9dc5));
+      b = mix(b, fnv1a(choices, 0x050c5d1f));
+    }
+    this.laneA = (this.laneA + finish(a)) >>> 0;
+    this.laneB = (this.laneB + finish(b)) >>> 0;
   }
 
   /** Equal for runs that are linearizations of the same partial order (with overwhelming probability). */
@@ -74,5 +84,32 @@ export class HappensBefore {
 function fnv1a(s: string, seed: number): number {
   let h = seed;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** murmur3's mixing of one 32-bit word (the value may exceed 32 bits: both halves go in). */
+function mix(h: number, value: number): number {
+  for (const word of [value >>> 0, Math.floor(value / 2 ** 32) >>> 0]) {
+    let k = Math.imul(word, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  return h;
+}
+
+/**
+ * murmur3's avalanche. It matters: the fingerprint is a *sum* of step hashes, and without a
+ * strong finish, steps whose inputs differ the same way cancel out in a sum (seen with raw
+ * FNV-1a: two tie orders swapped between two threads gave equal sums).
+ */
+function finish(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return h >>> 0;
 }

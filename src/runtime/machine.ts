@@ -347,7 +347,7 @@ export class Machine {
    * fingerprint, plus what it does not cover (who runs, the clock, each thread's scheduling state).
    */
   private stateKey(t: SimThread, blocking: boolean): string {
-    const states = this.threads.map((x) => x.state[0]).join('');
+    const states = this.threads.map((x) => STATE_CODE[x.state]).join('');
     return `${this.fingerprint()}|${t.name}${blocking ? '!' : ''}|${this.now}|${states}`;
   }
 
@@ -409,6 +409,7 @@ export class Machine {
   }
 }
 
+const STATE_CODE: Readonly<Record<ThreadState, string>> = { runnable: 'r', blocked: 'b', delayed: 'z', done: 'd' };
 const NO_ACCESS: ReadonlySet<string> = new Set();
 const CLOCK_WRITE: ReadonlySet<string> = new Set(['clock']);
 

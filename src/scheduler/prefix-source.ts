@@ -2,6 +2,12 @@
  * Drives a run through a given prefix of choices and records the arity of every decision,
  * so a depth-first search can enumerate a decision space completely (bounded by a budget
  * of preemptions, as in CHESS's preemption bounding).
+ *
+ * With a `seen` table it also prunes: at each point it asks the machine for the state's key
+ * (the happens-before fingerprint and the scheduling state; src/runtime/happens-before.ts). A
+ * state already reached by another path of the search with no more preemptions spent has had
+ * (or is having) its whole future explored within the bound: this run is abandoned there
+ * (PrunedRun), and the search backtracks. This is happens-before caching, in the manner of CHESS.
  */
 import type { ChoiceContext, DecisionSource, PointChoice, PointContext, SlotContext } from './source.ts';
 
@@ -12,30 +18,64 @@ export interface Decision {
   readonly preempts: boolean;
 }
 
+/** State key -> the first path that reached it: its preemptions spent and its identity (length and hash of its choices). */
+export type SeenStates = Map<string, { readonly spent: number; readonly path: string }>;
+
+/** Thrown by the source when the run reaches a state explored by an equivalent schedule. */
+export class PrunedRun extends Error {
+  constructor(readonly log: readonly Decision[]) {
+    super('pruned: an equivalent schedule reached this state with no more preemptions');
+  }
+}
+
 export class PrefixSource implements DecisionSource {
   readonly log: Decision[] = [];
   private spent = 0;
+  /** A rolling hash of the choices logged so far: with the log's length, the identity of this node. */
+  private pathHash = 0;
 
   constructor(
     private readonly prefix: readonly number[],
     /** Switches + delays allowed in one run. */
     private readonly budget: number,
+    /** Shared by every run of one search: prune states reached before. Absent: no reduction. */
+    private readonly seen?: SeenStates,
   ) {}
+
+  /** Preemptions spent so far. */
+  get preemptions(): number {
+    return this.spent;
+  }
 
   private choose(arity: number, preempts: boolean): number {
     if (arity <= 1) return 0;
     const i = this.log.length;
     const chosen = i < this.prefix.length ? Math.min(this.prefix[i]!, arity - 1) : 0;
     this.log.push({ arity, chosen, preempts });
+    this.pathHash = (Math.imul(this.pathHash, 31) + chosen + 1) | 0;
     if (preempts && chosen !== 0) this.spent++;
     return chosen;
   }
 
   point(c: PointContext): PointChoice {
+    if (this.seen !== undefined && c.stateKey !== undefined) this.prune(c.stateKey());
     if (this.spent >= this.budget) return { kind: 'continue' };
     const options: PointChoice[] = [{ kind: 'continue' }, ...c.others.map((to) => ({ kind: 'switch' as const, to }))];
     if (c.canDelay) options.push({ kind: 'delay' });
     return options[this.choose(options.length, true)]!;
+  }
+
+  /** Abandon the run if another path reached this state spending no more; else remember this path. */
+  private prune(key: string): void {
+    const path = `${this.log.length}:${this.pathHash}`;
+    const before = this.seen!.get(key);
+    if (before === undefined || before.spent > this.spent) {
+      this.seen!.set(key, { spent: this.spent, path });
+      return;
+    }
+    // The same node again (every run of a depth-first search replays the path to it): go on.
+    if (before.path === path) return;
+    throw new PrunedRun(this.log);
   }
 
   slot(c: SlotContext): string | null {

@@ -15,6 +15,8 @@ export interface SimRunOptions {
   readonly model?: PreemptionModel;
   readonly maxSteps?: number;
   readonly recordTrace?: boolean;
+  /** Keep the happens-before fingerprint, for a search that prunes equivalent schedules. */
+  readonly happensBefore?: boolean;
 }
 
 export class UnknownImplementationError extends Error {
@@ -32,6 +34,7 @@ export function runSim(scenario: Scenario, options: SimRunOptions): RunResult {
     maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
     source: options.source,
     recordTrace: options.recordTrace ?? false,
+    happensBefore: options.happensBefore ?? false,
   });
   const program = new ScenarioProgram(rt, scenario, impl);
   const outcome = rt.machine.run();

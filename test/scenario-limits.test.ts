@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/program.ts';
-import type { InputError } from '../src/scenario/errors.ts';
+import type { InputError } from '../src/contract/input-error.ts';
 import { LIMITS } from '../src/scenario/limits.ts';
 import { scanJson } from '../src/scenario/json-text.ts';
 import { scenarioFromFile } from '../src/scenario/scenario-file.ts';

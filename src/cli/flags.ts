@@ -4,9 +4,9 @@
  * --pythonpath reads the working directory, to make its entries absolute).
  */
 import { delimiter, resolve } from 'node:path';
-import { InputError } from '../scenario/errors.ts';
+import { InputError } from '../contract/input-error.ts';
 import { describeValue } from '../scenario/field-reader.ts';
-import { targetShapeProblem } from '../backends/cpython/target.ts';
+import { targetShapeProblem } from '../contract/target.ts';
 import type { BackendName, PreemptionModel } from '../explore/report-types.ts';
 
 /** What commander hands over: strings as typed, booleans for switches; absent when not given. */

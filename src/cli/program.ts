@@ -8,7 +8,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { decodeToken } from '../explore/token.ts';
-import { InputError } from '../scenario/errors.ts';
+import { InputError } from '../contract/input-error.ts';
 import { builtinScenarios } from '../scenario/load.ts';
 import { checkCommand, selectScenarios } from './check-command.ts';
 import { defaultEngine, type Engine } from './engine.ts';

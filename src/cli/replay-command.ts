@@ -12,7 +12,7 @@ import { renderReplay, replayJson } from '../report/replay-text.ts';
 import type { Engine } from './engine.ts';
 import { EXIT } from './errors-out.ts';
 import { checkCombination, type ReplayFlags } from './flags.ts';
-import { InputError } from '../scenario/errors.ts';
+import { InputError } from '../contract/input-error.ts';
 import { outputWidth, useColor, type CliIo } from './io.ts';
 import { targetToRun } from '../explore/token-use.ts';
 

@@ -31,7 +31,7 @@ export interface CheckOptions {
   readonly model: PreemptionModel;
   readonly python?: string;
   readonly onProgress?: (done: number, total: number) => void;
-  /** Invariants to check; default: the built-in registry (properties/index.ts). */
+  /** Invariants to check; default: the built-in registry (properties/builtin.ts). */
   readonly properties?: readonly Property[];
   /** Step budget of one run. */
   readonly maxSteps?: number;

@@ -2,8 +2,8 @@
 import type { Scenario } from '../scenario/types.ts';
 import type { BackendName, PreemptionModel } from './report-types.ts';
 import { type Runner, type SourceSpec, simRunner } from './backend-runner.ts';
-import { InputError } from '../scenario/errors.ts';
-import { DEFAULT_IMPL } from '../../models/select.ts';
+import { InputError } from '../contract/input-error.ts';
+import { DEFAULT_IMPLEMENTATION } from '../contract/implementations.ts';
 
 export interface RunnerOptions {
   readonly backend: BackendName;
@@ -56,7 +56,7 @@ async function cpythonRunner(scenario: Scenario, opts: RunnerOptions): Promise<R
     describe: `cpython ${backend.info.version}${target ? ` (target ${target.spec})` : ''}`,
     // A target is judged by the current asyncio model (binds lazily, >= 3.10), not by the quirks of
     // this version's standard library (<= 3.9 binds at construction): those are not the user's class.
-    impl: target ? DEFAULT_IMPL : `cpython-${backend.info.short}`,
+    impl: target ? DEFAULT_IMPLEMENTATION : `cpython-${backend.info.short}`,
     version: backend.info.version,
     run: (req) =>
       backend.run({

@@ -162,7 +162,7 @@ describe('impl', () => {
   });
 
   it('a real-only impl on the simulated backend is bad input naming impl', async () => {
-    const { openRunner } = await import('../src/explore/open-runner.ts');
+    const { openRunner } = await import('../src/backends/registry.ts');
     const s = parseScenario({ ...base(), impl: 'cpython-3.12' }, 'x');
     await expect(openRunner(s, { backend: 'sim', model: 'gil' })).rejects.toMatchObject({
       field: 'impl',

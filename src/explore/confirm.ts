@@ -17,7 +17,7 @@ import type { HistoryEvent } from '../contract/events.ts';
 import type { Deviation, PointKey, Schedule } from '../contract/schedule.ts';
 import { keyOf, scheduleKey } from '../contract/schedule.ts';
 import { tracePoints } from '../scheduler/trace-points.ts';
-import type { Runner } from './backend-runner.ts';
+import type { Runner } from '../backends/runner.ts';
 import { analyseRun } from './analyse.ts';
 
 /** Nearby schedules tried before saying "not reproduced". */

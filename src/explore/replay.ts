@@ -5,7 +5,7 @@ import type { Property } from '../../properties/api.ts';
 import type { TargetSpec } from '../contract/target.ts';
 import { builtinProperties } from '../../properties/index.ts';
 import { analyseRun } from './analyse.ts';
-import { openRunner } from './open-runner.ts';
+import { openRunner } from '../backends/registry.ts';
 import { propertiesToCheck, targetToRun } from './token-use.ts';
 
 export interface ReplayOptions {

@@ -20,7 +20,8 @@ import { readScenario } from '../scenario/validate.ts';
 import { childPath, describeValue, FieldReader, indexPath } from '../scenario/field-reader.ts';
 import { readSchedule } from '../scenario/read-schedule.ts';
 import type { Schedule } from '../contract/schedule.ts';
-import type { BackendName, PreemptionModel } from './report-types.ts';
+import { PREEMPTION_MODELS, type BackendName, type PreemptionModel } from '../contract/names.ts';
+import { backendNames, backendsThat, capabilitiesOf, orList } from '../backends/registry.ts';
 import { targetShapeProblem, type TargetSpec } from '../contract/target.ts';
 
 export interface ReplayToken {
@@ -55,9 +56,6 @@ const DIGEST_BYTES = 12;
 /** A real token inflates to kilobytes; anything near this is not one of ours (or a zip bomb). */
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
 const BAD_BASE64URL = /[^A-Za-z0-9_-]/;
-
-const BACKENDS: readonly BackendName[] = ['sim', 'cpython'];
-const MODELS: readonly PreemptionModel[] = ['gil', 'free-threaded'];
 
 export function encodeToken(t: TokenContent): string {
   const { v: _written, ...content } = t;
@@ -130,11 +128,12 @@ export function parseReplayToken(value: unknown): ReplayToken {
     ['v', 'backend', 'model', 'scenario', 'schedule'],
   );
   if (o.v !== 2) r.fail('v', `unsupported token version ${describeValue(o.v)} (this semverify reads version 2)`);
-  const backend = r.oneOf(o.backend, 'backend', BACKENDS);
-  const model = r.oneOf(o.model, 'model', MODELS);
+  const backend = r.oneOf(o.backend, 'backend', backendNames());
+  const model = r.oneOf(o.model, 'model', PREEMPTION_MODELS);
   const python = o.python === undefined ? undefined : r.string(o.python, 'python', { nonEmpty: true });
   const target = o.target === undefined ? undefined : readTarget(r, o.target, 'target');
-  if (target !== undefined && backend !== 'cpython') r.fail('target', 'only a cpython token can carry a target');
+  if (target !== undefined && !capabilitiesOf(backend).runsTargets)
+    r.fail('target', `only a ${orList(backendsThat((c) => c.runsTargets))} token can carry a target`);
   const scenario = readScenario(r, o.scenario, 'scenario');
   const schedule = readSchedule(r, o.schedule, 'schedule', scenario);
   const maxSteps = o.maxSteps === undefined ? undefined : r.integer(o.maxSteps, 'maxSteps', 1, Number.MAX_SAFE_INTEGER);

@@ -3,14 +3,8 @@
  * so a depth-first search can enumerate a decision space completely (bounded by a budget
  * of preemptions, as in CHESS's preemption bounding).
  */
+import type { Decision } from '../contract/schedule.ts';
 import type { ChoiceContext, DecisionSource, PointChoice, PointContext, SlotContext } from './source.ts';
-
-export interface Decision {
-  readonly arity: number;
-  readonly chosen: number;
-  /** Whether a non-default choice here spends preemption budget. */
-  readonly preempts: boolean;
-}
 
 export class PrefixSource implements DecisionSource {
   readonly log: Decision[] = [];

@@ -7,7 +7,7 @@ import type { Scenario } from '../src/scenario/types.ts';
 import { analyseRun } from '../src/explore/analyse.ts';
 import { sourceFor } from '../src/explore/plan.ts';
 import { runSim } from '../src/backends/sim/run.ts';
-import { buildSource } from '../src/explore/backend-runner.ts';
+import { buildSource } from '../src/backends/run-request.ts';
 import { defaultSource } from '../src/scheduler/source.ts';
 import { builtinProperties } from '../properties/index.ts';
 import { benchCPython } from './cpython.ts';

@@ -1,19 +1,17 @@
 /**
  * Which model speaks for a semaphore instance, given the implementation under test.
  */
+import { DEFAULT_IMPLEMENTATION } from '../src/contract/implementations.ts';
 import type { SemaphoreKind } from '../src/scenario/types.ts';
 import { asyncioModel } from './asyncio-semaphore.ts';
 import type { AnyModel, ModelDecl } from './model.ts';
 import { threadingModel } from './threading-semaphore.ts';
 
-/** The scenario's default implementation (Scenario.impl). */
-export const DEFAULT_IMPL = 'cpython-3.11';
-
 const BOUND_AT_CONSTRUCTION = asyncioModel({ bindAtConstruction: true });
 const BOUND_LAZILY = asyncioModel({ bindAtConstruction: false });
 
 /** CPython <= 3.9 binds an asyncio semaphore to a loop in its constructor; later versions on first contended acquire. */
-export function bindsAtConstruction(impl: string = DEFAULT_IMPL): boolean {
+export function bindsAtConstruction(impl: string = DEFAULT_IMPLEMENTATION): boolean {
   const m = /(\d+)\.(\d+)/.exec(impl);
   if (m === null) return false;
   const major = Number(m[1]);
@@ -21,7 +19,7 @@ export function bindsAtConstruction(impl: string = DEFAULT_IMPL): boolean {
   return major < 3 || (major === 3 && minor <= 9);
 }
 
-export function modelFor(kind: SemaphoreKind, impl: string = DEFAULT_IMPL): AnyModel {
+export function modelFor(kind: SemaphoreKind, impl: string = DEFAULT_IMPLEMENTATION): AnyModel {
   if (kind === 'threading') return threadingModel as AnyModel;
   return (bindsAtConstruction(impl) ? BOUND_AT_CONSTRUCTION : BOUND_LAZILY) as AnyModel;
 }

@@ -2,8 +2,7 @@
  * Check a run against a list of properties.
  */
 import type { Property, RunView, Violation } from './api.ts';
-// A cycle (index.ts re-exports this module) that is safe: the registry is only read when called.
-import { builtinProperties } from './index.ts';
+import { builtinProperties } from './builtin.ts';
 
 export interface CheckResult {
   /** One entry per property that applies to the scenario (absent: n/a), in list order. */

@@ -24,7 +24,7 @@ import type { CliIo } from '../src/cli/io.ts';
 import { defaultEngine, type CheckOptions, type Engine } from '../src/cli/engine.ts';
 import { runCli } from '../src/cli/program.ts';
 import { confirmOnInterpreter } from '../src/explore/confirm.ts';
-import type { Runner } from '../src/explore/backend-runner.ts';
+import type { Runner } from '../src/backends/runner.ts';
 import type { ScenarioReport } from '../src/explore/report-types.ts';
 import { replayToken } from '../src/explore/replay.ts';
 import { decodeToken } from '../src/explore/token.ts';

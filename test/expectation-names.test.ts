@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/program.ts';
 import { BUILTIN_OUTCOMES } from '../src/contract/outcomes.ts';
-import { InputError } from '../src/scenario/errors.ts';
+import { InputError } from '../src/contract/input-error.ts';
 import { checkExpectationNames } from '../src/scenario/expectation-names.ts';
 import type { Expectations, Scenario } from '../src/scenario/types.ts';
 import { builtinScenarios } from '../src/scenario/load.ts';

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { checkScenario } from '../src/explore/check.ts';
 import { replayToken } from '../src/explore/replay.ts';
 import { decodeToken } from '../src/explore/token.ts';
-import { scheduleArbitrary } from '../src/explore/schedule-arbitrary.ts';
+import { scheduleArbitrary } from '../src/backends/sim/schedule-arbitrary.ts';
 import { runSim } from '../src/backends/sim/run.ts';
 import { SparseSource } from '../src/scheduler/sparse-source.ts';
 import { preemptionCount } from '../src/contract/schedule.ts';

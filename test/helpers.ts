@@ -1,7 +1,7 @@
 /** Test helpers: built-in scenarios by id, straight from scenarios/; a CLI io that captures its output. */
 import type { Engine } from '../src/cli/engine.ts';
 import type { CliIo } from '../src/cli/io.ts';
-import { InputError } from '../src/scenario/errors.ts';
+import { InputError } from '../src/contract/input-error.ts';
 import { builtinScenarios } from '../src/scenario/load.ts';
 import type { Scenario } from '../src/scenario/types.ts';
 

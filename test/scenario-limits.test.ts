@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/program.ts';
-import type { InputError } from '../src/scenario/errors.ts';
+import type { InputError } from '../src/contract/input-error.ts';
 import { LIMITS } from '../src/scenario/limits.ts';
 import { scanJson } from '../src/scenario/json-text.ts';
 import { scenarioFromFile } from '../src/scenario/scenario-file.ts';
@@ -162,7 +162,7 @@ describe('impl', () => {
   });
 
   it('a real-only impl on the simulated backend is bad input naming impl', async () => {
-    const { openRunner } = await import('../src/explore/open-runner.ts');
+    const { openRunner } = await import('../src/backends/registry.ts');
     const s = parseScenario({ ...base(), impl: 'cpython-3.12' }, 'x');
     await expect(openRunner(s, { backend: 'sim', model: 'gil' })).rejects.toMatchObject({
       field: 'impl',

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError } from '../src/scenario/errors.ts';
+import { InputError } from '../src/contract/input-error.ts';
 import { builtinScenarios, BUILTIN_ORDER, resolveScenario, scenariosIn } from '../src/scenario/load.ts';
 import type { Scenario } from '../src/scenario/types.ts';
 import { parseScenario } from '../src/scenario/validate.ts';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeToken, encodeToken, sealToken, type ReplayToken } from '../src/explore/token.ts';
-import { InputError } from '../src/scenario/errors.ts';
+import { InputError } from '../src/contract/input-error.ts';
 import type { Scenario } from '../src/scenario/types.ts';
 import type { Deviation } from '../src/contract/schedule.ts';
 

@@ -1,6 +1,6 @@
 /** Per-version expectations: range syntax, overlap checks, and how a block is laid over the base. */
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/scenario/errors.ts';
+import { InputError } from '../src/contract/input-error.ts';
 import { parseScenario } from '../src/scenario/validate.ts';
 import { expectationsFor, inRange, parseVersionRange, type VersionRange } from '../src/scenario/version-expectations.ts';
 

@@ -5,7 +5,7 @@
 import type { ScenarioReport } from '../explore/report-types.ts';
 import { jsonDocument, toJsonText } from '../report/json.ts';
 import { renderScenarioReport, renderSummary } from '../report/text.ts';
-import { InputError } from '../scenario/errors.ts';
+import { InputError } from '../contract/input-error.ts';
 import { checkExpectationsAgainst } from '../scenario/expectation-names.ts';
 import { BUILTIN_DIR, builtinScenarios, resolveScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';

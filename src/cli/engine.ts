@@ -8,7 +8,7 @@ import type { ScenarioReport } from '../explore/report-types.ts';
 import type { CheckOptions } from '../explore/check.ts';
 import type { ReplayToken } from '../explore/token.ts';
 import type { ReplayOptions } from '../explore/replay.ts';
-import type { ReplayResult } from '../report/replay-text.ts';
+import type { ReplayResult } from '../explore/report-types.ts';
 
 export type { CheckOptions } from '../explore/check.ts';
 

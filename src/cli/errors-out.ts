@@ -4,7 +4,7 @@
  * parsing text. Stack traces only with SEMVERIFY_DEBUG=1.
  */
 import { CommanderError } from 'commander';
-import { InputError } from '../scenario/errors.ts';
+import { InputError } from '../contract/input-error.ts';
 import { clip } from '../scenario/field-reader.ts';
 import type { CliIo } from './io.ts';
 

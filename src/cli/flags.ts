@@ -4,10 +4,11 @@
  * --pythonpath reads the working directory, to make its entries absolute).
  */
 import { delimiter, resolve } from 'node:path';
-import { InputError } from '../scenario/errors.ts';
+import { InputError } from '../contract/input-error.ts';
 import { describeValue } from '../scenario/field-reader.ts';
-import { targetShapeProblem } from '../backends/cpython/target.ts';
-import type { BackendName, PreemptionModel } from '../explore/report-types.ts';
+import { targetShapeProblem } from '../contract/target.ts';
+import { PREEMPTION_MODELS, type BackendName, type PreemptionModel } from '../contract/names.ts';
+import { backendNames, backendsThat, capabilitiesOf, DEFAULT_BACKEND, orList } from '../backends/registry.ts';
 
 /** What commander hands over: strings as typed, booleans for switches; absent when not given. */
 export interface RawFlags {
@@ -61,8 +62,7 @@ export interface ReplayFlags extends OutputFlags {
 }
 
 export const DEFAULT_SEED = 1;
-const BACKENDS: readonly BackendName[] = ['sim', 'cpython'];
-const MODELS: readonly PreemptionModel[] = ['gil', 'free-threaded'];
+export const DEFAULT_MODEL: PreemptionModel = 'gil';
 /** fast-check seeds are 32-bit: larger values would silently alias smaller ones. */
 const SEED_MIN = -(2 ** 31);
 const SEED_MAX = 2 ** 31 - 1;
@@ -102,9 +102,10 @@ function pythonpathFlag(raw: readonly string[]): string[] {
 }
 
 /**
- * Flag combinations the backends cannot honour. The free-threaded model exists only in the
- * simulation (docs/execution-model.md); --python picks the interpreter of the cpython backend,
- * which is also the only one that can run a user's class (--target, imported via --pythonpath).
+ * Flag combinations the backend cannot honour, by its capabilities (src/backends/registry.ts):
+ * the preemption models it runs (free-threaded is simulated only: docs/execution-model.md);
+ * --python picks an installed interpreter, for a backend that executes one; --target (imported
+ * via --pythonpath) needs a backend that runs a user's class.
  */
 export function checkCombination(
   backend: BackendName,
@@ -113,17 +114,23 @@ export function checkCombination(
   target?: string,
   pythonpath?: readonly string[],
 ): void {
-  if (python !== undefined && backend !== 'cpython') throw new InputError('--python', 'only applies to --backend cpython');
-  if (target !== undefined && backend !== 'cpython') throw new InputError('--target', 'requires --backend cpython');
+  const can = capabilitiesOf(backend);
+  if (python !== undefined && can.executes !== 'interpreter')
+    throw new InputError('--python', `only applies to --backend ${orList(backendsThat((c) => c.executes === 'interpreter'))}`);
+  if (target !== undefined && !can.runsTargets) throw new InputError('--target', `requires --backend ${orList(backendsThat((c) => c.runsTargets))}`);
   if (pythonpath !== undefined && target === undefined) throw new InputError('--pythonpath', 'only applies with --target');
-  if (model === 'free-threaded' && backend !== 'sim') throw new InputError('--model', 'free-threaded is simulated only: use it with --backend sim');
+  if (!can.preemptionModels.includes(model)) {
+    const on = backendsThat((c) => c.preemptionModels.includes(model));
+    const where = on.every((b) => capabilitiesOf(b).executes === 'port') ? 'simulated only' : `not run by ${backend}`;
+    throw new InputError('--model', `${model} is ${where}: use it with --backend ${orList(on)}`);
+  }
 }
 
 export function parseCheckFlags(raw: RawFlags): CheckFlags {
   const seed = raw.seed === undefined ? DEFAULT_SEED : integerFlag('--seed', raw.seed, SEED_MIN, SEED_MAX, `an integer from ${SEED_MIN} to ${SEED_MAX}`);
   const runs = raw.runs === undefined ? undefined : integerFlag('--runs', raw.runs, 1, RUNS_MAX, `a positive integer (at most ${RUNS_MAX})`);
-  const backend = raw.backend === undefined ? 'sim' : choiceFlag('--backend', raw.backend, BACKENDS);
-  const model = raw.model === undefined ? 'gil' : choiceFlag('--model', raw.model, MODELS);
+  const backend = raw.backend === undefined ? DEFAULT_BACKEND : choiceFlag('--backend', raw.backend, backendNames());
+  const model = raw.model === undefined ? DEFAULT_MODEL : choiceFlag('--model', raw.model, PREEMPTION_MODELS);
   const python = raw.python === undefined ? undefined : pythonFlag(raw.python);
   const maxSteps = raw.maxSteps === undefined ? undefined : integerFlag('--max-steps', raw.maxSteps, 100, 10_000_000, 'an integer from 100 to 10000000');
   const timeLimit =
@@ -153,8 +160,8 @@ export function parseReplayFlags(raw: RawFlags): ReplayFlags {
   if (raw.runs !== undefined) throw new InputError('--runs', 'does not apply to replay (a replay is one run)');
   if (raw.timeLimit !== undefined) throw new InputError('--time-limit', "does not apply to replay (a replay is one run, bounded by the token's step limit)");
   if (raw.maxSteps !== undefined) throw new InputError('--max-steps', 'does not apply to replay (the token fixes the step limit)');
-  const backend = raw.backend === undefined ? undefined : choiceFlag('--backend', raw.backend, BACKENDS);
-  const model = raw.model === undefined ? undefined : choiceFlag('--model', raw.model, MODELS);
+  const backend = raw.backend === undefined ? undefined : choiceFlag('--backend', raw.backend, backendNames());
+  const model = raw.model === undefined ? undefined : choiceFlag('--model', raw.model, PREEMPTION_MODELS);
   const python = raw.python === undefined ? undefined : pythonFlag(raw.python);
   const target = raw.target === undefined ? undefined : targetFlag(raw.target);
   const pythonpath = raw.pythonpath === undefined ? undefined : pythonpathFlag(raw.pythonpath);

@@ -8,18 +8,20 @@
  */
 import { Command, CommanderError } from 'commander';
 import { decodeToken } from '../explore/token.ts';
-import { InputError } from '../scenario/errors.ts';
+import { InputError } from '../contract/input-error.ts';
 import { builtinScenarios } from '../scenario/load.ts';
 import { checkCommand, selectScenarios } from './check-command.ts';
 import { defaultEngine, type Engine } from './engine.ts';
 import { EXIT, reportFailure } from './errors-out.ts';
-import { parseCheckFlags, parseListFlags, parseReplayFlags, type RawFlags } from './flags.ts';
+import { DEFAULT_MODEL, parseCheckFlags, parseListFlags, parseReplayFlags, type RawFlags } from './flags.ts';
 import type { CliIo } from './io.ts';
 import { listCommand } from './list-command.ts';
 import { replayCommand } from './replay-command.ts';
 import { interpretersCommand } from './interpreters-command.ts';
 import { matrixCommand } from './matrix-command.ts';
 import { packageVersion } from './version.ts';
+import { backendNames, DEFAULT_BACKEND } from '../backends/registry.ts';
+import { PREEMPTION_MODELS } from '../contract/names.ts';
 
 const COMMANDS = ['check', 'replay', 'list', 'interpreters', 'matrix', 'help'] as const;
 
@@ -36,8 +38,8 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
     .configureHelp({ showGlobalOptions: true })
     .option('--seed <n>', 'exploration seed (integer, default 1)')
     .option('--runs <n>', "runs per scenario (positive integer; default: the scenario's own)")
-    .option('--backend <name>', 'sim | cpython (default sim)')
-    .option('--model <name>', 'gil | free-threaded (default gil)')
+    .option('--backend <name>', `${backendNames().join(' | ')} (default ${DEFAULT_BACKEND})`)
+    .option('--model <name>', `${PREEMPTION_MODELS.join(' | ')} (default ${DEFAULT_MODEL})`)
     .option('--python <version|path>', 'interpreter for the cpython backend')
     .option('--max-steps <n>', 'step budget of one run (default 20000); a run that exceeds it is reported as step-limit')
     .option('--time-limit <seconds>', "wall-clock budget of one scenario's exploration; reported when reached")

@@ -12,22 +12,25 @@ import { renderReplay, replayJson } from '../report/replay-text.ts';
 import type { Engine } from './engine.ts';
 import { EXIT } from './errors-out.ts';
 import { checkCombination, type ReplayFlags } from './flags.ts';
-import { InputError } from '../scenario/errors.ts';
+import { InputError } from '../contract/input-error.ts';
 import { outputWidth, useColor, type CliIo } from './io.ts';
 import { targetToRun } from '../explore/token-use.ts';
+import { backendsThat, capabilitiesOf, orList } from '../backends/registry.ts';
 
 /**
- * The token with the flags' overrides applied; --python is dropped when the backend is not
- * cpython, and the target is the command line's (checked to be the token's), never the token's own.
+ * The token with the flags' overrides applied; --python is dropped when the backend runs no
+ * installed interpreter, and the target is the command line's (checked to be the token's), never the token's own.
  */
 export function effectiveToken(token: ReplayToken, flags: ReplayFlags): ReplayToken {
   const backend = flags.backend ?? token.backend;
   const model = flags.model ?? token.model;
   const target = targetToRun(token, flags.target === undefined ? undefined : { spec: flags.target, pythonpath: flags.pythonpath ?? [] });
   checkCombination(backend, model, flags.python, flags.target, flags.pythonpath);
-  if (token.target !== undefined && backend !== 'cpython')
-    throw new InputError('--backend', `the token checks ${token.target.spec} (a --target class): it replays on cpython only`);
-  const python = backend === 'cpython' ? (flags.python ?? token.python) : undefined;
+  if (token.target !== undefined && !capabilitiesOf(backend).runsTargets) {
+    const on = orList(backendsThat((c) => c.runsTargets));
+    throw new InputError('--backend', `the token checks ${token.target.spec} (a --target class): it replays on ${on} only`);
+  }
+  const python = capabilitiesOf(backend).executes === 'interpreter' ? (flags.python ?? token.python) : undefined;
   const { python: _python, target: _target, ...rest } = token;
   return { ...rest, backend, model, ...(python !== undefined && { python }), ...(target !== undefined && { target }) };
 }

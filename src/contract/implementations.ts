@@ -8,6 +8,9 @@
 export const SIMULATED_IMPLEMENTATIONS = ['cpython-3.11', 'cpython-3.9'] as const;
 export type SimulatedImplementation = (typeof SIMULATED_IMPLEMENTATIONS)[number];
 
+/** What a scenario without `impl` is about: the simulation's default port, and the model that judges a `--target` class. */
+export const DEFAULT_IMPLEMENTATION: SimulatedImplementation = 'cpython-3.11';
+
 /** CPython versions the real backend runs (its harness is stdlib-only from 3.6). */
 export const SUPPORTED_VERSIONS = ['3.6', '3.7', '3.8', '3.9', '3.10', '3.11', '3.12', '3.13'] as const;
 

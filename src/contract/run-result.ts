@@ -2,7 +2,7 @@
  * What one run of a scenario under one schedule produces, on any backend.
  */
 import type { HistoryEvent } from './events.ts';
-import type { Deviation, Schedule } from './schedule.ts';
+import type { Decision, Deviation, Schedule } from './schedule.ts';
 import type { SemaphoreKind } from '../scenario/types.ts';
 
 /** One row of the execution trace: a step of one thread between two scheduling points. */
@@ -104,4 +104,9 @@ export interface RunResult {
   readonly detail?: string;
   /** Why the run failed: present exactly when status is 'error' on the CPython backend. */
   readonly failure?: RunFailure;
+  /**
+   * Present exactly when the run followed a `prefix` source (src/backends/run-request.ts): every
+   * decision it met, in order. Exhaustive enumeration reads the next prefix from it.
+   */
+  readonly decisions?: readonly Decision[];
 }

@@ -10,13 +10,14 @@ import { preemptionCount } from '../contract/schedule.ts';
 import type { BackendName, Counterexample, Coverage, OutcomeReport, PreemptionModel, PropertyReport, ScenarioReport } from './report-types.ts';
 import { analyseRun, type RunAnalysis } from './analyse.ts';
 import { DEFAULT_MAX_STEPS } from '../contract/names.ts';
-import type { Runner } from './backend-runner.ts';
+import type { Runner } from '../backends/runner.ts';
+import { capabilitiesOf, interpreterBackend, openRunner } from '../backends/registry.ts';
+import { InputError } from '../contract/input-error.ts';
 import { isSingleThreaded, runsFor, sourceFor } from './plan.ts';
 import { exploreExhaustively } from './exhaustive.ts';
 import { shrinkSchedule } from './shrink.ts';
 import { encodeToken } from './token.ts';
 import { evaluateExpectations } from './expectations.ts';
-import { openRunner } from './open-runner.ts';
 import { confirmOnInterpreter } from './confirm.ts';
 import { addToCensus, kindsBySeverity, newCensus, type Census } from './census.ts';
 import { expectationsFor } from '../scenario/version-expectations.ts';
@@ -31,13 +32,13 @@ export interface CheckOptions {
   readonly model: PreemptionModel;
   readonly python?: string;
   readonly onProgress?: (done: number, total: number) => void;
-  /** Invariants to check; default: the built-in registry (properties/index.ts). */
+  /** Invariants to check; default: the built-in registry (properties/builtin.ts). */
   readonly properties?: readonly Property[];
   /** Step budget of one run. */
   readonly maxSteps?: number;
   /** Wall-clock budget of the exploration; when reached, exploration stops early and says so. */
   readonly timeLimitSeconds?: number;
-  /** Simulated backend: replay each minimal counterexample on the real interpreter of the same version (default true). */
+  /** Backends that declare `confirmsOn` (the simulation): replay each minimal counterexample on the real interpreter of the same version (default true). */
   readonly confirm?: boolean;
   /** cpython backend: `module.path:ClassName`, a user's class checked in place of every semaphore. */
   readonly target?: string;
@@ -70,18 +71,14 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
     const total = runsFor(scenario, opts.runs);
     let coverage: Coverage;
     let stoppedBlocked = false;
-    if (isSingleThreaded(scenario) && opts.backend === 'sim') {
+    const capabilities = capabilitiesOf(opts.backend);
+    if (isSingleThreaded(scenario) && capabilities.enumerates) {
       const budget = 0; // one thread: nothing to preempt to; ties and cancellations are the whole space
       const res = await exploreExhaustively(
+        runner,
         judged,
-        opts.model,
         properties,
-        {
-          limit: EXHAUSTIVE_LIMIT,
-          budget,
-          ...(opts.maxSteps !== undefined && { maxSteps: opts.maxSteps }),
-          ...(opts.signal !== undefined && { signal: opts.signal }),
-        },
+        { limit: EXHAUSTIVE_LIMIT, budget, ...(opts.signal !== undefined && { signal: opts.signal }) },
         record,
         opts.onProgress,
       );
@@ -111,7 +108,8 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
     }
     const interrupted = opts.signal?.aborted === true ? String(opts.signal.reason ?? 'interrupt') : null;
     const minimal = await minimalOutcomes(judged, runner, census, properties, opts, interrupted === null);
-    const outcomes = opts.backend === 'sim' && opts.confirm !== false && interrupted === null ? await confirmAll(judged, minimal, properties, opts) : minimal;
+    const confirms = capabilities.confirmsOn === 'interpreter-of-port' && opts.confirm !== false && interrupted === null;
+    const outcomes = confirms ? await confirmAll(judged, minimal, properties, opts) : minimal;
     const propertyReports: PropertyReport[] = properties.map((p) => {
       const applies = census.applicable.has(p.name);
       const violatedRuns = census.violatedRuns.get(p.name) ?? 0;
@@ -249,19 +247,19 @@ async function confirmAll(scenario: Scenario, outcomes: OutcomeReport[], propert
   const short = /(\d+\.\d+)/.exec(scenario.impl ?? '')?.[1] ?? '3.11';
   const unavailable = (detail: string): OutcomeReport[] =>
     outcomes.map((o) => (o.minimal ? { ...o, minimal: { ...o.minimal, confirmation: { interpreter: short, status: 'unavailable', detail } } } : o));
-  if (opts.model !== 'gil') return unavailable('the free-threaded model is simulated only');
-  const { findInterpreter } = await import('../backends/cpython/interpreters.ts');
-  const interp = findInterpreter(short);
-  if (!interp) return unavailable(`CPython ${short} is not installed here`);
+  const interpreter = interpreterBackend();
+  if (interpreter === undefined) return unavailable('no backend runs an installed interpreter');
+  if (!interpreter.capabilities.preemptionModels.includes(opts.model)) return unavailable(`the ${opts.model} model is simulated only`);
   let real: Runner;
   try {
-    real = await openRunner(scenario, {
-      backend: 'cpython',
-      model: 'gil',
-      python: interp.path,
+    real = await interpreter.open(scenario, {
+      model: opts.model,
+      python: short,
       ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
     });
   } catch (e) {
+    // The backend says a missing interpreter as bad input on --python.
+    if (e instanceof InputError && e.field === '--python') return unavailable(`CPython ${short} is not installed here`);
     return unavailable(`cannot start CPython ${short}: ${(e as Error).message}`);
   }
   try {
@@ -271,7 +269,7 @@ async function confirmAll(scenario: Scenario, outcomes: OutcomeReport[], propert
         out.push(o);
         continue;
       }
-      const confirmation = await confirmOnInterpreter(scenario, o.kind, o.minimal, properties, real, interp.version);
+      const confirmation = await confirmOnInterpreter(scenario, o.kind, o.minimal, properties, real, real.version);
       out.push({ ...o, minimal: { ...o.minimal, confirmation } });
     }
     return out;

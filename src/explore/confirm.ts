@@ -11,23 +11,14 @@
  */
 import type { Scenario } from '../scenario/types.ts';
 import type { Property, Violation } from '../../properties/api.ts';
-import type { Counterexample } from './report-types.ts';
+import type { Confirmation, Counterexample } from './report-types.ts';
 import type { RunResult, TraceEntry } from '../contract/run-result.ts';
 import type { HistoryEvent } from '../contract/events.ts';
 import type { Deviation, PointKey, Schedule } from '../contract/schedule.ts';
 import { keyOf, scheduleKey } from '../contract/schedule.ts';
 import { tracePoints } from '../scheduler/trace-points.ts';
-import type { Runner } from './backend-runner.ts';
+import type { Runner } from '../backends/runner.ts';
 import { analyseRun } from './analyse.ts';
-
-export interface Confirmation {
-  /** Full version of the interpreter used, e.g. "3.11.7". */
-  readonly interpreter: string;
-  readonly status: 'confirmed' | 'not-reproduced' | 'divergence' | 'unavailable';
-  readonly detail: string;
-  /** The schedule that reproduced it on the interpreter, when it differs from the simulated one. */
-  readonly schedule?: Schedule;
-}
 
 /** Nearby schedules tried before saying "not reproduced". */
 const NEARBY_LIMIT = 60;

@@ -1,11 +1,11 @@
 /** `semverify replay <token>`: re-execute one schedule exactly and say what it shows. */
 import type { ReplayToken } from './token.ts';
-import type { ReplayResult } from '../report/replay-text.ts';
+import type { ReplayResult } from './report-types.ts';
 import type { Property } from '../../properties/api.ts';
-import type { TargetSpec } from '../backends/cpython/target.ts';
+import type { TargetSpec } from '../contract/target.ts';
 import { builtinProperties } from '../../properties/index.ts';
 import { analyseRun } from './analyse.ts';
-import { openRunner } from './open-runner.ts';
+import { openRunner } from '../backends/registry.ts';
 import { propertiesToCheck, targetToRun } from './token-use.ts';
 
 export interface ReplayOptions {

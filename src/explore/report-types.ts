@@ -1,15 +1,34 @@
 /**
- * The result of checking one scenario: what the CLI prints (text or --json) and what tests assert on.
+ * The result of checking one scenario, or of replaying a token: what the CLI prints (text or --json)
+ * and what tests assert on.
  */
 import type { HistoryEvent } from '../contract/events.ts';
-import type { TraceEntry } from '../contract/run-result.ts';
+import type { RunResult, TraceEntry } from '../contract/run-result.ts';
 import type { Schedule } from '../contract/schedule.ts';
 import type { Violation } from '../../properties/api.ts';
-import type { Confirmation } from './confirm.ts';
 
 import type { BackendName, PreemptionModel } from '../contract/names.ts';
 
 export type { BackendName, PreemptionModel };
+
+/** A simulated counterexample replayed on the real interpreter of the same version (src/explore/confirm.ts). */
+export interface Confirmation {
+  /** Full version of the interpreter used, e.g. "3.11.7". */
+  readonly interpreter: string;
+  readonly status: 'confirmed' | 'not-reproduced' | 'divergence' | 'unavailable';
+  readonly detail: string;
+  /** The schedule that reproduced it on the interpreter, when it differs from the simulated one. */
+  readonly schedule?: Schedule;
+}
+
+/** What replaying a token yields (src/explore/replay.ts `replayToken`). */
+export interface ReplayResult {
+  readonly run: RunResult;
+  readonly violations: readonly Violation[];
+  /** Every outcome kind the run shows; `primary` is the earliest. */
+  readonly kinds: readonly string[];
+  readonly primary: string;
+}
 
 /** A minimal run that shows one outcome class. */
 export interface Counterexample {

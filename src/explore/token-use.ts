@@ -11,8 +11,8 @@
  */
 import { delimiter } from 'node:path';
 import type { Property } from '../../properties/api.ts';
-import type { TargetSpec } from '../backends/cpython/target.ts';
-import { InputError } from '../scenario/errors.ts';
+import type { TargetSpec } from '../contract/target.ts';
+import { InputError } from '../contract/input-error.ts';
 import type { ReplayToken } from './token.ts';
 
 /** The target a replay may import: the one the command line names, after checking it is the token's. */

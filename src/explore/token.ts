@@ -14,13 +14,15 @@
  */
 import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { InputError } from '../scenario/errors.ts';
+import { InputError } from '../contract/input-error.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { readScenario } from '../scenario/validate.ts';
 import { childPath, describeValue, FieldReader, indexPath } from '../scenario/field-reader.ts';
-import type { Deviation, Schedule } from '../contract/schedule.ts';
-import type { BackendName, PreemptionModel } from './report-types.ts';
-import { targetShapeProblem, type TargetSpec } from '../backends/cpython/target.ts';
+import { readSchedule } from '../scenario/read-schedule.ts';
+import type { Schedule } from '../contract/schedule.ts';
+import { PREEMPTION_MODELS, type BackendName, type PreemptionModel } from '../contract/names.ts';
+import { backendNames, backendsThat, capabilitiesOf, orList } from '../backends/registry.ts';
+import { targetShapeProblem, type TargetSpec } from '../contract/target.ts';
 
 export interface ReplayToken {
   readonly v: 2;
@@ -54,9 +56,6 @@ const DIGEST_BYTES = 12;
 /** A real token inflates to kilobytes; anything near this is not one of ours (or a zip bomb). */
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
 const BAD_BASE64URL = /[^A-Za-z0-9_-]/;
-
-const BACKENDS: readonly BackendName[] = ['sim', 'cpython'];
-const MODELS: readonly PreemptionModel[] = ['gil', 'free-threaded'];
 
 export function encodeToken(t: TokenContent): string {
   const { v: _written, ...content } = t;
@@ -129,11 +128,12 @@ export function parseReplayToken(value: unknown): ReplayToken {
     ['v', 'backend', 'model', 'scenario', 'schedule'],
   );
   if (o.v !== 2) r.fail('v', `unsupported token version ${describeValue(o.v)} (this semverify reads version 2)`);
-  const backend = r.oneOf(o.backend, 'backend', BACKENDS);
-  const model = r.oneOf(o.model, 'model', MODELS);
+  const backend = r.oneOf(o.backend, 'backend', backendNames());
+  const model = r.oneOf(o.model, 'model', PREEMPTION_MODELS);
   const python = o.python === undefined ? undefined : r.string(o.python, 'python', { nonEmpty: true });
   const target = o.target === undefined ? undefined : readTarget(r, o.target, 'target');
-  if (target !== undefined && backend !== 'cpython') r.fail('target', 'only a cpython token can carry a target');
+  if (target !== undefined && !capabilitiesOf(backend).runsTargets)
+    r.fail('target', `only a ${orList(backendsThat((c) => c.runsTargets))} token can carry a target`);
   const scenario = readScenario(r, o.scenario, 'scenario');
   const schedule = readSchedule(r, o.schedule, 'schedule', scenario);
   const maxSteps = o.maxSteps === undefined ? undefined : r.integer(o.maxSteps, 'maxSteps', 1, Number.MAX_SAFE_INTEGER);
@@ -177,74 +177,4 @@ function readTarget(r: FieldReader, value: unknown, path: string): TargetSpec {
     .array(o.pythonpath, childPath(path, 'pythonpath'))
     .map((d, i) => r.string(d, indexPath(childPath(path, 'pythonpath'), i), { nonEmpty: true }));
   return { spec, pythonpath };
-}
-
-const DEVIATION_KEYS: Readonly<Record<Deviation['kind'], readonly string[]>> = {
-  switch: ['kind', 'thread', 'label', 'occ', 'to'],
-  delay: ['kind', 'thread', 'label', 'occ'],
-  cancel: ['kind', 'thread', 'label', 'occ', 'task'],
-  wake: ['kind', 'thread', 'label', 'occ', 'waiter'],
-  tie: ['kind', 'thread', 'label', 'occ', 'order'],
-};
-
-/**
- * Validate a schedule (src/scheduler/deviation.ts) against the scenario it belongs to:
- * deviations may only name threads and tasks the scenario declares.
- */
-export function readSchedule(r: FieldReader, value: unknown, path: string, scenario: Scenario): Schedule {
-  const threads = new Set(scenario.threads.map((t) => t.name));
-  const tasks = new Set(scenario.threads.flatMap((t) => t.tasks.map((k) => k.name)));
-  const kinds = Object.keys(DEVIATION_KEYS) as Deviation['kind'][];
-  const knownThread = (v: unknown, p: string, extra: readonly string[] = []): string => {
-    const name = r.string(v, p, { nonEmpty: true });
-    if (!threads.has(name) && !extra.includes(name)) r.fail(p, `unknown thread ${describeValue(name)} (threads: ${[...threads].join(', ')})`);
-    return name;
-  };
-
-  return r.array(value, path).map((item, i) => readDeviation(r, item, indexPath(path, i), { kinds, tasks, knownThread }));
-}
-
-/** One deviation of a schedule at `p`. */
-function readDeviation(
-  r: FieldReader,
-  item: unknown,
-  p: string,
-  known: { kinds: readonly Deviation['kind'][]; tasks: ReadonlySet<string>; knownThread: (v: unknown, p: string, extra?: readonly string[]) => string },
-): Deviation {
-  const { kinds, tasks, knownThread } = known;
-  const head = r.record(item, p);
-  if (head.kind === undefined) r.fail(childPath(p, 'kind'), 'missing (required)');
-  const kind = r.oneOf(head.kind, childPath(p, 'kind'), kinds);
-  const o = r.object(
-    item,
-    p,
-    DEVIATION_KEYS[kind],
-    DEVIATION_KEYS[kind].filter((k) => k !== 'to'),
-  );
-  const key = {
-    // `clock` is the pseudo-thread at which simultaneous wake-ups are ordered.
-    thread: knownThread(o.thread, childPath(p, 'thread'), ['clock']),
-    label: r.string(o.label, childPath(p, 'label'), { nonEmpty: true }),
-    occ: r.integer(o.occ, childPath(p, 'occ'), 1, Number.MAX_SAFE_INTEGER),
-  };
-  switch (kind) {
-    case 'switch':
-      return { kind, ...key, ...(o.to !== undefined && { to: knownThread(o.to, childPath(p, 'to')) }) };
-    case 'delay':
-      return { kind, ...key };
-    case 'cancel': {
-      const task = r.string(o.task, childPath(p, 'task'), { nonEmpty: true });
-      if (!tasks.has(task)) r.fail(childPath(p, 'task'), `unknown task ${describeValue(task)} (tasks: ${[...tasks].join(', ')})`);
-      return { kind, ...key, task };
-    }
-    case 'wake':
-      return { kind, ...key, waiter: knownThread(o.waiter, childPath(p, 'waiter')) };
-    case 'tie': {
-      const order = r
-        .array(o.order, childPath(p, 'order'), { nonEmpty: true })
-        .map((n, j) => r.integer(n, indexPath(childPath(p, 'order'), j), 0, Number.MAX_SAFE_INTEGER));
-      if (new Set(order).size !== order.length) r.fail(childPath(p, 'order'), 'expected distinct indices');
-      return { kind, ...key, order };
-    }
-  }
 }

@@ -9,8 +9,6 @@ import { createAsyncioSemaphore311 } from './cpython-3.11/asyncio-semaphore.ts';
 import { createThreadingSemaphore311 } from './cpython-3.11/threading-semaphore.ts';
 import { createAsyncioSemaphore39 } from './cpython-3.9/asyncio-semaphore.ts';
 
-export const DEFAULT_IMPLEMENTATION = 'cpython-3.11';
-
 // Keyed by the ids of src/contract/implementations.ts, so an id without a port does not compile.
 const implementations: Readonly<Record<SimulatedImplementation, Implementation>> = {
   'cpython-3.11': { id: 'cpython-3.11', follows: '3.11.7', asyncio: createAsyncioSemaphore311, threading: createThreadingSemaphore311 },

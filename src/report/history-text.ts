@@ -1,5 +1,5 @@
 /**
- * The observable history (src/history/events.ts) as aligned lines, as a semaphore user
+ * The observable history (src/contract/events.ts) as aligned lines, as a semaphore user
  * sees it: `  #3  step 12  t=0.000s  T0/A  acquired sem`.
  */
 import type { HistoryEvent } from '../contract/events.ts';

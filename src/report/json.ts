@@ -3,7 +3,7 @@
  * (never by spreading ScenarioReport) so that adding a field to the internal report does
  * not silently change the public format.
  */
-import type { Confirmation } from '../explore/confirm.ts';
+import type { Confirmation } from '../explore/report-types.ts';
 import type { TraceEntry } from '../contract/run-result.ts';
 import type { Counterexample, OutcomeReport, PropertyReport, ScenarioReport } from '../explore/report-types.ts';
 import type { HistoryEvent } from '../contract/events.ts';

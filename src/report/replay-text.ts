@@ -3,22 +3,12 @@
  * the column trace, the semaphore history, the final semaphore state, what blocked (for a
  * hang), the violations and the outcome.
  */
-import type { RunResult } from '../contract/run-result.ts';
 import type { ReplayToken } from '../explore/token.ts';
-import type { Violation } from '../../properties/api.ts';
+import type { ReplayResult } from '../explore/report-types.ts';
 import type { JsonReplay } from './json.ts';
 import { formatHistory, formatViolation } from './history-text.ts';
 import { colors } from './text.ts';
 import { describeDeviation, formatTime, renderTraceColumns, shortLabel } from './trace-columns.ts';
-
-/** What replaying a token yields (src/explore/replay.ts `replayToken`). */
-export interface ReplayResult {
-  readonly run: RunResult;
-  readonly violations: readonly Violation[];
-  /** Every outcome kind the run shows; `primary` is the earliest. */
-  readonly kinds: readonly string[];
-  readonly primary: string;
-}
 
 export interface ReplayTextOptions {
   readonly color: boolean;

@@ -4,7 +4,7 @@
  * is otherwise silent (`"at-most-m": "violated"` was simply never compared) or misleading (an
  * unknown kind in `reachable` is "not reached", exit 1, after the whole exploration).
  */
-import { InputError } from './errors.ts';
+import { InputError } from '../contract/input-error.ts';
 import { childPath, closest, describeValue, indexPath } from './field-reader.ts';
 import type { Scenario, VersionExpectations } from './types.ts';
 import type { Property } from '../../properties/api.ts';

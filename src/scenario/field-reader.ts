@@ -3,7 +3,7 @@
  * replay token) and throws an InputError naming that path. Bad values are echoed short: a
  * message is one line, whatever the input holds.
  */
-import { InputError } from './errors.ts';
+import { InputError } from '../contract/input-error.ts';
 import { ECHO_CHARS, LIMITS } from './limits.ts';
 
 /** Names end up in labels (`scenario:<task>:<op-path>`), schedule keys (`thread|label|occ`) and instance ids (`sem@T1`). */

@@ -4,7 +4,7 @@
  * authors fix files by line), and duplicate keys, which JSON.parse accepts by silently keeping
  * the last one, so that a file could check a different scenario than the one its author reads.
  */
-import { InputError } from './errors.ts';
+import { InputError } from '../contract/input-error.ts';
 import { childPath, indexPath } from './field-reader.ts';
 
 /** What is wrong with a JSON text: a syntax error at an offset, or a key repeated in one object. */

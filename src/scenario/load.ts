@@ -8,7 +8,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from './errors.ts';
+import { InputError } from '../contract/input-error.ts';
 import type { Scenario } from './types.ts';
 import { scenarioFromFile } from './scenario-file.ts';
 import { clip } from './field-reader.ts';

@@ -6,7 +6,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { InputError } from './errors.ts';
+import { InputError } from '../contract/input-error.ts';
 import { parseJsonText } from './json-text.ts';
 import { LIMITS } from './limits.ts';
 import type { Scenario } from './types.ts';

@@ -9,14 +9,8 @@
  * (or is having) its whole future explored within the bound: this run is abandoned there
  * (PrunedRun), and the search backtracks. This is happens-before caching, in the manner of CHESS.
  */
+import type { Decision } from '../contract/schedule.ts';
 import type { ChoiceContext, DecisionSource, PointChoice, PointContext, SlotContext } from './source.ts';
-
-export interface Decision {
-  readonly arity: number;
-  readonly chosen: number;
-  /** Whether a non-default choice here spends preemption budget. */
-  readonly preempts: boolean;
-}
 
 /** State key -> the first path that reached it: its preemptions spent and its identity (length and hash of its choices). */
 export type SeenStates = Map<string, { readonly spent: number; readonly path: string }>;

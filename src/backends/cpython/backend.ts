@@ -8,8 +8,10 @@ import type { Schedule } from '../../contract/schedule.ts';
 import type { RunResult } from '../../contract/run-result.ts';
 import type { Interpreter } from './interpreters.ts';
 import { HarnessError, PythonProcess } from './process.ts';
-import { TargetError, type TargetSpec } from './target.ts';
+import { TargetError } from './target.ts';
+import type { TargetSpec } from '../../contract/target.ts';
 import { readHello, readRunReply } from './reply.ts';
+import type { HarnessInfo } from './harness-info.ts';
 import { observedFailure, RunSoFar } from './failed-run.ts';
 
 export interface RandomPolicy {
@@ -45,16 +47,6 @@ export interface CPythonRunRequest {
   readonly tellAll?: boolean;
   /** A user's semaphore class in place of every semaphore of the scenario (check it first with checkTarget). */
   readonly target?: TargetSpec;
-}
-
-/** What the harness says about itself. */
-export interface HarnessInfo {
-  readonly version: string;
-  readonly short: string;
-  /** Point model in force: gil-3.12 (3.12, 3.13), gil-3.11, gil-3.10, gil-3.9 (3.7-3.9), line-3.6. */
-  readonly model: string;
-  readonly executable: string;
-  readonly pid: number;
 }
 
 /** Generous: a run takes milliseconds, and the harness reports progress every thousand points. */

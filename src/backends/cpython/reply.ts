@@ -8,9 +8,9 @@ import type { ErrorClass, EventKind, HistoryEvent, OpName, PyError } from '../..
 import type { Scenario, SemaphoreKind } from '../../scenario/types.ts';
 import type { Deviation } from '../../contract/schedule.ts';
 import { childPath, FieldReader, indexPath } from '../../scenario/field-reader.ts';
-import { readSchedule } from '../../explore/token.ts';
+import { readSchedule } from '../../scenario/read-schedule.ts';
 import type { BlockedThread, RunFailure, RunResult, RunStatus, SemaphoreFinal, TraceEntry } from '../../contract/run-result.ts';
-import type { HarnessInfo } from './backend.ts';
+import type { HarnessInfo } from './harness-info.ts';
 
 /** The harness said something this side cannot use. `field` is where, `problem` what. */
 export class ProtocolError extends Error {

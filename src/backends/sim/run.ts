@@ -7,7 +7,8 @@ import type { RunResult, SemaphoreFinal } from '../../contract/run-result.ts';
 import type { DecisionSource } from '../../scheduler/source.ts';
 import { PyRuntime } from '../../runtime/runtime.ts';
 import { DEFAULT_MAX_STEPS, type PreemptionModel } from '../../contract/names.ts';
-import { DEFAULT_IMPLEMENTATION, findImplementation, implementationIds } from '../../ports/registry.ts';
+import { DEFAULT_IMPLEMENTATION } from '../../contract/implementations.ts';
+import { findImplementation, implementationIds } from '../../ports/registry.ts';
 import { ScenarioProgram } from './interpret.ts';
 
 export interface SimRunOptions {

@@ -1,17 +1,18 @@
 /**
  * A fast-check arbitrary of sparse schedules for a scenario, for property tests written
- * directly with fast-check / @fast-check/vitest. Deviations are drawn from the points the
+ * directly with fast-check / @fast-check/vitest. Simulated backend only: an arbitrary is built
+ * synchronously, from synchronous simulated runs. Deviations are drawn from the points the
  * scenario really reaches (collected from a few seeded runs) and arrays are short, so
  * generation favours few preemptions and shrinking deletes them.
  */
 import fc from 'fast-check';
-import type { Scenario } from '../scenario/types.ts';
-import { keyOf, type Deviation, type PointKey } from '../contract/schedule.ts';
-import { tracePoints } from '../scheduler/trace-points.ts';
-import { runSim } from '../backends/sim/run.ts';
-import { defaultSource } from '../scheduler/source.ts';
-import { RandomSource } from '../scheduler/random-source.ts';
-import type { PreemptionModel } from './report-types.ts';
+import type { Scenario } from '../../scenario/types.ts';
+import { keyOf, type Deviation, type PointKey } from '../../contract/schedule.ts';
+import { tracePoints } from '../../scheduler/trace-points.ts';
+import { runSim } from './run.ts';
+import { defaultSource } from '../../scheduler/source.ts';
+import { RandomSource } from '../../scheduler/random-source.ts';
+import type { PreemptionModel } from '../../contract/names.ts';
 
 export interface ScheduleArbitraryOptions {
   readonly model?: PreemptionModel;

@@ -1,0 +1,22 @@
+/**
+ * The CPython backend as the registry sees it (src/backends/registry.ts). Its code is imported
+ * only when a runner is opened, so that the simulated path never touches Python.
+ */
+import type { Backend } from '../runner.ts';
+
+export const cpython: Backend = {
+  name: 'cpython',
+  capabilities: {
+    executes: 'interpreter',
+    // Until the harness follows `prefix` sources (src/backends/run-request.ts), its one-thread scenarios are sampled.
+    enumerates: false,
+    confirmsOn: null,
+    // Real interpreters have a GIL (no free-threaded build is driven here: docs/execution-model.md).
+    preemptionModels: ['gil'],
+    runsTargets: true,
+  },
+  async open(scenario, options) {
+    const { cpythonRunner } = await import('./runner.ts');
+    return cpythonRunner(scenario, options);
+  },
+};

@@ -5,7 +5,7 @@
 import { builtinScenarios } from '../src/scenario/load.ts';
 import type { Scenario } from '../src/scenario/types.ts';
 import { analyseRun } from '../src/explore/analyse.ts';
-import { sourceFor } from '../src/explore/plan.ts';
+import { sourceFor } from '../src/explore/search/plan.ts';
 import { runSim } from '../src/backends/sim/run.ts';
 import { buildSource } from '../src/backends/run-request.ts';
 import { defaultSource } from '../src/scheduler/source.ts';

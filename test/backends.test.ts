@@ -14,7 +14,7 @@ import type { Runner } from '../src/backends/runner.ts';
 import { simRunner } from '../src/backends/sim/runner.ts';
 import { runSim } from '../src/backends/sim/run.ts';
 import { nextPrefix, PrefixSource } from '../src/scheduler/prefix-source.ts';
-import { exploreExhaustively } from '../src/explore/exhaustive.ts';
+import { boundedDfs } from '../src/explore/search/dfs.ts';
 import { parseCheckFlags } from '../src/cli/flags.ts';
 import { runCli } from '../src/cli/program.ts';
 import { decodeToken, encodeToken } from '../src/explore/token.ts';
@@ -115,10 +115,8 @@ describe('enumeration through a Runner', () => {
       prefix = nextPrefix(source.log);
     }
     const viaRunner: string[] = [];
-    const res = await exploreExhaustively(simRunner(s, 'gil'), s, builtinProperties, { limit: 5_000, budget: 0 }, (a) =>
-      viaRunner.push(scheduleKey(a.run.schedule)),
-    );
-    expect(res).toEqual({ runs: direct.length, complete: true });
+    const res = await boundedDfs(simRunner(s, 'gil'), s, builtinProperties, { limit: 5_000, budget: 0 }, (a) => viaRunner.push(scheduleKey(a.run.schedule)));
+    expect(res).toEqual({ executions: direct.length, pruned: 0, complete: true, maxPreemptions: 0 });
     expect(viaRunner).toEqual(direct);
     expect(direct.length).toBeGreaterThan(1);
   });
@@ -136,12 +134,12 @@ describe('enumeration through a Runner', () => {
 
   it('follows the decisions a runner reports: two options at the first decision, two runs', async () => {
     const runner = fakeRunner((i) => completed([{ arity: 2, chosen: i, preempts: false }]));
-    expect(await exploreExhaustively(runner, scenario, [], { limit: 10, budget: 0 }, () => {})).toEqual({ runs: 2, complete: true });
+    expect(await boundedDfs(runner, scenario, [], { limit: 10, budget: 0 }, () => {})).toEqual({ executions: 2, pruned: 0, complete: true, maxPreemptions: 0 });
   });
 
   it('a runner that reports no decisions breaks its declared capability: a typed error', async () => {
     const runner = fakeRunner(() => completed());
-    await expect(exploreExhaustively(runner, scenario, [], { limit: 10, budget: 0 }, () => {})).rejects.toBeInstanceOf(UnsupportedRequestError);
+    await expect(boundedDfs(runner, scenario, [], { limit: 10, budget: 0 }, () => {})).rejects.toBeInstanceOf(UnsupportedRequestError);
   });
 
   it('a failed run that reports no decisions ends the enumeration, partial', async () => {
@@ -152,8 +150,8 @@ describe('enumeration through a Runner', () => {
       failure: { kind: 'harness-exited', code: 1, signal: null },
     }));
     const recorded: string[] = [];
-    const res = await exploreExhaustively(runner, scenario, builtinProperties, { limit: 10, budget: 0 }, (a) => recorded.push(a.primary));
-    expect(res).toEqual({ runs: 1, complete: false });
+    const res = await boundedDfs(runner, scenario, builtinProperties, { limit: 10, budget: 0 }, (a) => recorded.push(a.primary));
+    expect(res).toEqual({ executions: 1, pruned: 0, complete: false, maxPreemptions: 0 });
     expect(recorded).toEqual(['error']);
   });
 

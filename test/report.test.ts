@@ -105,6 +105,8 @@ const report: ScenarioReport = {
         kinds: ['over-admission', 'hang'],
         endTime: 1,
         shrunk: true,
+        provenMinimal: true,
+        minimality: 'proven minimal: every schedule with at most 0 preemptions was explored and none shows it',
       },
     },
     { kind: 'hang', count: 1, primary: 1 },
@@ -124,7 +126,7 @@ describe('renderScenarioReport', () => {
     expect(text).toContain('demo — a demo');
     expect(text).toContain('backend sim (port of CPython 3.11.7)');
     expect(text).toContain('100 runs, 12 distinct schedules');
-    expect(text).toContain('verdict: violated (every schedule (timer ties, declared cancellations) enumerated: 100 executions)');
+    expect(text).toContain('verdict: violated (every schedule (every interleaving, timer tie and declared cancellation) enumerated: 100 executions)');
     expect(text).toMatch(/✗ at-most-n\s+violated in 3 runs\s+holds/);
     expect(text).toMatch(/✓ fifo\s+holds\s+holds/);
     expect(text).toMatch(/over-admission\s+3\s+2\s+minimal: 1 preemption, 8 steps/);
@@ -173,7 +175,7 @@ describe('jsonDocument', () => {
     expect(s.coverage).toEqual({ method: 'exhaustive', preemptionBound: null, executions: 100, complete: true });
     expect(Object.keys(s.properties[0]!).sort()).toEqual(['expected', 'matches', 'name', 'status', 'violatedRuns']);
     expect(s.outcomes[2]).toEqual({ kind: 'ok', count: 97, primary: 97, minimal: null });
-    expect(Object.keys(s.outcomes[0]!.minimal!).sort()).toEqual(['kinds', 'preemptions', 'replay', 'schedule', 'shrunk', 'steps', 'trace', 'violations']);
+    expect(Object.keys(s.outcomes[0]!.minimal!).sort()).toEqual(['kinds', 'minimality', 'preemptions', 'provenMinimal', 'replay', 'schedule', 'shrunk', 'steps', 'trace', 'violations']);
     expect(s.makespan).toEqual({ min: 1, max: 2, claim: 2 });
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
   });

@@ -30,7 +30,16 @@ export type SourceSpec =
    * the default after the prefix, at most `budget` preemptions. The run reports every decision it
    * met (RunResult.decisions). Sent only to backends that declare `enumerates`.
    */
-  | { readonly kind: 'prefix'; readonly prefix: readonly number[]; readonly budget: number };
+  | {
+      readonly kind: 'prefix';
+      readonly prefix: readonly number[];
+      readonly budget: number;
+      /**
+       * Runs of one search that share the memory of states reached, for backends that `prune`
+       * (a run may then come back `pruned`); ignored by the others. Absent: no reduction.
+       */
+      readonly session?: string;
+    };
 
 export interface RunRequest {
   readonly schedule?: Schedule;
@@ -57,6 +66,7 @@ export function buildSource(spec: SourceSpec): DecisionSource {
     case 'bounded':
       return new BoundedSource(spec);
     case 'prefix':
+      // A session's pruning memory is the runner's (src/backends/sim/runner.ts), not data of the spec.
       return new PrefixSource(spec.prefix, spec.budget);
   }
 }

@@ -48,6 +48,13 @@ export interface BackendCapabilities {
    */
   readonly enumerates: boolean;
   /**
+   * Prunes equivalent schedules in a prefix search (partial-order reduction): runs of one search
+   * `session` share the memory of states reached, and a run reaching one again with no fewer
+   * preemptions left comes back `pruned`. Needs the accesses of every step (the simulated runtime
+   * records them); a backend without it runs every prefix in full.
+   */
+  readonly prunes: boolean;
+  /**
    * Where its minimal counterexamples are confirmed: `interpreter-of-port`, replayed on the installed
    * interpreter of the release its port follows (on the backend that `executes: 'interpreter'`);
    * null when it runs the real thing already.

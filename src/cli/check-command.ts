@@ -53,6 +53,8 @@ export async function checkCommand(scenarios: readonly Scenario[], flags: CheckF
         ...(flags.maxSteps !== undefined && { maxSteps: flags.maxSteps }),
         confirm: flags.confirm,
         ...(flags.timeLimit !== undefined && { timeLimitSeconds: flags.timeLimit }),
+        search: flags.search,
+        ...(flags.bound !== undefined && { bound: flags.bound }),
         ...(flags.target !== undefined && { target: flags.target, pythonpath: flags.pythonpath ?? [] }),
         ...(progress.onProgress !== undefined && { onProgress: progress.onProgress }),
         ...(io.interrupts !== undefined && { signal: io.interrupts.signal }),

@@ -3,6 +3,7 @@
  * becomes an InputError naming the flag. Pure: raw strings in, typed options out (only
  * --pythonpath reads the working directory, to make its entries absolute).
  */
+import { SEARCH_MODES, type SearchMode } from '../explore/search/strategy.ts';
 import { delimiter, resolve } from 'node:path';
 import { InputError } from '../contract/input-error.ts';
 import { describeValue } from '../scenario/field-reader.ts';
@@ -19,6 +20,8 @@ export interface RawFlags {
   readonly python?: string;
   readonly maxSteps?: string;
   readonly timeLimit?: string;
+  readonly search?: string;
+  readonly bound?: string;
   readonly target?: string;
   /** Every --pythonpath given, in order (commander collects them). */
   readonly pythonpath?: readonly string[];
@@ -42,6 +45,10 @@ export interface CheckFlags extends OutputFlags {
   readonly maxSteps?: number;
   /** Wall-clock budget of one scenario's exploration, in seconds. */
   readonly timeLimit?: number;
+  /** How schedules are explored (src/explore/search/strategy.ts). */
+  readonly search: SearchMode;
+  /** --search bounded: the preemption bound. */
+  readonly bound?: number;
   /** `module.path:ClassName` checked in place of the standard library's semaphores (cpython only). */
   readonly target?: string;
   /** Absolute directories to import the target from. */
@@ -67,6 +74,8 @@ export const DEFAULT_MODEL: PreemptionModel = 'gil';
 const SEED_MIN = -(2 ** 31);
 const SEED_MAX = 2 ** 31 - 1;
 const RUNS_MAX = 10_000_000;
+/** Beyond a handful of preemptions a bounded search never completes: the bound is for the few that matter. */
+const MAX_BOUND = 10;
 
 function integerFlag(flag: string, raw: string, min: number, max: number, what: string): number {
   const text = raw.trim();
@@ -137,9 +146,16 @@ export function parseCheckFlags(raw: RawFlags): CheckFlags {
     raw.timeLimit === undefined ? undefined : integerFlag('--time-limit', raw.timeLimit, 1, 86_400, 'a whole number of seconds from 1 to 86400');
   const target = raw.target === undefined ? undefined : targetFlag(raw.target);
   const pythonpath = raw.pythonpath === undefined ? undefined : pythonpathFlag(raw.pythonpath);
+  const search = raw.search === undefined ? 'auto' : choiceFlag('--search', raw.search, SEARCH_MODES);
+  const bound = raw.bound === undefined ? undefined : integerFlag('--bound', raw.bound, 0, MAX_BOUND, `an integer from 0 to ${MAX_BOUND}`);
+  if (bound !== undefined && search !== 'bounded' && raw.search !== undefined)
+    throw new InputError('--bound', `only applies to --search bounded (got --search ${search})`);
   checkCombination(backend, model, python, target, pythonpath);
   return {
     seed,
+    // --bound alone means a bounded search.
+    search: bound !== undefined ? 'bounded' : search,
+    ...(bound !== undefined && { bound }),
     ...(maxSteps !== undefined && { maxSteps }),
     ...(timeLimit !== undefined && { timeLimit }),
     ...(runs !== undefined && { runs }),
@@ -160,6 +176,8 @@ export function parseReplayFlags(raw: RawFlags): ReplayFlags {
   if (raw.runs !== undefined) throw new InputError('--runs', 'does not apply to replay (a replay is one run)');
   if (raw.timeLimit !== undefined) throw new InputError('--time-limit', "does not apply to replay (a replay is one run, bounded by the token's step limit)");
   if (raw.maxSteps !== undefined) throw new InputError('--max-steps', 'does not apply to replay (the token fixes the step limit)');
+  if (raw.search !== undefined) throw new InputError('--search', 'does not apply to replay (a replay is one run)');
+  if (raw.bound !== undefined) throw new InputError('--bound', 'does not apply to replay (a replay is one run)');
   const backend = raw.backend === undefined ? undefined : choiceFlag('--backend', raw.backend, backendNames());
   const model = raw.model === undefined ? undefined : choiceFlag('--model', raw.model, PREEMPTION_MODELS);
   const python = raw.python === undefined ? undefined : pythonFlag(raw.python);
@@ -188,6 +206,8 @@ export function parseListFlags(raw: RawFlags): OutputFlags {
     ['timeLimit', '--time-limit'],
     ['target', '--target'],
     ['pythonpath', '--pythonpath'],
+    ['search', '--search'],
+    ['bound', '--bound'],
   ] as const) {
     if (raw[key] !== undefined) throw new InputError(flag, 'does not apply to list');
   }

@@ -26,6 +26,8 @@ export async function matrixCommand(scenario: Scenario, flags: CheckFlags, io: C
       python: interp.path,
       ...(flags.maxSteps !== undefined && { maxSteps: flags.maxSteps }),
       ...(flags.timeLimit !== undefined && { timeLimitSeconds: flags.timeLimit }),
+      search: flags.search,
+      ...(flags.bound !== undefined && { bound: flags.bound }),
       ...(io.interrupts !== undefined && { signal: io.interrupts.signal }),
     });
     reports.push({ version: interp.version, report });

@@ -43,6 +43,8 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
     .option('--python <version|path>', 'interpreter for the cpython backend')
     .option('--max-steps <n>', 'step budget of one run (default 20000); a run that exceeds it is reported as step-limit')
     .option('--time-limit <seconds>', "wall-clock budget of one scenario's exploration; reported when reached")
+    .option('--search <mode>', 'auto (default: exhaustive up to the largest preemption bound that fits --runs, then sampling) | bounded | random | pct')
+    .option('--bound <k>', 'with --search bounded: every schedule with at most k preemptions (default 2)')
     .option(
       '--target <module:Class>',
       "cpython: check your own semaphore class in place of the standard library's (replay: needed to run the class a token names)",

@@ -60,8 +60,11 @@ export interface BlockedThread {
  * - `hang`: nothing can run and no timer is pending, but some thread has not finished
  * - `step-limit`: the run exceeded its step budget
  * - `error`: the run failed (see RunFailure): never a property verdict, never ok
+ * - `pruned`: a search abandoned the run at a state an equivalent schedule had reached (partial-order
+ *   reduction, src/explore/search/): not a run of its own, never judged or counted. Only a backend
+ *   that `prunes` returns it; the harness never does.
  */
-export const RUN_STATUSES = ['completed', 'hang', 'step-limit', 'error'] as const;
+export const RUN_STATUSES = ['completed', 'hang', 'step-limit', 'error', 'pruned'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /**

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { checkScenario } from '../explore/check.ts';
 import type { ScenarioReport } from '../explore/report-types.ts';
-import { isSingleThreaded } from '../explore/plan.ts';
+import { isSingleThreaded } from '../explore/search/plan.ts';
 import { scenarioFromFile } from '../scenario/scenario-file.ts';
 import type { GroundTruth, TestResult } from './ground-truth.ts';
 import { hasScenario, SCENARIO_DIR, SUITE, type SuiteEntry } from './suite-map.ts';

@@ -5,7 +5,7 @@
  */
 import { maxConcurrency } from '../../properties/holders.ts';
 import type { Schedule } from '../contract/schedule.ts';
-import { scheduleKey } from '../contract/schedule.ts';
+import { preemptionCount, scheduleKey } from '../contract/schedule.ts';
 import { OUTCOME, severityRank } from '../contract/outcomes.ts';
 import type { RunAnalysis } from './analyse.ts';
 
@@ -14,8 +14,11 @@ export interface KindTally {
   count: number;
   /** Runs the kind headlined. */
   primary: number;
-  /** The first run's schedule that showed it: where its minimal counterexample is shrunk from. */
-  readonly witness: Schedule;
+  /**
+   * The run that showed it with the fewest preemptions, then the fewest steps: where its minimal
+   * counterexample starts. Under a complete bounded search this is a proven minimum.
+   */
+  witness: { schedule: Schedule; preemptions: number; steps: number };
 }
 
 export interface Census {
@@ -47,15 +50,18 @@ export function newCensus(): Census {
   };
 }
 
-export function addToCensus(c: Census, a: RunAnalysis): void {
+/** `preemptions`: what the run spent (switches and delays; a search knows it, else the applied schedule's count). */
+export function addToCensus(c: Census, a: RunAnalysis, preemptions: number = preemptionCount(a.run.schedule)): void {
   c.runs++;
   c.schedules.add(scheduleKey(a.run.schedule));
+  const witness = { schedule: a.run.schedule, preemptions, steps: a.run.steps };
   for (const kind of a.kinds) {
     const t = c.kinds.get(kind);
-    if (t === undefined) c.kinds.set(kind, { count: 1, primary: kind === a.primary ? 1 : 0, witness: a.run.schedule });
+    if (t === undefined) c.kinds.set(kind, { count: 1, primary: kind === a.primary ? 1 : 0, witness });
     else {
       t.count++;
       if (kind === a.primary) t.primary++;
+      if (preemptions < t.witness.preemptions || (preemptions === t.witness.preemptions && witness.steps < t.witness.steps)) t.witness = witness;
     }
   }
   if (a.run.status === 'error' && c.firstError === null) c.firstError = a.run.detail ?? 'no detail';

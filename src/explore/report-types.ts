@@ -49,6 +49,10 @@ export interface Counterexample {
   readonly confirmation?: Confirmation;
   /** False when the exploration was interrupted before this run could be shrunk: then it is not minimal. */
   readonly shrunk: boolean;
+  /** No schedule with fewer preemptions shows this kind: a complete bounded search stands behind it. */
+  readonly provenMinimal: boolean;
+  /** What its minimality rests on, in words ("proven minimal: every schedule with at most 0 preemptions ..."). */
+  readonly minimality: string;
   /** How it was found: the fast-check seed and path that reproduce the shrink. */
   readonly found?: { readonly seed: number; readonly path?: string; readonly numRuns: number };
 }
@@ -65,9 +69,13 @@ export interface OutcomeReport {
 }
 
 /**
- * What a verdict covers. `exhaustive`: every schedule of the scenario's decision space (one thread:
- * timer ties, declared cancellations). `sampled`: seeded random and preemption-bounded runs, a
- * sample, not a proof. `preemptionBound` is set when the enumeration is bounded by preemptions.
+ * What a verdict covers (src/explore/search/strategy.ts).
+ * - `exhaustive`: every schedule of the scenario's decision space (a bounded search in which no run
+ *   reached its bound: the bound never cut a choice).
+ * - `bounded-exhaustive`: every schedule with at most `preemptionBound` preemptions (switches and OS
+ *   delays), with every free choice (lock wake-ups, timer ties, declared cancellations, clock) enumerated.
+ * - `sampled`: seeded random and preemption-bounded runs: a sample, not a proof.
+ * `sampledBeyond` counts the seeded runs after a search, with more preemptions than its bound.
  */
 export interface Coverage {
   readonly method: 'exhaustive' | 'bounded-exhaustive' | 'sampled';
@@ -75,6 +83,10 @@ export interface Coverage {
   readonly executions: number;
   /** True when the method ran to its end (every schedule it covers was executed). */
   readonly complete: boolean;
+  /** Runs a search abandoned as equivalent to one it ran (partial-order reduction). */
+  readonly pruned?: number;
+  /** Seeded runs with more preemptions than the bound, after the search: a sample beyond the proof. */
+  readonly sampledBeyond?: number;
 }
 
 export interface PropertyReport {

@@ -59,7 +59,7 @@ export async function shrinkSchedule(
 }
 
 /** Delete deviations one at a time while the outcome persists; then keep what took effect. */
-async function oneMinimal(
+export async function oneMinimal(
   start: Schedule,
   execute: (s: Schedule) => Promise<RunResult>,
   reaches: (run: RunResult) => boolean,

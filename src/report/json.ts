@@ -29,6 +29,10 @@ export interface JsonCounterexample {
   readonly kinds: readonly string[];
   /** False when an interrupt came before it could be shrunk: the run as found, not minimal. */
   readonly shrunk: boolean;
+  /** No schedule with fewer preemptions shows this kind (a complete bounded search stands behind it). */
+  readonly provenMinimal: boolean;
+  /** What the minimality rests on, in words. */
+  readonly minimality: string;
   /** Simulated counterexamples: the replay on the real interpreter of the same version. */
   readonly confirmation?: Confirmation;
 }
@@ -120,6 +124,8 @@ function counterexampleJson(m: Counterexample): JsonCounterexample {
     violations: m.violations,
     kinds: m.kinds,
     shrunk: m.shrunk,
+    provenMinimal: m.provenMinimal,
+    minimality: m.minimality,
     ...(m.confirmation ? { confirmation: m.confirmation } : {}),
   };
 }

@@ -78,16 +78,22 @@ function header(r: ScenarioReport, c: Colors): string[] {
 /** The verdict with what it covers: a proof over a stated space, or a sample. */
 export function verdictLine(r: Pick<ScenarioReport, 'verdict' | 'coverage'>): string {
   const k = r.coverage;
-  const n = k.executions.toLocaleString('en-US');
-  const execs = k.executions === 1 ? 'execution' : 'executions';
+  const count = (n: number, what: string) => `${n.toLocaleString('en-US')} ${n === 1 ? what : `${what}s`}`;
   if (k.method === 'sampled')
-    return r.verdict === 'holds' ? `held in ${n} sampled runs (a sample, not every schedule)` : `violated (found in ${n} sampled runs)`;
+    return r.verdict === 'holds'
+      ? `held in ${count(k.executions, 'sampled run')} (a sample, not every schedule)`
+      : `violated (found in ${count(k.executions, 'sampled run')})`;
   const space =
     k.method === 'bounded-exhaustive'
       ? `every schedule with at most ${plural(k.preemptionBound ?? 0, 'preemption')}`
-      : 'every schedule (timer ties, declared cancellations)';
-  if (!k.complete) return `${r.verdict === 'holds' ? 'held' : 'violated'} in ${n} runs; the enumeration of ${space} was cut short, so this is a sample`;
-  return r.verdict === 'holds' ? `holds for ${space} (${n} ${execs})` : `violated (${space} enumerated: ${n} ${execs})`;
+      : 'every schedule (every interleaving, timer tie and declared cancellation)';
+  const pruned = k.pruned ? `; ${count(k.pruned, 'equivalent schedule')} pruned` : '';
+  const beyond = k.sampledBeyond ? `, then ${count(k.sampledBeyond, 'sampled run')} with more preemptions` : '';
+  if (!k.complete)
+    return `${r.verdict === 'holds' ? 'held' : 'violated'} in ${count(k.executions, 'run')}; the enumeration of ${space} was cut short, so this is a sample`;
+  return r.verdict === 'holds'
+    ? `holds for ${space} (${count(k.executions, 'execution')}${pruned})${beyond}`
+    : `violated (${space} enumerated: ${count(k.executions, 'execution')}${pruned})${beyond}`;
 }
 
 function propertiesSection(props: readonly PropertyReport[], c: Colors): string[] {
@@ -155,6 +161,7 @@ function counterexampleSection(kind: string, m: Counterexample, opts: TextOption
         `: ${!m.shrunk ? 'a run as found (interrupted before shrinking: not minimal)' : kind === 'ok' ? 'minimal clean schedule' : 'minimal counterexample'}, ${plural(m.preemptions, 'preemption')}, ${plural(m.steps, 'step')}, ends ${formatTime(m.endTime)}`,
       ),
   ];
+  lines.push(c.dim(`${INDENT}${m.minimality}`));
   if (m.found !== undefined) {
     const path = m.found.path !== undefined ? `, path ${m.found.path}` : '';
     lines.push(c.dim(`${INDENT}found by fast-check seed ${m.found.seed}${path} (numRuns ${m.found.numRuns})`));

@@ -39,16 +39,19 @@ export class HappensBefore {
     const local = this.counts[thread] ?? 0;
     this.counts[thread] = local + 1;
     const me = thread * LOCAL_BITS + local;
-    const deps = new Set<StepId>();
-    const other = (s: StepId | undefined) => s !== undefined && Math.floor(s / LOCAL_BITS) !== thread;
+    const deps: StepId[] = [];
+    const lo = thread * LOCAL_BITS;
+    const hi = lo + LOCAL_BITS;
+    // Steps of other threads only: program order is implied by the step's own index.
     for (const o of reads) {
       const w = this.lastWrite.get(o);
-      if (other(w)) deps.add(w!);
+      if (w !== undefined && (w < lo || w >= hi)) deps.push(w);
     }
     for (const o of writes) {
       const w = this.lastWrite.get(o);
-      if (other(w)) deps.add(w!);
-      for (const r of this.readsSince.get(o) ?? []) if (other(r)) deps.add(r);
+      if (w !== undefined && (w < lo || w >= hi)) deps.push(w);
+      const rs = this.readsSince.get(o);
+      if (rs !== undefined) for (const r of rs) if (r < lo || r >= hi) deps.push(r);
     }
     for (const o of writes) {
       this.lastWrite.set(o, me);
@@ -63,7 +66,10 @@ export class HappensBefore {
     // The step's identity, its dependencies (sorted: a set) and its choices, mixed into two lanes.
     let a = mix(0x811c9dc5, me);
     let b = mix(0x050c5d1f, me);
-    for (const d of [...deps].sort((x, y) => x - y)) {
+    deps.sort((x, y) => x - y);
+    for (let i = 0; i < deps.length; i++) {
+      const d = deps[i]!;
+      if (i > 0 && d === deps[i - 1]) continue; // a set: once each
       a = mix(a, d);
       b = mix(b, d);
     }
@@ -77,7 +83,7 @@ export class HappensBefore {
 
   /** Equal for runs that are linearizations of the same partial order (with overwhelming probability). */
   fingerprint(): string {
-    return `${this.laneA.toString(36)}.${this.laneB.toString(36)}`;
+    return `${this.laneA},${this.laneB}`;
   }
 }
 
@@ -87,17 +93,18 @@ function fnv1a(s: string, seed: number): number {
   return h >>> 0;
 }
 
-/** murmur3's mixing of one 32-bit word (the value may exceed 32 bits: both halves go in). */
+/** murmur3's mixing of a value (it may exceed 32 bits: both halves go in). */
 function mix(h: number, value: number): number {
-  for (const word of [value >>> 0, Math.floor(value / 2 ** 32) >>> 0]) {
-    let k = Math.imul(word, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  return h;
+  return mixWord(mixWord(h, value >>> 0), Math.floor(value / 2 ** 32) >>> 0);
+}
+
+function mixWord(h: number, word: number): number {
+  let k = Math.imul(word, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
 /**

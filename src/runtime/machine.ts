@@ -347,8 +347,9 @@ export class Machine {
    * fingerprint, plus what it does not cover (who runs, the clock, each thread's scheduling state).
    */
   private stateKey(t: SimThread, blocking: boolean): string {
-    const states = this.threads.map((x) => STATE_CODE[x.state]).join('');
-    return `${this.fingerprint()}|${t.name}${blocking ? '!' : ''}|${this.now}|${states}`;
+    let states = 0;
+    for (const x of this.threads) states = states * 4 + STATE_CODE[x.state];
+    return `${this.fingerprint()},${t.index}${blocking ? '!' : ''},${this.now},${states}`;
   }
 
   private block(t: SimThread, blocker: Blocker): void {
@@ -409,7 +410,7 @@ export class Machine {
   }
 }
 
-const STATE_CODE: Readonly<Record<ThreadState, string>> = { runnable: 'r', blocked: 'b', delayed: 'z', done: 'd' };
+const STATE_CODE: Readonly<Record<ThreadState, number>> = { runnable: 0, blocked: 1, delayed: 2, done: 3 };
 const NO_ACCESS: ReadonlySet<string> = new Set();
 const CLOCK_WRITE: ReadonlySet<string> = new Set(['clock']);
 

@@ -13,7 +13,7 @@ import type { Decision } from '../contract/schedule.ts';
 import type { ChoiceContext, DecisionSource, PointChoice, PointContext, SlotContext } from './source.ts';
 
 /** State key -> the first path that reached it: its preemptions spent and its identity (length and hash of its choices). */
-export type SeenStates = Map<string, { readonly spent: number; readonly path: string }>;
+export type SeenStates = Map<string, { readonly spent: number; readonly length: number; readonly hash: number }>;
 
 /** Thrown by the source when the run reaches a state explored by an equivalent schedule. */
 export class PrunedRun extends Error {
@@ -52,7 +52,9 @@ export class PrefixSource implements DecisionSource {
   }
 
   point(c: PointContext): PointChoice {
-    if (this.seen !== undefined && c.stateKey !== undefined) this.prune(c.stateKey());
+    const choices = c.others.length > 0 || c.canDelay;
+    // Checked where a schedule can branch: two paths to one state meet at such a point.
+    if (choices && this.seen !== undefined && c.stateKey !== undefined) this.prune(c.stateKey());
     if (this.spent >= this.budget) return { kind: 'continue' };
     const options: PointChoice[] = [{ kind: 'continue' }, ...c.others.map((to) => ({ kind: 'switch' as const, to }))];
     if (c.canDelay) options.push({ kind: 'delay' });
@@ -61,14 +63,13 @@ export class PrefixSource implements DecisionSource {
 
   /** Abandon the run if another path reached this state spending no more; else remember this path. */
   private prune(key: string): void {
-    const path = `${this.log.length}:${this.pathHash}`;
     const before = this.seen!.get(key);
     if (before === undefined || before.spent > this.spent) {
-      this.seen!.set(key, { spent: this.spent, path });
+      this.seen!.set(key, { spent: this.spent, length: this.log.length, hash: this.pathHash });
       return;
     }
     // The same node again (every run of a depth-first search replays the path to it): go on.
-    if (before.path === path) return;
+    if (before.length === this.log.length && before.hash === this.pathHash) return;
     throw new PrunedRun(this.log);
   }
 

@@ -10,6 +10,8 @@ export const cpython: Backend = {
     executes: 'interpreter',
     // Until the harness follows `prefix` sources (src/backends/run-request.ts), its one-thread scenarios are sampled.
     enumerates: false,
+    // The harness does not see which shared objects a step touches: no partial-order reduction.
+    prunes: false,
     confirmsOn: null,
     // Real interpreters have a GIL (no free-threaded build is driven here: docs/execution-model.md).
     preemptionModels: ['gil'],

@@ -58,7 +58,8 @@ class ReplyReader extends FieldReader {
 }
 
 /** Values as sets, typed against their unions: a value added to a union fails to compile until it is listed here. */
-const STATUSES: Readonly<Record<RunStatus, true>> = { completed: true, hang: true, 'step-limit': true, error: true };
+/** What the harness may answer: it never prunes, so `pruned` from it is a protocol failure. */
+const STATUSES: Readonly<Record<Exclude<RunStatus, 'pruned'>, true>> = { completed: true, hang: true, 'step-limit': true, error: true };
 const EVENT_KINDS: Readonly<Record<EventKind, true>> = {
   acquire: true,
   waiting: true,

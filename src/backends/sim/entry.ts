@@ -11,6 +11,8 @@ export const sim: Backend = {
     executes: 'port',
     // Synchronous and deterministic: a prefix of choices replays exactly, so depth-first search is exact.
     enumerates: true,
+    // The runtime records what every step reads and writes: equivalent schedules can be recognised.
+    prunes: true,
     confirmsOn: 'interpreter-of-port',
     preemptionModels: PREEMPTION_MODELS,
     // The ports are CPython's code: a user's Python class has nothing to run on here.

@@ -4,8 +4,8 @@
  * completely. Several threads: a seeded mix of preemption-bounded runs (1-3 well-placed
  * preemptions, where most bugs live) and coin-flip random runs (denser interleavings).
  */
-import type { Scenario } from '../scenario/types.ts';
-import type { SourceSpec } from '../backends/run-request.ts';
+import type { Scenario } from '../../scenario/types.ts';
+import type { SourceSpec } from '../../backends/run-request.ts';
 
 export const DEFAULT_RUNS = 2_000;
 

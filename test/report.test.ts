@@ -175,7 +175,18 @@ describe('jsonDocument', () => {
     expect(s.coverage).toEqual({ method: 'exhaustive', preemptionBound: null, executions: 100, complete: true });
     expect(Object.keys(s.properties[0]!).sort()).toEqual(['expected', 'matches', 'name', 'status', 'violatedRuns']);
     expect(s.outcomes[2]).toEqual({ kind: 'ok', count: 97, primary: 97, minimal: null });
-    expect(Object.keys(s.outcomes[0]!.minimal!).sort()).toEqual(['kinds', 'minimality', 'preemptions', 'provenMinimal', 'replay', 'schedule', 'shrunk', 'steps', 'trace', 'violations']);
+    expect(Object.keys(s.outcomes[0]!.minimal!).sort()).toEqual([
+      'kinds',
+      'minimality',
+      'preemptions',
+      'provenMinimal',
+      'replay',
+      'schedule',
+      'shrunk',
+      'steps',
+      'trace',
+      'violations',
+    ]);
     expect(s.makespan).toEqual({ min: 1, max: 2, claim: 2 });
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
   });

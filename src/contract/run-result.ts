@@ -5,6 +5,11 @@ import type { HistoryEvent } from './events.ts';
 import type { Decision, Deviation, Schedule } from './schedule.ts';
 import type { SemaphoreKind } from '../scenario/types.ts';
 
+export type BlockedOn =
+  | { readonly kind: 'lock'; readonly lock: string }
+  | { readonly kind: 'sleep'; readonly until: number }
+  | { readonly kind: 'select'; readonly loop: string; readonly until: number | null };
+
 /** One row of the execution trace: a step of one thread between two scheduling points. */
 export interface TraceEntry {
   readonly step: number;
@@ -25,6 +30,8 @@ export interface TraceEntry {
   readonly writes?: readonly string[];
   /** The deviation taken at this point, if any. */
   readonly decision?: Deviation;
+  /** The thread blocks at this point: on what (a lock, a sleep, its loop's selector), until when (virtual seconds; null: until woken). */
+  readonly blocks?: BlockedOn;
 }
 
 /** The state of one semaphore instance when the run's outcome was decided. */

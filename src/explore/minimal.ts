@@ -20,6 +20,7 @@ import { analyseRun } from './analyse.ts';
 import { kindsBySeverity, type Census } from './census.ts';
 import { oneMinimal, shrinkSchedule } from './shrink.ts';
 import { encodeToken } from './token.ts';
+import { explain } from './explain.ts';
 
 export interface MinimalOptions {
   readonly seed: number;
@@ -68,6 +69,7 @@ export async function minimalOutcomes(
     const replay = await runner.run({ schedule: shrunk.schedule, recordTrace: true });
     const analysis = analyseRun(scenario, replay, properties);
     const preemptions = preemptionCount(shrunk.schedule);
+    const explanation = explain(kind, { trace: replay.trace, schedule: shrunk.schedule, history: replay.history });
     const minimal: Counterexample = {
       preemptions,
       steps: replay.steps,
@@ -89,6 +91,7 @@ export async function minimalOutcomes(
       shrunk: opts.shrink && opts.signal?.aborted !== true,
       provenMinimal: proven && opts.shrink,
       minimality: minimality(preemptions, proven && opts.shrink, opts.provenBound),
+      ...(explanation !== undefined && { explanation }),
       ...('found' in shrunk && shrunk.found ? { found: shrunk.found } : {}),
     };
     out.push({ ...row, minimal });

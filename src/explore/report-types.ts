@@ -6,6 +6,7 @@ import type { HistoryEvent } from '../contract/events.ts';
 import type { RunResult, TraceEntry } from '../contract/run-result.ts';
 import type { Schedule } from '../contract/schedule.ts';
 import type { Violation } from '../../properties/api.ts';
+import type { Explanation } from './explain.ts';
 
 import type { BackendName, PreemptionModel } from '../contract/names.ts';
 
@@ -53,6 +54,8 @@ export interface Counterexample {
   readonly provenMinimal: boolean;
   /** What its minimality rests on, in words ("proven minimal: every schedule with at most 0 preemptions ..."). */
   readonly minimality: string;
+  /** The race it exposes, read off what its steps read and wrote (backends that record accesses). */
+  readonly explanation?: Explanation;
   /** How it was found: the fast-check seed and path that reproduce the shrink. */
   readonly found?: { readonly seed: number; readonly path?: string; readonly numRuns: number };
 }

@@ -33,6 +33,8 @@ export interface JsonCounterexample {
   readonly provenMinimal: boolean;
   /** What the minimality rests on, in words. */
   readonly minimality: string;
+  /** The race it exposes (check-then-act, lost wake-up, ...), where the backend records accesses. */
+  readonly explanation?: { readonly race: string; readonly text: string };
   /** Simulated counterexamples: the replay on the real interpreter of the same version. */
   readonly confirmation?: Confirmation;
 }
@@ -126,6 +128,7 @@ function counterexampleJson(m: Counterexample): JsonCounterexample {
     shrunk: m.shrunk,
     provenMinimal: m.provenMinimal,
     minimality: m.minimality,
+    ...(m.explanation !== undefined && { explanation: { race: m.explanation.race, text: m.explanation.text } }),
     ...(m.confirmation ? { confirmation: m.confirmation } : {}),
   };
 }

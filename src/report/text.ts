@@ -162,6 +162,7 @@ function counterexampleSection(kind: string, m: Counterexample, opts: TextOption
       ),
   ];
   lines.push(c.dim(`${INDENT}${m.minimality}`));
+  if (m.explanation !== undefined) lines.push(`${INDENT}${c.bold('why')}: ${m.explanation.text}`);
   if (m.found !== undefined) {
     const path = m.found.path !== undefined ? `, path ${m.found.path}` : '';
     lines.push(c.dim(`${INDENT}found by fast-check seed ${m.found.seed}${path} (numRuns ${m.found.numRuns})`));

@@ -5,11 +5,24 @@
  */
 import type { SimLock } from './lock.ts';
 import type { EventLoop } from './event-loop.ts';
+import type { BlockedOn } from '../contract/run-result.ts';
 
 export type Blocker =
   | { readonly kind: 'lock'; readonly lock: SimLock }
   | { readonly kind: 'sleep'; readonly until: number }
   | { readonly kind: 'select'; readonly loop: EventLoop; readonly until: number | null };
+
+/** What the trace records of a blocker (contract: BlockedOn). */
+export function blockedOn(b: Blocker): BlockedOn {
+  switch (b.kind) {
+    case 'lock':
+      return { kind: 'lock', lock: b.lock.name };
+    case 'sleep':
+      return { kind: 'sleep', until: b.until };
+    case 'select':
+      return { kind: 'select', loop: b.loop.id, until: b.until };
+  }
+}
 
 /** The virtual time at which the clock resolves this blocker, or null if only another thread can. */
 export function deadlineOf(b: Blocker): number | null {

@@ -8,7 +8,7 @@
  * Semantics: docs/execution-model.md.
  */
 import type { Blocker } from './blocker.ts';
-import { deadlineOf, describeBlocker } from './blocker.ts';
+import { blockedOn, deadlineOf, describeBlocker } from './blocker.ts';
 import type { Instr, Py } from './instructions.ts';
 import { PyException, SimulationError } from './errors.ts';
 import type { EventLoop } from './event-loop.ts';
@@ -335,6 +335,7 @@ export class Machine {
         label,
         what,
         occ: key.occ,
+        ...(blocker ? { blocks: blockedOn(blocker) } : {}),
         ...(reads.size ? { reads: [...reads] } : {}),
         ...(writes.size ? { writes: [...writes] } : {}),
         ...(decision ? { decision } : {}),

@@ -11,6 +11,7 @@ import { buildSource } from '../src/backends/run-request.ts';
 import { defaultSource } from '../src/scheduler/source.ts';
 import { builtinProperties } from '../properties/index.ts';
 import { benchCPython } from './cpython.ts';
+import { benchSearch } from './search.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5000);
 
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
   console.log(
     `ratio: checking the properties costs ${(sharedRaw.perSecond / sharedChecked.perSecond).toFixed(2)}x (asyncio-shared-3-threads), ${(threadingRaw.perSecond / threadingChecked.perSecond).toFixed(2)}x (threading-shared)`,
   );
+  await benchSearch([scenario('asyncio-shared-2-threads'), shared, threading], [1, 2, 3], Number(process.env.BENCH_SEARCH_LIMIT ?? 20_000));
   await benchCPython(shared, threading, { [shared.id]: sharedChecked.perSecond, [threading.id]: threadingChecked.perSecond });
 }
 

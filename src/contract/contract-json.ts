@@ -8,6 +8,7 @@ import { ERROR_RULES, MESSAGE_NORMALISATION } from './error-rules.ts';
 import { ERROR_CLASSES, EVENT_KINDS, OP_NAMES } from './events.ts';
 import { BACKENDS, CLOCK_THREAD, DEFAULT_MAX_STEPS, LABELS, PREEMPTION_MODELS } from './names.ts';
 import { BUILTIN_OUTCOMES } from './outcomes.ts';
+import { PRNG_ALGORITHM, PRNG_VECTORS } from './prng.ts';
 import { HARNESS_FAILURE_KINDS, RUN_STATUSES } from './run-result.ts';
 import { DEVIATION_KINDS } from './schedule.ts';
 
@@ -35,6 +36,7 @@ export function contractDocument() {
     harnessFailureKinds: HARNESS_FAILURE_KINDS,
     deviationKinds: DEVIATION_KINDS,
     outcomes: BUILTIN_OUTCOMES,
+    prng: { algorithm: PRNG_ALGORITHM, vectors: PRNG_VECTORS },
   };
 }
 

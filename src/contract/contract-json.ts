@@ -13,7 +13,7 @@ import { HARNESS_FAILURE_KINDS, RUN_STATUSES } from './run-result.ts';
 import { DEVIATION_KINDS } from './schedule.ts';
 
 /** Where the harness reads it. */
-export const CONTRACT_JSON_PATH = fileURLToPath(new URL('../backends/cpython/harness/contract.json', import.meta.url));
+export const CONTRACT_JSON_PATH = fileURLToPath(new URL('../backends/cpython/harness/semverify_harness/contract.json', import.meta.url));
 
 /** Bumped when the meaning of a field changes (not when a value is added). */
 export const CONTRACT_VERSION = 1;

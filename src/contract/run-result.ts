@@ -85,6 +85,17 @@ export type RunFailure =
 
 export type RunFailureKind = RunFailure['kind'];
 
+/**
+ * One decision of a run driven by a prefix of choice indices (src/scheduler/prefix-source.ts):
+ * a choice among `arity` options (option 0 the default) of which `chosen` was taken. `preempts`:
+ * a non-default choice here is a switch or a delay, and spends the run's preemption budget.
+ */
+export interface Decision {
+  readonly arity: number;
+  readonly chosen: number;
+  readonly preempts: boolean;
+}
+
 /** The failure kinds the harness may report about a run itself; the others are its driver's. */
 export const HARNESS_FAILURE_KINDS = ['code-raised', 'code-exited', 'harness-error'] as const satisfies readonly RunFailureKind[];
 
@@ -104,4 +115,10 @@ export interface RunResult {
   readonly detail?: string;
   /** Why the run failed: present exactly when status is 'error' on the CPython backend. */
   readonly failure?: RunFailure;
+  /**
+   * Present when a `prefix` source drove the run: every decision with more than one option, in
+   * order. nextPrefix (src/scheduler/prefix-source.ts) makes the next prefix of a depth-first
+   * enumeration from it, on either backend.
+   */
+  readonly decisions?: readonly Decision[];
 }

@@ -14,8 +14,14 @@ import { InputError } from '../scenario/errors.ts';
 import { SparseSource } from '../scheduler/sparse-source.ts';
 import { RandomSource } from '../scheduler/random-source.ts';
 import { BoundedSource } from '../scheduler/bounded-source.ts';
+import { PrefixSource } from '../scheduler/prefix-source.ts';
 
-/** A seeded exploration source, described as data so that any backend can build it. */
+/**
+ * An exploration source, described as data so that any backend can build it: the simulation
+ * here, the harness from the same spec sent over its pipe (semverify_harness/sources.py). Seeded
+ * sources draw from the contract's generator, so a spec makes the same decisions on both
+ * backends wherever they reach the same points.
+ */
 export type SourceSpec =
   | { readonly kind: 'random'; readonly seed: string; readonly pSwitch: number; readonly pDelay: number; readonly pCancel: number }
   | {
@@ -25,7 +31,9 @@ export type SourceSpec =
       readonly horizon: number;
       readonly delayShare: number;
       readonly pCancel: number;
-    };
+    }
+  /** Depth-first enumeration: the run takes these choice indices, then defaults; its result carries `decisions`, for nextPrefix. */
+  | { readonly kind: 'prefix'; readonly prefix: readonly number[]; readonly budget: number };
 
 export interface RunRequest {
   readonly schedule?: Schedule;
@@ -44,7 +52,14 @@ export interface Runner {
 }
 
 export function buildSource(spec: SourceSpec): DecisionSource {
-  return spec.kind === 'random' ? new RandomSource(spec) : new BoundedSource(spec);
+  switch (spec.kind) {
+    case 'random':
+      return new RandomSource(spec);
+    case 'bounded':
+      return new BoundedSource(spec);
+    case 'prefix':
+      return new PrefixSource(spec.prefix, spec.budget);
+  }
 }
 
 export function simRunner(scenario: Scenario, model: PreemptionModel, maxSteps?: number): Runner {
@@ -61,13 +76,11 @@ export function simRunner(scenario: Scenario, model: PreemptionModel, maxSteps?:
     describe: 'sim',
     impl,
     version: findImplementation(impl)!.follows,
-    run: async (req) =>
-      runSim(scenario, {
-        source: req.source ? buildSource(req.source) : new SparseSource(req.schedule ?? []),
-        model,
-        ...(maxSteps !== undefined ? { maxSteps } : {}),
-        recordTrace: req.recordTrace ?? false,
-      }),
+    run: async (req) => {
+      const source = req.source ? buildSource(req.source) : new SparseSource(req.schedule ?? []);
+      const run = runSim(scenario, { source, model, ...(maxSteps !== undefined ? { maxSteps } : {}), recordTrace: req.recordTrace ?? false });
+      return source instanceof PrefixSource ? { ...run, decisions: source.log } : run;
+    },
     close: async () => {},
   };
 }

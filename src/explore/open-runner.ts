@@ -1,7 +1,7 @@
 /** The runner for the backend a check asks for. */
 import type { Scenario } from '../scenario/types.ts';
 import type { BackendName, PreemptionModel } from './report-types.ts';
-import { type Runner, type SourceSpec, simRunner } from './backend-runner.ts';
+import { type Runner, simRunner } from './backend-runner.ts';
 import { InputError } from '../scenario/errors.ts';
 import { DEFAULT_IMPL } from '../../models/select.ts';
 
@@ -62,7 +62,7 @@ async function cpythonRunner(scenario: Scenario, opts: RunnerOptions): Promise<R
       backend.run({
         scenario,
         ...(req.schedule ? { schedule: req.schedule } : {}),
-        ...(req.source ? { random: randomPolicy(req.source) } : {}),
+        ...(req.source ? { source: req.source } : {}),
         ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
         ...(opts.wallTimeMs !== undefined ? { wallTimeMs: opts.wallTimeMs } : {}),
         ...(target ? { target } : {}),
@@ -72,22 +72,4 @@ async function cpythonRunner(scenario: Scenario, opts: RunnerOptions): Promise<R
       }),
     close: () => backend.close(),
   };
-}
-
-/**
- * The harness draws its own random choices (Python's random.Random): a bounded source becomes
- * the coin-flip policy with the same expected number of preemptions per run.
- */
-function randomPolicy(spec: SourceSpec): { seed: number; pSwitch: number; pDelay: number; pCancel: number } {
-  const seed = hashSeed(spec.seed);
-  if (spec.kind === 'random') return { seed, pSwitch: spec.pSwitch, pDelay: spec.pDelay, pCancel: spec.pCancel };
-  const p = spec.preemptions / Math.max(1, spec.horizon);
-  return { seed, pSwitch: p * (1 - spec.delayShare), pDelay: p * spec.delayShare, pCancel: spec.pCancel };
-}
-
-/** FNV-1a: a stable 32-bit integer for a string seed. */
-function hashSeed(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
 }

@@ -1,16 +1,13 @@
 /**
  * Drives a run through a given prefix of choices and records the arity of every decision,
  * so a depth-first search can enumerate a decision space completely (bounded by a budget
- * of preemptions, as in CHESS's preemption bounding).
+ * of preemptions, as in CHESS's preemption bounding). The harness's PrefixSource
+ * (semverify_harness/sources.py) is the same, so nextPrefix enumerates the real interpreter too.
  */
+import type { Decision } from '../contract/run-result.ts';
 import type { ChoiceContext, DecisionSource, PointChoice, PointContext, SlotContext } from './source.ts';
 
-export interface Decision {
-  readonly arity: number;
-  readonly chosen: number;
-  /** Whether a non-default choice here spends preemption budget. */
-  readonly preempts: boolean;
-}
+export type { Decision };
 
 export class PrefixSource implements DecisionSource {
   readonly log: Decision[] = [];

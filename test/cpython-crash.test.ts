@@ -76,8 +76,13 @@ function readChanged(change: (r: Record<string, any>) => void): () => unknown {
 }
 
 describe('what crosses the pipe is validated (no interpreter needed)', () => {
-  it('a well-formed reply reads back as itself', () => {
+  it("a well-formed reply reads back as itself, with a prefix run's decision log", () => {
     expect(readRunReply({ id: 1, ok: true, result: goodResult }, oneThread)).toEqual({ result: goodResult, restart: false });
+    const decisions = [
+      { arity: 3, chosen: 2, preempts: true },
+      { arity: 2, chosen: 0, preempts: false },
+    ];
+    expect(readRunReply({ id: 1, ok: true, result: { ...goodResult, decisions } }, oneThread).result.decisions).toEqual(decisions);
   });
 
   it('a malformed reply is a ProtocolError naming the first field that failed', () => {
@@ -95,6 +100,12 @@ describe('what crosses the pipe is validated (no interpreter needed)', () => {
       [(r) => (r.history[0].thread = 'T7'), 'result.history[0].thread', /unknown thread "T7"/],
       [(r) => (r.steps = '1'), 'result.steps', /got "1"$/],
       [(r) => (r.extra = true), 'result.extra', /^unknown key/],
+      // A prefix run's decision log: only decisions with a choice, and the choice one of them.
+      [(r) => (r.decisions = [{ arity: 2, chosen: 2, preempts: true }]), 'result.decisions[0].chosen', /^expected an integer below the arity 2, got 2$/],
+      [(r) => (r.decisions = [{ arity: 1, chosen: 0, preempts: false }]), 'result.decisions[0].arity', /^expected an integer from 2/],
+      [(r) => (r.decisions = [{ arity: 3, chosen: 1, preempts: 'yes' }]), 'result.decisions[0].preempts', /got "yes"$/],
+      [(r) => (r.decisions = [{ arity: 3, chosen: 1 }]), 'result.decisions[0].preempts', /^missing \(required\)$/],
+      [(r) => (r.decisions = {}), 'result.decisions', /^expected an array/],
     ];
     for (const [change, field, problem] of cases) {
       expect(readChanged(change)).toThrow(expect.objectContaining({ name: 'ProtocolError', field, problem: expect.stringMatching(problem) }));

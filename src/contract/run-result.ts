@@ -2,7 +2,7 @@
  * What one run of a scenario under one schedule produces, on any backend.
  */
 import type { HistoryEvent } from './events.ts';
-import type { Deviation, Schedule } from './schedule.ts';
+import type { Decision, Deviation, Schedule } from './schedule.ts';
 import type { SemaphoreKind } from '../scenario/types.ts';
 
 /** One row of the execution trace: a step of one thread between two scheduling points. */
@@ -84,17 +84,6 @@ export type RunFailure =
   | { readonly kind: 'protocol'; readonly field: string };
 
 export type RunFailureKind = RunFailure['kind'];
-
-/**
- * One decision of a run driven by a prefix of choice indices (src/scheduler/prefix-source.ts):
- * a choice among `arity` options (option 0 the default) of which `chosen` was taken. `preempts`:
- * a non-default choice here is a switch or a delay, and spends the run's preemption budget.
- */
-export interface Decision {
-  readonly arity: number;
-  readonly chosen: number;
-  readonly preempts: boolean;
-}
 
 /** The failure kinds the harness may report about a run itself; the others are its driver's. */
 export const HARNESS_FAILURE_KINDS = ['code-raised', 'code-exited', 'harness-error'] as const satisfies readonly RunFailureKind[];

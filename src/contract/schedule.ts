@@ -56,6 +56,18 @@ export type Deviation = SwitchDeviation | DelayDeviation | CancelDeviation | Wak
 
 export const DEVIATION_KINDS = ['switch', 'delay', 'cancel', 'wake', 'tie'] as const satisfies readonly Deviation['kind'][];
 
+/**
+ * One decision of a run driven by a prefix of choices (src/scheduler/prefix-source.ts), as a
+ * depth-first enumeration needs it back: how many options there were, which was taken (0 is the
+ * default), and whether taking another would spend preemption budget.
+ */
+export interface Decision {
+  readonly arity: number;
+  readonly chosen: number;
+  /** Whether a non-default choice here spends preemption budget. */
+  readonly preempts: boolean;
+}
+
 /** A schedule: the deviations from the default choices, in the order they were taken. */
 export type Schedule = readonly Deviation[];
 

@@ -4,7 +4,7 @@
  * of preemptions, as in CHESS's preemption bounding). The harness's PrefixSource
  * (semverify_harness/sources.py) is the same, so nextPrefix enumerates the real interpreter too.
  */
-import type { Decision } from '../contract/run-result.ts';
+import type { Decision } from '../contract/schedule.ts';
 import type { ChoiceContext, DecisionSource, PointChoice, PointContext, SlotContext } from './source.ts';
 
 export type { Decision };

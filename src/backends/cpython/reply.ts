@@ -6,10 +6,10 @@
  */
 import type { ErrorClass, EventKind, HistoryEvent, OpName, PyError } from '../../contract/events.ts';
 import type { Scenario, SemaphoreKind } from '../../scenario/types.ts';
-import type { Deviation } from '../../contract/schedule.ts';
+import type { Decision, Deviation } from '../../contract/schedule.ts';
 import { childPath, FieldReader, indexPath } from '../../scenario/field-reader.ts';
 import { readSchedule } from '../../explore/token.ts';
-import type { BlockedThread, Decision, RunFailure, RunResult, RunStatus, SemaphoreFinal, TraceEntry } from '../../contract/run-result.ts';
+import type { BlockedThread, RunFailure, RunResult, RunStatus, SemaphoreFinal, TraceEntry } from '../../contract/run-result.ts';
 import type { HarnessInfo } from './backend.ts';
 
 /** The harness said something this side cannot use. `field` is where, `problem` what. */

@@ -22,6 +22,7 @@ def _asyncio_inflight_model():
 
 
 def loop_id(loop):
+    """The id a loop is reported by ("loop@T1", "loop@main"), or None."""
     return None if loop is None else getattr(loop, 'sv_id', 'loop@?')
 
 

@@ -22,6 +22,7 @@ SLEEP = 3  # sleep `arg` seconds: asyncio.sleep in a loop thread, time.sleep in 
 
 
 class Step(object):
+    """One call the op interpreter hands its driver: `kind` says how to perform `fn`."""
     __slots__ = ('kind', 'fn', 'arg')
 
     def __init__(self, kind, fn, arg=None):
@@ -44,9 +45,11 @@ class Env(object):
         self.default = list(declared.keys())[0] if declared else (sorted(sems.keys())[0] if sems else None)
 
     def sem(self, op):
+        """The (id, declaration, object) of the semaphore `op` names, or of the scenario's default one."""
         return self.sems[op.get('sem') or self.default]
 
     def point(self, path):
+        """The scenario point before the op at `path`."""
         s = self.s
         if s.aborting:
             raise scheduler.Abort()
@@ -69,9 +72,11 @@ class Observed(object):
         self.s, self.t, self.sid, self.op, self.task = env.s, env.t, sid, op, env.event_task
 
     def emit(self, kind, error=None):
+        """Record a history event of this call."""
         self.s.event(self.t, self.task, self.sid, kind, self.op, error)
 
     def waiting(self):
+        """The call really parked: record `waiting` (an asyncio acquire that first yields to its loop)."""
         self.emit('waiting')
 
     def __enter__(self):

@@ -73,6 +73,7 @@ _register_stdlib()
 
 
 def qualname_of(code):
+    """A code object's qualified name (co_qualname from 3.11, the module walk's before)."""
     q = getattr(code, 'co_qualname', None)
     return q if q is not None else _QUALNAMES.get(code, code.co_name)
 
@@ -100,6 +101,7 @@ class CodeInfo(object):
     __slots__ = ('code', 'label_prefix', 'lines', 'entry', 'ops', 'opnames', 'qual')
 
     def label(self, offset):
+        """The label of the instruction at `offset`: `file:qualname:line`."""
         return '%s%s' % (self.label_prefix, self.lines.get(offset, self.code.co_firstlineno))
 
 

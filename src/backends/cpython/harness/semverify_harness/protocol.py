@@ -25,6 +25,7 @@ GC_EVERY_RUNS = 200
 
 
 def hello():
+    """What the harness says about itself: version, point model, executable, pid."""
     return {'version': real.VERSION, 'short': real.SHORT, 'model': points.MODEL.name,
             'implementation': sys.implementation.name, 'executable': sys.executable, 'pid': os.getpid()}
 

@@ -109,10 +109,12 @@ class Sched(object):
 
     # -- helpers --------------------------------------------------------------------------
     def controlled(self):
+        """Whether the calling thread is the controlled thread holding the CPU."""
         c = self.cur
         return c is not None and c.ident == real.get_ident()
 
     def current_task_name(self, t):
+        """The scenario name of the task running in `t`'s loop, if any."""
         if t.loop is None:
             return None
         try:
@@ -122,15 +124,18 @@ class Sched(object):
         return self.task_names.get(id(task)) if task is not None else None
 
     def unfinished_others(self, t):
+        """Whether a thread other than `t` has not finished (a delay of `t` can then change something)."""
         for o in self.threads:
             if o is not t and o.state != 'finished':
                 return True
         return False
 
     def runnable(self):
+        """Threads that can run now, in index order."""
         return [o for o in self.threads if o.state == 'runnable' and not o.delayed]
 
     def record_trace(self, t, label, what, decision=None, occ=None):
+        """One trace row (TraceEntry); `occ` marks a scheduling point."""
         if self.want_trace and self.recording:
             e = {'step': self.step, 'time': round(self.now, 9), 'thread': t.name if t else contract.CLOCK_THREAD,
                  'task': self.current_task_name(t) if t else None, 'label': label, 'what': what}
@@ -143,6 +148,7 @@ class Sched(object):
                 self.tell('trace', e)
 
     def take(self, d):
+        """Deviation `d` took effect: it joins the run's schedule and is told at once."""
         if self.recording:
             self.applied.append(d)
             self.tell('deviation', d)
@@ -237,6 +243,7 @@ class Sched(object):
         return decision
 
     def switch_target(self, t, to):
+        """`to` if it can run, else the next runnable thread after `t` in index order, else None."""
         if to is not None:
             o = self.by_name.get(to)
             if o is not None and o is not t and o.state == 'runnable' and not o.delayed:
@@ -249,6 +256,7 @@ class Sched(object):
         return None
 
     def fire_cancel(self, name, loop):
+        """Cancel declared task `name` at a slot of `loop`, once; False when it cannot (done, elsewhere, fired)."""
         task = self.tasks.get(name)
         if task is None or task.done() or self.task_loop.get(name) is not loop:
             return False
@@ -282,11 +290,13 @@ class Sched(object):
         self.park(t)
 
     def park(self, t):
+        """Wait on `t`'s baton for its next turn; raises Abort when it comes to unwind."""
         t.baton.acquire()
         if self.aborting:
             raise Abort()
 
     def pick(self):
+        """The default next thread: the lowest-index runnable one."""
         for o in self.threads:
             if o.state == 'runnable' and not o.delayed:
                 return o
@@ -347,6 +357,7 @@ class Sched(object):
             self.park(t)
 
     def block(self, t, on, deadline=None):
+        """`t` blocks on `on` until woken or until `deadline` (virtual time); returns why it woke."""
         t.state = 'blocked'
         t.on = on
         t.deadline = deadline
@@ -355,6 +366,7 @@ class Sched(object):
         return t.wake_reason
 
     def wake(self, o, reason='woken'):
+        """Make blocked thread `o` runnable."""
         if o.state == 'blocked':
             o.state = 'runnable'
             o.deadline = None
@@ -374,11 +386,13 @@ class Sched(object):
         raise Abort()
 
     def finish(self, t):
+        """`t` finished its part of the scenario."""
         t.state = 'finished'
         t.delayed = False
         self.reschedule(t)
 
     def end(self, status, detail):
+        """The run's outcome is decided: snapshot the final state, stop recording, wake the main thread."""
         if self.status is not None:
             return
         self.status = status
@@ -400,6 +414,7 @@ class Sched(object):
 
     # -- history --------------------------------------------------------------------------
     def event(self, t, task, sem_id, kind, op, error=None):
+        """One history event (HistoryEvent in src/contract/events.ts)."""
         if not self.recording:
             return
         e = {'seq': len(self.history), 'step': self.step, 'time': round(self.now, 9), 'thread': t.name,

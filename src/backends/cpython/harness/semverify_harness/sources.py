@@ -61,6 +61,7 @@ class PointCtx(object):
     __slots__ = ('thread', 'label', 'occ', 'step', 'others', 'can_delay', 'blocking', 'unfinished')
 
     def dev(self, kind, **extra):
+        """A deviation keyed at this point."""
         d = {'kind': kind, 'thread': self.thread, 'label': self.label, 'occ': self.occ}
         d.update(extra)
         return d
@@ -77,21 +78,27 @@ class Source(object):
     log = None  # a prefix source's decision log
 
     def point(self, ctx):
+        """A deviation to take at a scheduling point (switch or delay), or None to continue."""
         return None
 
     def replayed_point(self, ctx):
+        """The same at a loop slot or a timer tie: only a replayed schedule preempts there."""
         return None
 
     def slot(self, key, cancellable):
+        """Cancellation deviations to fire at a loop slot, in order."""
         return []
 
     def wake(self, key, waiters):
+        """(index of the blocked thread a released lock wakes, deviation or None)."""
         return 0, None
 
     def tie(self, key, n):
+        """(firing order of n tied timers or None for scheduling order, deviation or None)."""
         return None, None
 
     def clock(self, key, threads):
+        """(index of the thread the clock's advance runs first, deviation or None)."""
         return 0, None
 
 
@@ -154,6 +161,7 @@ class RandomSource(Source):
         self.p_cancel = float(p_cancel)
 
     def pick(self, xs):
+        """A uniformly chosen element of `xs`."""
         return xs[self.rng.index(len(xs))]
 
     def point(self, ctx):
@@ -221,6 +229,7 @@ class PrefixSource(Source):
         self.log = []
 
     def choose(self, arity, preempts):
+        """The prefix's choice among `arity` options (0 past its end), logged when there is a choice."""
         if arity <= 1:
             return 0
         i = len(self.log)

@@ -15,6 +15,7 @@ class TargetProblem(Exception):
 
 
 class Target(object):
+    """A usable --target: the class, its file, and how its acquire/release and `with` are called."""
     __slots__ = ('spec', 'cls', 'file', 'async_acquire', 'async_release', 'has_cm', 'has_acm')
 
 

@@ -30,6 +30,7 @@ class VLock(object):
             self.sv_id = 'lock#?'
 
     def acquire(self, blocking=True, timeout=-1):
+        """_thread.lock.acquire, with the block a scheduling point."""
         if not self._locked:
             self._locked = True
             return True
@@ -67,6 +68,7 @@ class VLock(object):
         return True
 
     def release(self):
+        """_thread.lock.release: unlock, and wake one blocked thread (a decision when several are)."""
         if not self._locked:
             raise RuntimeError('release unlocked lock')
         self._locked = False
@@ -80,6 +82,7 @@ class VLock(object):
                 s.wake(w)
 
     def locked(self):
+        """_thread.lock.locked."""
         return self._locked
 
     def __enter__(self):

@@ -40,6 +40,7 @@ class VSelector(object):
         pass
 
     def select(self, timeout=None):
+        """Returns at once for a zero timeout or a pending self-pipe write; else a blocking point, then blocked until woken or timed out."""
         loop = self.loop
         s = scheduler.CURRENT
         if s is None or not s.controlled() or (timeout is not None and timeout <= 0):
@@ -91,6 +92,7 @@ def _describe_cb(cb):
 
 
 class VHandle(_SlotMixin, asyncio.events.Handle):
+    """A ready callback that passes its loop slot point before it runs."""
     __slots__ = ()
 
 
@@ -151,6 +153,7 @@ class VLoop(asyncio.SelectorEventLoop):
         pass
 
     def time(self):
+        """The loop's clock: virtual time during a run."""
         s = scheduler.CURRENT
         return s.now if s is not None else real.monotonic()
 
@@ -162,6 +165,7 @@ class VLoop(asyncio.SelectorEventLoop):
         return handle
 
     def call_at(self, when, callback, *args, **kw):
+        """As the base loop, with a VTimerHandle numbered in scheduling order."""
         self._check_closed()
         if _HAS_CONTEXT:
             timer = VTimerHandle(when, callback, args, self, kw.get('context'))
@@ -205,4 +209,5 @@ class VPolicy(asyncio.DefaultEventLoopPolicy):
     _loop_factory = VLoop
 
     def new_event_loop(self):
+        """A fresh VLoop."""
         return VLoop()

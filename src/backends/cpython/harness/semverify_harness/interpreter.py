@@ -161,64 +161,64 @@ def _is_awaitable(r):
     return r is not None and inspect.isawaitable(r)
 
 
-def _blocking_call(t, step):
-    # t.op lets the lock code record `waiting` when this call really blocks in Condition.wait.
-    obs = step.arg
-    t.op = ['acquire', obs.sid, obs.task, False]
-    try:
+def _perform(t, step):
+    """Performs a step that needs no awaiting, in thread `t`: what a plain thread does with every
+    step, and a loop thread with all but an asyncio acquire, a sleep and an awaitable result."""
+    k = step.kind
+    if k == BLOCK:
+        # t.op lets the lock code record `waiting` when this call really blocks in Condition.wait.
+        obs = step.arg
+        t.op = ['acquire', obs.sid, obs.task, False]
+        try:
+            return step.fn()
+        finally:
+            t.op = None
+    if k == CALL:
         return step.fn()
-    finally:
-        t.op = None
+    if k == SLEEP:
+        return time.sleep(step.arg)  # looked up now: the virtual sleep during a run
+    # Scenario validation keeps asyncio semaphores out of plain threads.
+    raise RuntimeError('an asyncio operation in thread %s, which has no event loop' % t.name)
+
+
+def _resume(gen, value, exc):
+    """The op interpreter's next step after `value` (or with `exc` thrown in at its yield), or None
+    when it has finished. Whatever it raises otherwise ends the task."""
+    try:
+        return gen.send(value) if exc is None else gen.throw(exc)
+    except StopIteration:
+        return None
 
 
 async def drive_async(env, gen):
-    """Performs `gen`'s steps in a loop thread's task."""
-    t = env.t
-    value = exc = None
-    while True:
-        try:
-            step = gen.send(value) if exc is None else gen.throw(exc)
-        except StopIteration:
-            return
+    """Performs `gen`'s steps in a loop thread's task, awaiting what must be awaited."""
+    step = _resume(gen, None, None)
+    while step is not None:
         value = exc = None
         try:
-            k = step.kind
-            if k == AWAIT:
+            if step.kind == AWAIT:
                 value = await _Watch(step.fn(), step.arg.waiting)
-            elif k == BLOCK:
-                value = _blocking_call(t, step)
-            elif k == CALL:
-                value = step.fn()
-                if _is_awaitable(value):
-                    value = await value
-            else:
+            elif step.kind == SLEEP:
                 await asyncio.sleep(step.arg)
+            else:
+                value = _perform(env.t, step)
+                if step.kind == CALL and _is_awaitable(value):
+                    value = await value
         except BaseException as e:
             exc = e
+        step = _resume(gen, value, exc)
 
 
 def drive_sync(env, gen):
     """Performs `gen`'s steps in a plain thread."""
-    t = env.t
-    value = exc = None
-    while True:
-        try:
-            step = gen.send(value) if exc is None else gen.throw(exc)
-        except StopIteration:
-            return
+    step = _resume(gen, None, None)
+    while step is not None:
         value = exc = None
         try:
-            k = step.kind
-            if k == BLOCK:
-                value = _blocking_call(t, step)
-            elif k == CALL:
-                value = step.fn()
-            elif k == SLEEP:
-                time.sleep(step.arg)  # looked up now: the virtual sleep during a run
-            else:  # scenario validation keeps asyncio semaphores out of plain threads
-                raise RuntimeError('an asyncio operation in thread %s, which has no event loop' % t.name)
+            value = _perform(env.t, step)
         except BaseException as e:
             exc = e
+        step = _resume(gen, value, exc)
 
 
 class _Watch(object):

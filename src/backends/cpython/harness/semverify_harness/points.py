@@ -6,6 +6,7 @@ A model reads each code object of the code under test once (`analyse`: which ins
 points) and, per frame, gives the trace function that reports the points as the frame runs
 (`local_tracer`) and the point at frame entry (`entry`). `MODEL` is the model of this interpreter.
 """
+import asyncio.locks
 import dis
 import os
 import threading
@@ -62,8 +63,7 @@ def add_under_test(filename, label_path, prefixes=None, module=None):
 
 
 def _register_stdlib():
-    import asyncio.locks as locks
-    add_under_test(locks.__file__, 'asyncio/locks.py', None, locks)
+    add_under_test(asyncio.locks.__file__, 'asyncio/locks.py', None, asyncio.locks)
     if real.mixins is not None:
         add_under_test(real.mixins.__file__, 'asyncio/mixins.py', None, real.mixins)
     add_under_test(threading.__file__, 'threading.py', ('Semaphore', 'BoundedSemaphore', 'Condition'), threading)

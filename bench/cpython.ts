@@ -29,7 +29,7 @@ export async function benchCPython(shared3: Scenario, threading: Scenario, simRu
       const first = new Map<string, { run: number; ms: number }>();
       const start = performance.now();
       for (let i = 0; i < RUNS; i++) {
-        const run = await backend.run({ scenario: s, random: { seed: i + 1, pSwitch: 0.05, pDelay: 0.02, pCancel: 0 }, trace: false });
+        const run = await backend.run({ scenario: s, source: { kind: 'random', seed: String(i + 1), pSwitch: 0.05, pDelay: 0.02, pCancel: 0 }, trace: false });
         const a = analyseRun({ ...s, impl: `cpython-${interp.short}` }, run, builtinProperties);
         for (const k of a.kinds) if (k !== 'ok' && !first.has(k)) first.set(k, { run: i + 1, ms: performance.now() - start });
       }

@@ -155,13 +155,17 @@ describe('enumeration through a Runner', () => {
     expect(recorded).toEqual(['error']);
   });
 
-  it('the harness request: a seeded source becomes its random policy; a prefix source is refused, typed, until the harness follows one', () => {
-    const bounded = cpythonRunRequest(scenario, { source: { kind: 'bounded', seed: '1:1', preemptions: 2, horizon: 40, delayShare: 0.25, pCancel: 0 } }, {});
-    expect(bounded.random).toMatchObject({ pSwitch: (2 / 40) * 0.75, pDelay: (2 / 40) * 0.25, pCancel: 0 });
+  it("the harness request: a source spec goes as it is (the harness builds the same source); a prefix search's session stays on this side", () => {
+    const spec = { kind: 'bounded', seed: '1:1', preemptions: 2, horizon: 40, delayShare: 0.25, pCancel: 0 } as const;
+    const bounded = cpythonRunRequest(scenario, { source: spec }, {});
+    expect(bounded.source).toEqual(spec);
     expect(bounded.schedule).toBeUndefined();
     expect(cpythonRunRequest(scenario, { schedule: [] }, { maxSteps: 500 })).toMatchObject({ schedule: [], maxSteps: 500, trace: false, tellAll: false });
-    expect(() => cpythonRunRequest(scenario, { source: { kind: 'prefix', prefix: [], budget: 0 } }, {})).toThrow(UnsupportedRequestError);
-    // Which is why the backend says it does not enumerate: explore never sends it one.
-    expect(capabilitiesOf('cpython').enumerates).toBe(false);
+    expect(cpythonRunRequest(scenario, { source: { kind: 'prefix', prefix: [1], budget: 2, session: 's' } }, {}).source).toEqual({
+      kind: 'prefix',
+      prefix: [1],
+      budget: 2,
+    });
+    expect(capabilitiesOf('cpython')).toMatchObject({ enumerates: true, prunes: false });
   });
 });

@@ -12,12 +12,12 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CPythonBackend } from '../src/backends/cpython/backend.ts';
 import { findInterpreter } from '../src/backends/cpython/interpreters.ts';
-import { liveProcessCount } from '../src/backends/cpython/process.ts';
+import { HARNESS_PATH, liveProcessCount } from '../src/backends/cpython/process.ts';
 import { readRunReply } from '../src/backends/cpython/reply.ts';
 import type { RunResult } from '../src/contract/run-result.ts';
 import type { CliIo } from '../src/cli/io.ts';
@@ -76,8 +76,13 @@ function readChanged(change: (r: Record<string, any>) => void): () => unknown {
 }
 
 describe('what crosses the pipe is validated (no interpreter needed)', () => {
-  it('a well-formed reply reads back as itself', () => {
+  it("a well-formed reply reads back as itself, with a prefix run's decision log", () => {
     expect(readRunReply({ id: 1, ok: true, result: goodResult }, oneThread)).toEqual({ result: goodResult, restart: false });
+    const decisions = [
+      { arity: 3, chosen: 2, preempts: true },
+      { arity: 2, chosen: 0, preempts: false },
+    ];
+    expect(readRunReply({ id: 1, ok: true, result: { ...goodResult, decisions } }, oneThread).result.decisions).toEqual(decisions);
   });
 
   it('a malformed reply is a ProtocolError naming the first field that failed', () => {
@@ -95,6 +100,12 @@ describe('what crosses the pipe is validated (no interpreter needed)', () => {
       [(r) => (r.history[0].thread = 'T7'), 'result.history[0].thread', /unknown thread "T7"/],
       [(r) => (r.steps = '1'), 'result.steps', /got "1"$/],
       [(r) => (r.extra = true), 'result.extra', /^unknown key/],
+      // A prefix run's decision log: only decisions with a choice, and the choice one of them.
+      [(r) => (r.decisions = [{ arity: 2, chosen: 2, preempts: true }]), 'result.decisions[0].chosen', /^expected an integer below the arity 2, got 2$/],
+      [(r) => (r.decisions = [{ arity: 1, chosen: 0, preempts: false }]), 'result.decisions[0].arity', /^expected an integer from 2/],
+      [(r) => (r.decisions = [{ arity: 3, chosen: 1, preempts: 'yes' }]), 'result.decisions[0].preempts', /got "yes"$/],
+      [(r) => (r.decisions = [{ arity: 3, chosen: 1 }]), 'result.decisions[0].preempts', /^missing \(required\)$/],
+      [(r) => (r.decisions = {}), 'result.decisions', /^expected an array/],
     ];
     for (const [change, field, problem] of cases) {
       expect(readChanged(change)).toThrow(expect.objectContaining({ name: 'ProtocolError', field, problem: expect.stringMatching(problem) }));
@@ -200,6 +211,9 @@ describe.skipIf(!py311)('crashing and blocking targets on CPython 3.11', () => {
           TARGETS,
           '--runs',
           String(c.runs),
+          // Sampling: every run is a fresh chance to crash (a bounded search would stop at the first run that reports no decisions).
+          '--search',
+          'random',
           '--no-progress',
         ];
         const code = await runCli(args, io, capturing(reports, c.wallTimeMs));
@@ -278,8 +292,17 @@ describe.skipIf(!py311)('crashing and blocking targets on CPython 3.11', () => {
     const scenario = builtin('threading-shared');
     await withBackend(async (b) => {
       const runs: RunResult[] = [];
-      for (let seed = 1; seed <= 6; seed++)
-        runs.push(await b.run({ scenario, target: target('ExitsWhenOverAdmitted'), trace: false, random: { seed, pSwitch: 0.05, pDelay: 0.05, pCancel: 0 } }));
+      // Seeds until both a completed run and a crash after a deviation have shown up (a few dozen at most).
+      const seen = () => runs.some((r) => r.status === 'completed') && runs.some((r) => r.status === 'error' && r.schedule.length > 0);
+      for (let seed = 1; seed <= 100 && !seen(); seed++)
+        runs.push(
+          await b.run({
+            scenario,
+            target: target('ExitsWhenOverAdmitted'),
+            trace: false,
+            source: { kind: 'random', seed: String(seed), pSwitch: 0.05, pDelay: 0.05, pCancel: 0 },
+          }),
+        );
       const crashed = runs.filter((r) => r.status === 'error');
       expect(crashed.length).toBeGreaterThan(0);
       expect(runs.some((r) => r.status === 'completed')).toBe(true); // so the schedule decides
@@ -315,7 +338,7 @@ describe.skipIf(!py311)('crashing and blocking targets on CPython 3.11', () => {
         target: target('SleepingAcquire'),
         wallTimeMs: 250,
         trace: false,
-        random: { seed: 1, pSwitch: 0.5, pDelay: 0.2, pCancel: 0 },
+        source: { kind: 'random', seed: '1', pSwitch: 0.5, pDelay: 0.2, pCancel: 0 },
       });
       expect(random.schedule.length).toBeGreaterThan(0);
       const replayed = await b.run({ scenario, target: target('SleepingAcquire'), wallTimeMs: 250, trace: false, schedule: random.schedule });
@@ -426,7 +449,7 @@ function harnessChildren(): number[] {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const zombie = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
-      return !zombie && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('semverify_harness.py');
+      return !zombie && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(basename(HARNESS_PATH));
     } catch {
       return false;
     }

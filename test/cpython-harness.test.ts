@@ -97,7 +97,11 @@ describe.skipIf(!py311)('CPython 3.11 harness (real asyncio/threading semaphores
     // Random exploration with few preemptions, keeping the smallest schedule per outcome.
     const best = new Map<Outcome, Schedule>();
     for (let seed = 0; seed < 2500 && best.size < 4; seed++) {
-      const r = await b.run({ scenario: asyncioShared3, random: { seed, pSwitch: 0.03, pDelay: 0.03, pCancel: 0 }, trace: false });
+      const r = await b.run({
+        scenario: asyncioShared3,
+        source: { kind: 'random', seed: String(seed), pSwitch: 0.03, pDelay: 0.03, pCancel: 0 },
+        trace: false,
+      });
       for (const o of outcomes(r)) {
         const cur = best.get(o);
         if (!cur || preemptionCount(r.schedule) < preemptionCount(cur)) best.set(o, r.schedule);
@@ -136,7 +140,11 @@ describe.skipIf(!py311)('CPython 3.11 harness (real asyncio/threading semaphores
         let over = 0;
         const statuses: Record<string, number> = {};
         for (let seed = from; seed < to; seed++) {
-          const r = await backend.run({ scenario: threadingShared3, random: { seed, pSwitch: 0.1, pDelay: 0.05, pCancel: 0 }, trace: false });
+          const r = await backend.run({
+            scenario: threadingShared3,
+            source: { kind: 'random', seed: String(seed), pSwitch: 0.1, pDelay: 0.05, pCancel: 0 },
+            trace: false,
+          });
           statuses[r.status] = (statuses[r.status] ?? 0) + 1;
           if (overAdmits(r)) over++;
         }
@@ -161,7 +169,11 @@ describe.skipIf(!py311)('CPython 3.11 harness (real asyncio/threading semaphores
   it('determinism: 300 seeds, each replayed 3 times, give identical histories', async () => {
     let hangs = 0;
     for (let seed = 0; seed < 300; seed++) {
-      const r = await b.run({ scenario: asyncioShared3, random: { seed: 10_000 + seed, pSwitch: 0.05, pDelay: 0.03, pCancel: 0 }, trace: false });
+      const r = await b.run({
+        scenario: asyncioShared3,
+        source: { kind: 'random', seed: String(10_000 + seed), pSwitch: 0.05, pDelay: 0.03, pCancel: 0 },
+        trace: false,
+      });
       expect(r.status).not.toBe('error');
       if (r.status === 'hang') hangs++;
       for (let k = 0; k < 3; k++) {
@@ -175,11 +187,18 @@ describe.skipIf(!py311)('CPython 3.11 harness (real asyncio/threading semaphores
   it('determinism under a loaded CPU: the same seeds give the same histories with two busy processes running', async () => {
     const seeds = Array.from({ length: 100 }, (_, i) => 20_000 + i);
     const quiet = [];
-    for (const seed of seeds) quiet.push(await b.run({ scenario: asyncioShared3, random: { seed, pSwitch: 0.05, pDelay: 0.03, pCancel: 0 }, trace: false }));
+    for (const seed of seeds)
+      quiet.push(
+        await b.run({ scenario: asyncioShared3, source: { kind: 'random', seed: String(seed), pSwitch: 0.05, pDelay: 0.03, pCancel: 0 }, trace: false }),
+      );
     const burners = [0, 1].map(() => spawn(py311!.path, ['-c', 'while True: pass'], { stdio: 'ignore' }));
     try {
       for (let i = 0; i < seeds.length; i++) {
-        const loaded = await b.run({ scenario: asyncioShared3, random: { seed: seeds[i]!, pSwitch: 0.05, pDelay: 0.03, pCancel: 0 }, trace: false });
+        const loaded = await b.run({
+          scenario: asyncioShared3,
+          source: { kind: 'random', seed: String(seeds[i]!), pSwitch: 0.05, pDelay: 0.03, pCancel: 0 },
+          trace: false,
+        });
         expect(same(loaded, quiet[i]!)).toBe(true);
         const replay = await b.run({ scenario: asyncioShared3, schedule: quiet[i]!.schedule, trace: false });
         expect(same(replay, quiet[i]!)).toBe(true);
@@ -225,7 +244,7 @@ describe.skipIf(others.length === 0)('other installed CPython versions', () => {
         const classes = new Set<string>();
         for (const sc of [asyncioShared3, threadingShared3]) {
           for (let seed = 0; seed < 15; seed++) {
-            const r = await b.run({ scenario: sc, random: { seed, pSwitch: 0.05, pDelay: 0.03, pCancel: 0 }, trace: false });
+            const r = await b.run({ scenario: sc, source: { kind: 'random', seed: String(seed), pSwitch: 0.05, pDelay: 0.03, pCancel: 0 }, trace: false });
             expect(r.status, r.detail).not.toBe('error');
             for (const e of r.history) if (e.error) classes.add(e.error.class);
             if (r.status === 'hang') classes.add('hang');
@@ -278,7 +297,7 @@ describe.skipIf(others.length === 0)('other installed CPython versions', () => {
       };
       let hang39: RunResult | undefined;
       for (let seed = 0; seed < 200 && !hang39; seed++) {
-        const r = await b39.run({ scenario: declared, random: { seed, pSwitch: 0, pDelay: 0, pCancel: 0.2 }, trace: false });
+        const r = await b39.run({ scenario: declared, source: { kind: 'random', seed: String(seed), pSwitch: 0, pDelay: 0, pCancel: 0.2 }, trace: false });
         if (r.status === 'hang') hang39 = r;
       }
       expect(hang39).toBeDefined();
@@ -287,7 +306,7 @@ describe.skipIf(others.length === 0)('other installed CPython versions', () => {
       expect((await b39.run({ scenario: declared, schedule: hang39!.schedule })).status).toBe('hang');
       expect((await b311.run({ scenario: declared, schedule: hang39!.schedule })).status).toBe('completed');
       for (let seed = 0; seed < 100; seed++) {
-        const r = await b311.run({ scenario: declared, random: { seed, pSwitch: 0, pDelay: 0, pCancel: 0.2 }, trace: false });
+        const r = await b311.run({ scenario: declared, source: { kind: 'random', seed: String(seed), pSwitch: 0, pDelay: 0, pCancel: 0.2 }, trace: false });
         expect(r.status).toBe('completed');
       }
     } finally {

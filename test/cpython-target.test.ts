@@ -71,7 +71,8 @@ describe.skipIf(!py311)('--target on CPython 3.11', () => {
 
   it('a threading.Condition semaphore holds on threading-shared', async () => {
     const r = await checkScenario(builtin('threading-shared'), opts('good_sem:ThreadSemaphore', 300));
-    expect(r.runs).toBe(300);
+    expect(r.runs).toBeGreaterThan(250);
+    expect(r.coverage).toMatchObject({ method: 'bounded-exhaustive', complete: true });
     expect(r.verdict).toBe('holds');
     expect(status(r, 'permit-conservation')).toBe('holds');
     expect(r.concurrency.overall).toBe(2);

@@ -9,37 +9,13 @@ import type { Scenario } from '../scenario/types.ts';
 import type { Schedule } from '../contract/schedule.ts';
 import type { TargetSpec } from '../contract/target.ts';
 import type { DecisionSource } from '../scheduler/source.ts';
-import type { CPythonRunRequest, RandomPolicy } from './cpython/backend.ts';
+import type { SourceSpec } from '../contract/source-spec.ts';
+
+export type { SourceSpec };
+import type { CPythonRunRequest } from './cpython/backend.ts';
 import { RandomSource } from '../scheduler/random-source.ts';
 import { BoundedSource } from '../scheduler/bounded-source.ts';
 import { PrefixSource } from '../scheduler/prefix-source.ts';
-
-/** A seeded exploration source, described as data so that any backend can build it. */
-export type SourceSpec =
-  | { readonly kind: 'random'; readonly seed: string; readonly pSwitch: number; readonly pDelay: number; readonly pCancel: number }
-  | {
-      readonly kind: 'bounded';
-      readonly seed: string;
-      readonly preemptions: number;
-      readonly horizon: number;
-      readonly delayShare: number;
-      readonly pCancel: number;
-    }
-  /**
-   * Depth-first enumeration (src/explore/exhaustive.ts): choice `prefix[i]` at the i-th decision,
-   * the default after the prefix, at most `budget` preemptions. The run reports every decision it
-   * met (RunResult.decisions). Sent only to backends that declare `enumerates`.
-   */
-  | {
-      readonly kind: 'prefix';
-      readonly prefix: readonly number[];
-      readonly budget: number;
-      /**
-       * Runs of one search that share the memory of states reached, for backends that `prune`
-       * (a run may then come back `pruned`); ignored by the others. Absent: no reduction.
-       */
-      readonly session?: string;
-    };
 
 export interface RunRequest {
   readonly schedule?: Schedule;
@@ -80,7 +56,7 @@ export function cpythonRunRequest(
   return {
     scenario,
     ...(req.schedule ? { schedule: req.schedule } : {}),
-    ...(req.source ? { random: randomPolicy(req.source) } : {}),
+    ...(req.source ? { source: wireSource(req.source) } : {}),
     ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
     ...(opts.wallTimeMs !== undefined ? { wallTimeMs: opts.wallTimeMs } : {}),
     ...(opts.target ? { target: opts.target } : {}),
@@ -90,22 +66,9 @@ export function cpythonRunRequest(
   };
 }
 
-/**
- * The harness draws its own random choices (Python's random.Random): a bounded source becomes
- * the coin-flip policy with the same expected number of preemptions per run.
- */
-function randomPolicy(spec: SourceSpec): RandomPolicy {
-  // The harness has no prefix source yet: the cpython backend declares `enumerates: false`, so none is sent.
-  if (spec.kind === 'prefix') throw new UnsupportedRequestError('cpython', "a 'prefix' source");
-  const seed = hashSeed(spec.seed);
-  if (spec.kind === 'random') return { seed, pSwitch: spec.pSwitch, pDelay: spec.pDelay, pCancel: spec.pCancel };
-  const p = spec.preemptions / Math.max(1, spec.horizon);
-  return { seed, pSwitch: p * (1 - spec.delayShare), pDelay: p * spec.delayShare, pCancel: spec.pCancel };
-}
-
-/** FNV-1a: a stable 32-bit integer for a string seed. */
-function hashSeed(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
+/** The spec as the harness reads it (semverify_harness/sources.py): a prefix search's session is this side's memory, never sent. */
+function wireSource(spec: SourceSpec): SourceSpec {
+  if (spec.kind !== 'prefix' || spec.session === undefined) return spec;
+  const { session: _session, ...rest } = spec;
+  return rest;
 }

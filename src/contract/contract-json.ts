@@ -8,11 +8,12 @@ import { ERROR_RULES, MESSAGE_NORMALISATION } from './error-rules.ts';
 import { ERROR_CLASSES, EVENT_KINDS, OP_NAMES } from './events.ts';
 import { BACKENDS, CLOCK_THREAD, DEFAULT_MAX_STEPS, LABELS, PREEMPTION_MODELS } from './names.ts';
 import { BUILTIN_OUTCOMES } from './outcomes.ts';
+import { PRNG_ALGORITHM, PRNG_VECTORS } from './prng.ts';
 import { HARNESS_FAILURE_KINDS, RUN_STATUSES } from './run-result.ts';
 import { DEVIATION_KINDS } from './schedule.ts';
 
 /** Where the harness reads it. */
-export const CONTRACT_JSON_PATH = fileURLToPath(new URL('../backends/cpython/harness/contract.json', import.meta.url));
+export const CONTRACT_JSON_PATH = fileURLToPath(new URL('../backends/cpython/harness/semverify_harness/contract.json', import.meta.url));
 
 /** Bumped when the meaning of a field changes (not when a value is added). */
 export const CONTRACT_VERSION = 1;
@@ -35,6 +36,7 @@ export function contractDocument() {
     harnessFailureKinds: HARNESS_FAILURE_KINDS,
     deviationKinds: DEVIATION_KINDS,
     outcomes: BUILTIN_OUTCOMES,
+    prng: { algorithm: PRNG_ALGORITHM, vectors: PRNG_VECTORS },
   };
 }
 

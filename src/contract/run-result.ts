@@ -116,7 +116,8 @@ export interface RunResult {
   readonly failure?: RunFailure;
   /**
    * Present exactly when the run followed a `prefix` source (src/backends/run-request.ts): every
-   * decision it met, in order. Exhaustive enumeration reads the next prefix from it.
+   * decision with more than one option, in order. nextPrefix (src/scheduler/prefix-source.ts) makes
+   * the next prefix of a depth-first enumeration from it, on either backend.
    */
   readonly decisions?: readonly Decision[];
 }

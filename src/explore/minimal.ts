@@ -56,10 +56,11 @@ export async function minimalOutcomes(
       return kind === OUTCOME.ok ? kinds.length === 1 && kinds[0] === OUTCOME.ok : kinds.includes(kind);
     };
     const execute = (s: readonly import('../contract/schedule.ts').Deviation[]) => runner.run({ schedule: s });
-    const proven = tally.witness.preemptions <= opts.provenBound + 1;
+    // A witness within one preemption of a complete search is already minimal: only clean it.
+    const minimalAlready = tally.witness.preemptions <= opts.provenBound + 1;
     const shrunk = !opts.shrink
       ? { schedule: tally.witness.schedule }
-      : proven
+      : minimalAlready
         ? await oneMinimal(tally.witness.schedule, execute, shows, opts.signal)
         : await shrinkSchedule(tally.witness.schedule, execute, shows, { seed: opts.seed, ...(opts.signal !== undefined && { signal: opts.signal }) });
     if (!shrunk) {
@@ -69,6 +70,8 @@ export async function minimalOutcomes(
     const replay = await runner.run({ schedule: shrunk.schedule, recordTrace: true });
     const analysis = analyseRun(scenario, replay, properties);
     const preemptions = preemptionCount(shrunk.schedule);
+    // Whatever found it: a complete search up to provenBound showed no schedule with fewer.
+    const proven = preemptions <= opts.provenBound + 1;
     const explanation = explain(kind, { trace: replay.trace, schedule: shrunk.schedule, history: replay.history });
     const minimal: Counterexample = {
       preemptions,

@@ -23,12 +23,12 @@ export class BoundedSource extends RandomSource {
 
   constructor(private readonly b: BoundedSourceOptions) {
     super({ seed: b.seed, pSwitch: 0, pDelay: 0, pCancel: b.pCancel });
-    for (let i = 0; i < b.preemptions; i++) this.at.add(1 + Math.floor(this.rng() * Math.max(1, b.horizon)));
+    for (let i = 0; i < b.preemptions; i++) this.at.add(1 + this.rng.index(Math.max(1, b.horizon)));
   }
 
   override point(c: PointContext): PointChoice {
     if (!this.at.has(c.step)) return { kind: 'continue' };
-    if (c.canDelay && this.rng() < this.b.delayShare) return { kind: 'delay' };
+    if (c.canDelay && this.rng.float() < this.b.delayShare) return { kind: 'delay' };
     if (c.others.length > 0) return { kind: 'switch', to: this.pick(c.others) };
     return c.canDelay ? { kind: 'delay' } : { kind: 'continue' };
   }

@@ -1,7 +1,8 @@
 /**
  * Drives a run through a given prefix of choices and records the arity of every decision,
  * so a depth-first search can enumerate a decision space completely (bounded by a budget
- * of preemptions, as in CHESS's preemption bounding).
+ * of preemptions, as in CHESS's preemption bounding). The harness's PrefixSource
+ * (semverify_harness/sources.py) is the same, so nextPrefix enumerates the real interpreter too.
  *
  * With a `seen` table it also prunes: at each point it asks the machine for the state's key
  * (the happens-before fingerprint and the scheduling state; src/runtime/happens-before.ts). A

@@ -6,6 +6,8 @@
 import type { Scenario } from '../../scenario/types.ts';
 import type { Schedule } from '../../contract/schedule.ts';
 import type { RunResult } from '../../contract/run-result.ts';
+import { DEFAULT_MAX_STEPS } from '../../contract/names.ts';
+import type { SourceSpec } from '../../contract/source-spec.ts';
 import type { Interpreter } from './interpreters.ts';
 import { HarnessError, PythonProcess } from './process.ts';
 import { TargetError } from './target.ts';
@@ -14,19 +16,15 @@ import { readHello, readRunReply } from './reply.ts';
 import type { HarnessInfo } from './harness-info.ts';
 import { observedFailure, RunSoFar } from './failed-run.ts';
 
-export interface RandomPolicy {
-  readonly seed: number;
-  readonly pSwitch: number;
-  readonly pDelay: number;
-  readonly pCancel: number;
-}
-
 export interface CPythonRunRequest {
   readonly scenario: Scenario;
-  /** Replay these deviations (ignored when `random` is given). */
+  /** Replay these deviations (ignored when `source` is given). */
   readonly schedule?: Schedule;
-  /** Random exploration; the result's `schedule` lists the choices made, so it replays exactly. */
-  readonly random?: RandomPolicy;
+  /**
+   * The decision source, sent to the harness as is: random, bounded or prefix (the result then
+   * carries `decisions`). The result's `schedule` lists the choices made, so it replays exactly.
+   */
+  readonly source?: SourceSpec;
   /** Scheduling-point budget (default 20,000): beyond it the run ends with status "step-limit". */
   readonly maxSteps?: number;
   /**
@@ -118,7 +116,7 @@ export class CPythonBackend {
     return next;
   }
 
-  /** Run one scenario under one schedule (or random policy). Never throws for a failed run: status "error". */
+  /** Run one scenario under one schedule (or decision source). Never throws for a failed run: status "error". */
   run(req: CPythonRunRequest): Promise<RunResult> {
     const next = this.queue.then(() => this.runNow(req));
     this.queue = next.catch(() => undefined);
@@ -138,9 +136,9 @@ export class CPythonBackend {
         {
           op: 'run',
           scenario: req.scenario,
-          schedule: req.random ? null : (req.schedule ?? []),
-          random: req.random ?? null,
-          maxSteps: req.maxSteps ?? 20_000,
+          schedule: req.source ? null : (req.schedule ?? []),
+          source: req.source ?? null,
+          maxSteps: req.maxSteps ?? DEFAULT_MAX_STEPS,
           target: req.target ?? null,
           trace: req.trace ?? true,
           tellAll: req.tellAll ?? false,

@@ -9,7 +9,8 @@ export const cpython: Backend = {
   capabilities: {
     executes: 'interpreter',
     // Until the harness follows `prefix` sources (src/backends/run-request.ts), its one-thread scenarios are sampled.
-    enumerates: false,
+    // The harness follows prefix sources and reports the decisions it met (semverify_harness/sources.py).
+    enumerates: true,
     // The harness does not see which shared objects a step touches: no partial-order reduction.
     prunes: false,
     confirmsOn: null,

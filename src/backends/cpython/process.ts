@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ProtocolError } from './reply.ts';
 
-export const HARNESS_PATH = fileURLToPath(new URL('./harness/semverify_harness.py', import.meta.url));
+export const HARNESS_PATH = fileURLToPath(new URL('./harness/semverify_launcher.py', import.meta.url));
 
 /** How a request ended without its reply. */
 export type HarnessFailure =

@@ -6,7 +6,7 @@
  */
 import type { ErrorClass, EventKind, HistoryEvent, OpName, PyError } from '../../contract/events.ts';
 import type { Scenario, SemaphoreKind } from '../../scenario/types.ts';
-import type { Deviation } from '../../contract/schedule.ts';
+import type { Decision, Deviation } from '../../contract/schedule.ts';
 import { childPath, FieldReader, indexPath } from '../../scenario/field-reader.ts';
 import { readSchedule } from '../../scenario/read-schedule.ts';
 import type { BlockedThread, RunFailure, RunResult, RunStatus, SemaphoreFinal, TraceEntry } from '../../contract/run-result.ts';
@@ -158,7 +158,7 @@ function readRunResult(r: ReplyReader, value: unknown, path: string, names: Name
   const o = r.object(
     value,
     path,
-    ['status', 'history', 'trace', 'semaphores', 'blocked', 'endTime', 'steps', 'schedule', 'detail', 'failure'],
+    ['status', 'history', 'trace', 'semaphores', 'blocked', 'endTime', 'steps', 'schedule', 'detail', 'failure', 'decisions'],
     ['status', 'history', 'trace', 'semaphores', 'endTime', 'steps', 'schedule'],
   );
   const at = (key: string) => childPath(path, key);
@@ -169,6 +169,8 @@ function readRunResult(r: ReplyReader, value: unknown, path: string, names: Name
     r.fail(at('failure'), status === 'error' ? 'missing for status "error"' : `unexpected for status "${status}"`);
   const detail = o.detail === undefined ? undefined : r.str(o, 'detail', path, false);
   const blocked = o.blocked === undefined ? undefined : r.array(o.blocked, at('blocked')).map((b, i) => readBlocked(r, b, indexPath(at('blocked'), i)));
+  const decisions =
+    o.decisions === undefined ? undefined : r.array(o.decisions, at('decisions')).map((d, i) => readDecision(r, d, indexPath(at('decisions'), i)));
   return {
     status,
     history: r.array(o.history, at('history')).map((e, i) => readEvent(r, e, indexPath(at('history'), i), names)),
@@ -180,7 +182,17 @@ function readRunResult(r: ReplyReader, value: unknown, path: string, names: Name
     schedule: readSchedule(r, o.schedule, at('schedule'), names.scenario),
     ...(detail !== undefined && { detail }),
     ...(failure !== undefined && { failure }),
+    ...(decisions !== undefined && { decisions }),
   };
+}
+
+/** One entry of a prefix run's decision log: only decisions with a choice are logged, and the choice is one of them. */
+function readDecision(r: ReplyReader, value: unknown, path: string): Decision {
+  const o = r.object(value, path, ['arity', 'chosen', 'preempts'], ['arity', 'chosen', 'preempts']);
+  const arity = r.int(o, 'arity', path, 2);
+  const chosen = r.int(o, 'chosen', path);
+  if (chosen >= arity) r.fail(childPath(path, 'chosen'), `expected an integer below the arity ${arity}, got ${chosen}`);
+  return { arity, chosen, preempts: r.boolean(o.preempts, childPath(path, 'preempts')) };
 }
 
 function readFailure(r: ReplyReader, value: unknown, path: string): RunFailure {

@@ -5,7 +5,7 @@
  * preemptions, where most bugs live) and coin-flip random runs (denser interleavings).
  */
 import type { Scenario } from '../../scenario/types.ts';
-import type { SourceSpec } from '../../backends/run-request.ts';
+import type { SourceSpec } from '../../contract/source-spec.ts';
 
 export const DEFAULT_RUNS = 2_000;
 

@@ -15,7 +15,7 @@
 import type { Scenario } from '../../scenario/types.ts';
 import type { Property } from '../../../properties/api.ts';
 import type { Runner, BackendCapabilities } from '../../backends/runner.ts';
-import type { SourceSpec } from '../../backends/run-request.ts';
+import type { SourceSpec } from '../../contract/source-spec.ts';
 import type { Coverage } from '../report-types.ts';
 import { analyseRun, type RunAnalysis } from '../analyse.ts';
 import { boundedDfs, type DfsResult } from './dfs.ts';
@@ -87,17 +87,23 @@ export async function explore(
   const share = Math.max(1, Math.floor(opts.runs * AUTO_SEARCH_SHARE));
   let used = 0;
   let best: { bound: number; res: DfsResult; runs: [RunAnalysis, number][] } | null = null;
+  // What sampling beyond needs of the searches: how long a run is, and whether the last one blocked.
+  const seen = { horizon: 10, blocked: 0 };
   for (let bound = 0; opts.signal?.aborted !== true; bound++) {
     const runs: [RunAnalysis, number][] = [];
-    const res = await search(bound, share - used, (a, p) => runs.push([a, p]));
+    const res = await search(bound, share - used, (a, p) => {
+      runs.push([a, p]);
+      seen.horizon = Math.max(seen.horizon, a.run.steps);
+      seen.blocked = a.run.failure?.kind === 'wall-time' ? seen.blocked + 1 : 0;
+    });
     used += res.executions;
     if (!res.complete) {
       // Cut short: keep what the complete search had, and the new schedules this one reached.
       for (const [a, p] of best?.runs ?? []) record(a, p);
       for (const [a, p] of runs) if (best === null || p > best.bound) record(a, p);
       const coverage = best === null ? coverageOf(bound, res) : coverageOf(best.bound, best.res);
-      const sampled = await sampleBeyond(runner, judged, properties, opts, record, opts.runs - used, best?.bound ?? 0);
-      return { coverage: withSampled(coverage, sampled), provenBound: best?.bound ?? -1, stoppedBlocked: false };
+      const sampled = await sampleBeyond(runner, judged, properties, opts, record, opts.runs - used, best?.bound ?? 0, seen);
+      return { coverage: withSampled(coverage, sampled.done), provenBound: best?.bound ?? -1, stoppedBlocked: sampled.stoppedBlocked };
     }
     const previous = best;
     best = { bound, res, runs };
@@ -114,8 +120,14 @@ export async function explore(
   const coverage: Coverage = exhaustive
     ? { method: 'exhaustive', preemptionBound: null, executions: best.res.executions, complete: true, ...prunedOf(best.res) }
     : coverageOf(best.bound, best.res);
-  const sampled = exhaustive ? 0 : await sampleBeyond(runner, judged, properties, opts, record, opts.runs - used, best.bound);
-  return { coverage: withSampled(coverage, sampled), provenBound: exhaustive ? Number.POSITIVE_INFINITY : best.bound, stoppedBlocked: false };
+  const sampled = exhaustive
+    ? { done: 0, stoppedBlocked: false }
+    : await sampleBeyond(runner, judged, properties, opts, record, opts.runs - used, best.bound, seen);
+  return {
+    coverage: withSampled(coverage, sampled.done),
+    provenBound: exhaustive ? Number.POSITIVE_INFINITY : best.bound,
+    stoppedBlocked: sampled.stoppedBlocked,
+  };
 }
 
 function sessionOpt(session: string | undefined): { session?: string } {
@@ -143,26 +155,19 @@ async function sampleBeyond(
   record: Record,
   runs: number,
   bound: number,
-): Promise<number> {
-  if (runs <= 0) return 0;
-  const probe = await runner.run({ schedule: [] });
-  const horizon = Math.max(10, probe.steps);
-  const hasCancellations = (judged.cancellations?.length ?? 0) > 0;
-  let done = 0;
-  for (let i = 1; i <= runs && opts.signal?.aborted !== true && performance.now() <= opts.deadline; i++) {
-    const spec: SourceSpec = {
-      kind: 'bounded',
-      seed: `${opts.seed}:beyond:${i}`,
-      preemptions: bound + 1 + (i % 3),
-      horizon,
-      delayShare: 0.3,
-      pCancel: hasCancellations ? 0.05 : 0,
-    };
-    record(analyseRun(judged, await runner.run({ source: spec }), properties));
-    done++;
-    if (i % YIELD_EVERY === 0) await yieldToEventLoop();
-  }
-  return done;
+  searched: { readonly horizon: number; readonly blocked: number },
+): Promise<{ readonly done: number; readonly stoppedBlocked: boolean }> {
+  if (runs <= 0) return { done: 0, stoppedBlocked: false };
+  const pCancel = (judged.cancellations?.length ?? 0) > 0 ? 0.05 : 0;
+  const source = (i: number): SourceSpec => ({
+    kind: 'bounded',
+    seed: `${opts.seed}:beyond:${i}`,
+    preemptions: bound + 1 + (i % 3),
+    horizon: searched.horizon,
+    delayShare: 0.3,
+    pCancel,
+  });
+  return sample(runner, judged, properties, opts, record, runs, source, searched.blocked);
 }
 
 /** Sampling only: the default schedule, then seeded runs (random, PCT-like, or the mix of both). */
@@ -171,25 +176,42 @@ async function sampleOnly(runner: Runner, judged: Scenario, properties: readonly
   record(probe);
   const horizon = Math.max(10, probe.run.steps);
   const hasCancellations = (judged.cancellations?.length ?? 0) > 0;
-  let blockedInARow = probe.run.failure?.kind === 'wall-time' ? 1 : 0;
-  let runs = 1;
-  let stoppedBlocked = false;
-  for (let i = 1; i < opts.runs && opts.signal?.aborted !== true; i++) {
-    if (performance.now() > opts.deadline) break;
-    // Code that blocks outside semverify's control costs the wall-time guard per run: a few in a row say enough.
-    if (blockedInARow >= BLOCKED_RUNS_BEFORE_STOPPING) {
-      stoppedBlocked = true;
-      break;
-    }
-    const run = await runner.run({ source: sampleSource(opts.mode, opts.seed, i, horizon, hasCancellations) });
+  const source = (i: number) => sampleSource(opts.mode, opts.seed, i, horizon, hasCancellations);
+  const res = await sample(runner, judged, properties, opts, record, opts.runs - 1, source, probe.run.failure?.kind === 'wall-time' ? 1 : 0);
+  opts.onProgress?.(opts.runs, opts.runs);
+  return {
+    coverage: { method: 'sampled', preemptionBound: null, executions: 1 + res.done, complete: false },
+    provenBound: -1,
+    stoppedBlocked: res.stoppedBlocked,
+  };
+}
+
+/**
+ * `runs` seeded runs from `source(1..runs)`, each recorded. Stops at the deadline, on interrupt, and
+ * after a few runs in a row that blocked outside semverify's control (each costs the wall-time guard).
+ */
+async function sample(
+  runner: Runner,
+  judged: Scenario,
+  properties: readonly Property[],
+  opts: ExploreOptions,
+  record: Record,
+  runs: number,
+  source: (i: number) => SourceSpec,
+  blockedBefore: number,
+): Promise<{ readonly done: number; readonly stoppedBlocked: boolean }> {
+  let blockedInARow = blockedBefore;
+  let done = 0;
+  for (let i = 1; i <= runs && opts.signal?.aborted !== true && performance.now() <= opts.deadline; i++) {
+    if (blockedInARow >= BLOCKED_RUNS_BEFORE_STOPPING) return { done, stoppedBlocked: true };
+    const run = await runner.run({ source: source(i) });
     blockedInARow = run.failure?.kind === 'wall-time' ? blockedInARow + 1 : 0;
     record(analyseRun(judged, run, properties));
-    runs++;
-    if (opts.onProgress && i % 50 === 0) opts.onProgress(i, opts.runs);
+    done++;
+    if (opts.onProgress && i % 50 === 0) opts.onProgress(i, runs);
     if (i % YIELD_EVERY === 0) await yieldToEventLoop();
   }
-  opts.onProgress?.(opts.runs, opts.runs);
-  return { coverage: { method: 'sampled', preemptionBound: null, executions: runs, complete: false }, provenBound: -1, stoppedBlocked };
+  return { done, stoppedBlocked: false };
 }
 
 function sampleSource(mode: SearchMode, seed: number, i: number, horizon: number, hasCancellations: boolean): SourceSpec {

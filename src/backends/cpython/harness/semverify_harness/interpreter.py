@@ -1,0 +1,399 @@
+# -*- coding: utf-8 -*-
+"""The scenario interpreter (the same shape as src/backends/sim/interpret.ts). One op
+interpreter, `interpret`, written once as a generator: it passes the scenario points, records
+the history around every semaphore call, and yields each call that may await or block as a
+Step. Two drivers perform the steps: `drive_async` in a loop thread's task (awaiting what must
+be awaited) and `drive_sync` in a plain thread. Whatever a step raises is thrown back into the
+generator at its yield, so the history and the `with` cleanup are written once for both."""
+import asyncio
+import inspect
+import sys
+import threading
+import time
+import traceback
+
+from . import contract, real, scheduler, targets, tracer, vloop
+
+# What a Step asks of its driver.
+AWAIT = 0  # fn() returns an awaitable (an asyncio acquire): await it; `arg` (an Observed) hears when it first parks
+BLOCK = 1  # fn() may block the thread (a threading acquire): `arg` (an Observed) records `waiting` if it parks in Condition.wait
+CALL = 2   # call fn(); in a loop thread, await its result when it is awaitable (a release, an __aexit__)
+SLEEP = 3  # sleep `arg` seconds: asyncio.sleep in a loop thread, time.sleep in a plain one
+
+
+class Step(object):
+    """One call the op interpreter hands its driver: `kind` says how to perform `fn`."""
+    __slots__ = ('kind', 'fn', 'arg')
+
+    def __init__(self, kind, fn, arg=None):
+        self.kind = kind
+        self.fn = fn
+        self.arg = arg
+
+
+class Env(object):
+    """What one scenario task sees: its scheduler, thread, name and semaphores."""
+
+    def __init__(self, sched, t, task, sems):
+        self.s = sched
+        self.t = t
+        self.task = task
+        # History events name the task only in a loop thread (a plain thread's tasks are calls).
+        self.event_task = task if t.loop_thread else None
+        self.sems = sems  # name -> (id, decl, obj)
+        declared = sched.scenario.get('semaphores')
+        self.default = list(declared.keys())[0] if declared else (sorted(sems.keys())[0] if sems else None)
+
+    def sem(self, op):
+        """The (id, declaration, object) of the semaphore `op` names, or of the scenario's default one."""
+        return self.sems[op.get('sem') or self.default]
+
+    def point(self, path):
+        """The scenario point before the op at `path`."""
+        s = self.s
+        if s.aborting:
+            raise scheduler.Abort()
+        s.point('scenario:%s:%s' % (self.task, path), 'scenario op %s' % path)
+
+    def cancel(self, name):
+        """The `cancel` op: cancel a task of this thread's loop (nothing in a plain thread)."""
+        s, t = self.s, self.t
+        other = s.tasks.get(name)
+        if t.loop_thread and other is not None and s.task_loop.get(name) is t.loop:
+            other.cancel()
+
+
+class Observed(object):
+    """One semaphore call between its history events: the call, then its return or its exception
+    (the simulated backend's `observed`)."""
+    __slots__ = ('s', 't', 'sid', 'op', 'task')
+
+    def __init__(self, env, sid, op):
+        self.s, self.t, self.sid, self.op, self.task = env.s, env.t, sid, op, env.event_task
+
+    def emit(self, kind, error=None):
+        """Record a history event of this call."""
+        self.s.event(self.t, self.task, self.sid, kind, self.op, error)
+
+    def waiting(self):
+        """The call really parked: record `waiting` (an asyncio acquire that first yields to its loop)."""
+        self.emit('waiting')
+
+    def __enter__(self):
+        self.emit(self.op)
+        return self
+
+    def __exit__(self, et, e, tb):
+        s = self.s
+        if et is None:
+            self.emit('acquired' if self.op == 'acquire' else 'released')
+        elif issubclass(et, asyncio.CancelledError):
+            self.emit('cancelled')
+            s.scenario_excs.append(e)
+        elif issubclass(et, Exception):
+            self.emit('error', contract.py_error(e, self.op))
+            s.scenario_excs.append(e)
+        elif not issubclass(et, (scheduler.Abort, GeneratorExit)) and not s.aborting:
+            # SystemExit, KeyboardInterrupt, ...: no outcome a semaphore call may have. The run failed.
+            where = 'task %s' % self.task if self.task else 'thread %s' % self.t.name
+            s.fail(self.t, targets.code_failure(e), '%s: %s() on %s raised %s' % (where, self.op, self.sid, targets.describe_exc(e)))
+        return False
+
+
+def interpret(env, ops, prefix):
+    """The scenario's ops as a generator of Steps (paths `0`, `1.body.0`, `2.iter1.0`)."""
+    for i, op in enumerate(ops):
+        path = '%s%d' % (prefix, i)
+        env.point(path)
+        kind = op.get('op')
+        if kind == 'acquire':
+            sid, decl, sem = env.sem(op)
+            yield from _acquire(env, sid, decl, sem.acquire)
+        elif kind == 'release':
+            sid, decl, sem = env.sem(op)
+            yield from _release(env, sid, sem.release)
+        elif kind in ('with', 'hold'):
+            sid, decl, sem = env.sem(op)
+            enter, exit_ = targets.enter_exit(env.s.target, sem, _is_async(env, decl))
+            yield from _acquire(env, sid, decl, enter)
+            try:
+                if kind == 'with':
+                    yield from interpret(env, op.get('body') or [], path + '.body.')
+                else:
+                    yield Step(SLEEP, None, float(op.get('seconds', 0)))  # a hold's sleep has no scenario point
+            except GeneratorExit:
+                raise  # the generator is being closed: nothing can run any more
+            except BaseException:
+                ei = sys.exc_info()
+                yield from _release(env, sid, lambda: exit_(*ei))
+                raise
+            yield from _release(env, sid, lambda: exit_(None, None, None))
+        elif kind == 'sleep':
+            yield Step(SLEEP, None, float(op.get('seconds', 0)))
+        elif kind == 'cancel':
+            env.cancel(op.get('task'))
+        elif kind == 'repeat':
+            for k in range(int(op.get('times', 0))):
+                yield from interpret(env, op.get('body') or [], '%s.iter%d.' % (path, k))
+        else:
+            raise ValueError('unknown op %r' % (kind,))
+
+
+def _is_async(env, decl):
+    """An asyncio semaphore is awaited; a threading one is called, even from a loop thread (blocking the loop)."""
+    return env.t.loop_thread and decl.get('kind', 'asyncio') == 'asyncio'
+
+
+def _acquire(env, sid, decl, fn):
+    with Observed(env, sid, 'acquire') as obs:
+        yield Step(AWAIT if _is_async(env, decl) else BLOCK, fn, obs)
+
+
+def _release(env, sid, fn):
+    with Observed(env, sid, 'release'):
+        yield Step(CALL, fn)
+
+
+def _is_awaitable(r):
+    # Not hasattr(r, '__await__'): 3.6's asyncio.locks makes __aexit__ an @asyncio.coroutine over a
+    # plain function, which returns a generator flagged CO_ITERABLE_COROUTINE -- awaitable, but
+    # without __await__. Skipping it skipped the release itself (the holder never gave its permit back).
+    return r is not None and inspect.isawaitable(r)
+
+
+def _perform(t, step):
+    """Performs a step that needs no awaiting, in thread `t`: what a plain thread does with every
+    step, and a loop thread with all but an asyncio acquire, a sleep and an awaitable result."""
+    k = step.kind
+    if k == BLOCK:
+        # t.op lets the lock code record `waiting` when this call really blocks in Condition.wait.
+        obs = step.arg
+        t.op = ['acquire', obs.sid, obs.task, False]
+        try:
+            return step.fn()
+        finally:
+            t.op = None
+    if k == CALL:
+        return step.fn()
+    if k == SLEEP:
+        return time.sleep(step.arg)  # looked up now: the virtual sleep during a run
+    # Scenario validation keeps asyncio semaphores out of plain threads.
+    raise RuntimeError('an asyncio operation in thread %s, which has no event loop' % t.name)
+
+
+def _resume(gen, value, exc):
+    """The op interpreter's next step after `value` (or with `exc` thrown in at its yield), or None
+    when it has finished. Whatever it raises otherwise ends the task."""
+    try:
+        return gen.send(value) if exc is None else gen.throw(exc)
+    except StopIteration:
+        return None
+
+
+async def drive_async(env, gen):
+    """Performs `gen`'s steps in a loop thread's task, awaiting what must be awaited."""
+    step = _resume(gen, None, None)
+    while step is not None:
+        value = exc = None
+        try:
+            if step.kind == AWAIT:
+                value = await _Watch(step.fn(), step.arg.waiting)
+            elif step.kind == SLEEP:
+                await asyncio.sleep(step.arg)
+            else:
+                value = _perform(env.t, step)
+                if step.kind == CALL and _is_awaitable(value):
+                    value = await value
+        except BaseException as e:
+            exc = e
+        step = _resume(gen, value, exc)
+
+
+def drive_sync(env, gen):
+    """Performs `gen`'s steps in a plain thread."""
+    step = _resume(gen, None, None)
+    while step is not None:
+        value = exc = None
+        try:
+            value = _perform(env.t, step)
+        except BaseException as e:
+            exc = e
+        step = _resume(gen, value, exc)
+
+
+class _Watch(object):
+    """Awaitable driving a coroutine and reporting the first time it parks (yields to the loop)."""
+    __slots__ = ('c', 'cb')
+
+    def __init__(self, c, cb):
+        self.c = c
+        self.cb = cb
+
+    def __await__(self):
+        return _drive_coro(self.c, self.cb)
+
+    __iter__ = __await__
+
+
+def _drive_coro(c, on_park):
+    val = None
+    exc = None
+    parked = False
+    while True:
+        try:
+            if exc is None:
+                y = c.send(val)
+            else:
+                e, exc = exc, None
+                y = c.throw(e)
+        except StopIteration as si:
+            return si.value
+        if not parked:
+            parked = True
+            on_park()
+        try:
+            val = yield y
+        except GeneratorExit:
+            c.close()
+            raise
+        except BaseException as e:
+            exc = e
+            val = None
+
+
+def make_sem(s, sid, decl, t=None):
+    """A semaphore for `decl`, built in controlled thread `t` (per-thread ones) or the main thread."""
+    value = int(decl.get('value', 1))
+    if s.target is not None:
+        try:
+            return s.target.cls(value)
+        except scheduler.Abort:
+            raise
+        except BaseException as e:  # any exception: a constructor has no outcome to report but its object
+            s.fail(t, targets.code_failure(e), '%sbuilding %s: %s(%d) raised %s' % (
+                '' if t is None else 'thread %s: ' % t.name, sid, s.target.spec, value, targets.describe_exc(e)))
+    bounded = bool(decl.get('bounded'))
+    if decl.get('kind', 'asyncio') == 'asyncio':
+        cls = asyncio.BoundedSemaphore if bounded else asyncio.Semaphore
+    else:
+        cls = threading.BoundedSemaphore if bounded else threading.Semaphore
+    return cls(value)
+
+
+def run_failed(s, t, e, task=None):
+    """An exception that no semaphore call accounts for ended a task or a thread: the run failed
+    (s.fail). If it passed through the target's own file it is the code under test's; otherwise it
+    is the harness's (a bug, or a scenario it cannot interpret), with its traceback."""
+    where = 'task %s' % task if task else 'thread %s' % t.name
+    label = 'scenario:%s' % (task or t.name)
+    if s.target is not None and targets.raised_through(e, s.target.file):
+        s.record_trace(t, label, 'code under test raised %s' % targets.describe_exc(e))
+        s.fail(t, targets.code_failure(e), '%s: the code under test raised %s' % (where, targets.describe_exc(e)))
+    text = '%s: %s' % (type(e).__name__, contract.normalise(str(e)))
+    s.record_trace(t, label, 'harness error: %s' % text)
+    tb = ''.join(traceback.format_exception(type(e), e, e.__traceback__))
+    s.fail(t, {'kind': 'harness-error', 'traceback': tb}, 'harness: %s: %s' % (where, text))
+
+
+def task_exception(s, t, task, e):
+    """An exception ended scenario task `task`. The scenario's own outcomes -- an exception a semaphore
+    call raised (already an `error`/`cancelled` event) or a cancellation -- are swallowed so sibling
+    tasks go on. Anything else is the run's failure: a trace note and the run's status error."""
+    if s.aborting or s.status is not None:
+        return  # unwinding a decided run
+    if isinstance(e, asyncio.CancelledError):
+        return
+    for x in s.scenario_excs:
+        if x is e:
+            return
+    run_failed(s, t, e, task)
+
+
+def _per_thread_sems(s, t, shared):
+    sems = dict(shared)
+    for n, d in (s.scenario.get('semaphores') or {}).items():
+        if d.get('scope') == 'per-thread':
+            sid = '%s@%s' % (n, t.name)
+            sems[n] = (sid, d, make_sem(s, sid, d, t))
+            s.sems.append(sems[n])
+    return sems
+
+
+def _loop_thread(s, t, shared):
+    """asyncio.run(main()): main passes its scenario point, builds the thread's semaphores, starts
+    one task per scenario task (named after it on 3.8+) and gathers them with return_exceptions."""
+    async def task_main(env, ops):
+        try:
+            await drive_async(env, interpret(env, ops, ''))
+        except scheduler.Abort:
+            raise
+        except BaseException as e:
+            task_exception(s, t, env.task, e)
+
+    async def main():
+        if s.aborting:
+            raise scheduler.Abort()
+        s.point('scenario:%s.main:0' % t.name, 'scenario main')
+        sems = _per_thread_sems(s, t, shared)
+        loop = asyncio.get_event_loop()
+        tasks = []
+        for td in t.decl.get('tasks', []):
+            coro = task_main(Env(s, t, td['name'], sems), td.get('ops', []))
+            task = loop.create_task(coro, name=td['name']) if real.PY >= (3, 8) else loop.create_task(coro)
+            s.tasks[td['name']] = task
+            s.task_names[id(task)] = td['name']
+            s.task_loop[td['name']] = loop
+            tasks.append(task)
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    if hasattr(asyncio, 'run'):
+        asyncio.run(main())
+    else:  # 3.6
+        loop = vloop.VLoop()
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(main())
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+
+
+def _plain_thread(s, t, shared):
+    """The thread's tasks, one after another; an exception a semaphore call raised ends that task only."""
+    sems = _per_thread_sems(s, t, shared)
+    for td in t.decl.get('tasks', []):
+        t.plain_task = td['name']
+        env = Env(s, t, td['name'], sems)
+        try:
+            drive_sync(env, interpret(env, td.get('ops', []), ''))
+        except scheduler.Abort:
+            raise
+        except Exception as e:
+            task_exception(s, t, td['name'], e)
+
+
+def thread_entry(s, t, shared_box):
+    """The body of controlled OS thread `t`: waits for its first turn, traces, runs its part."""
+    t.ident = real.get_ident()
+    s.by_ident[t.ident] = t
+    t.baton.acquire()  # wait for the first turn
+    if s.aborting:
+        return
+    sys.settrace(tracer.make_tracer(s, t))
+    try:
+        (_loop_thread if t.loop_thread else _plain_thread)(s, t, shared_box[0])
+    except scheduler.Abort:
+        pass
+    except BaseException as e:  # an escape past the tasks: the code under test's, or a harness bug
+        if not s.aborting and s.status is None:
+            try:
+                run_failed(s, t, e)
+            except scheduler.Abort:
+                pass
+    finally:
+        sys.settrace(None)
+        if not s.aborting:
+            s.finish(t)
+        else:
+            t.state = 'finished'

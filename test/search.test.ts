@@ -16,6 +16,7 @@ import { builtinProperties } from '../properties/index.ts';
 import type { Scenario } from '../src/scenario/types.ts';
 import type { RunResult } from '../src/contract/run-result.ts';
 import { builtin } from './helpers.ts';
+import { findInterpreter } from '../src/backends/cpython/interpreters.ts';
 
 /** A history as both searches must find it: who did what to which semaphore, and how the run ended. */
 function historyKey(run: RunResult): string {
@@ -128,5 +129,28 @@ describe('what a verdict covers', () => {
   it('a single-threaded scenario is exhaustive: no run ever reached the bound', async () => {
     const r = await checkScenario(builtin('asyncio-4-tasks'), { seed: 1, backend: 'sim', model: 'gil', confirm: false });
     expect(r.coverage).toEqual({ method: 'exhaustive', preemptionBound: null, executions: 4, complete: true });
+  });
+});
+
+const py311 = findInterpreter('3.11');
+describe.skipIf(!py311)(`the real backend enumerates too${py311 ? '' : ' (skipped: no CPython 3.11)'}`, () => {
+  it('asyncio-4-tasks on CPython 3.11: every schedule, in at most 20 runs', async () => {
+    const r = await checkScenario(builtin('asyncio-4-tasks'), { seed: 1, backend: 'cpython', model: 'gil', python: py311!.path });
+    expect(r.coverage).toMatchObject({ method: 'exhaustive', complete: true });
+    expect(r.runs).toBeLessThanOrEqual(20);
+    expect(r.expectationsMet).toBe(true);
+  });
+
+  it("the seed's 3-thread scenario on CPython 3.11: over-admission, wrong-loop and hang, each proven minimal with at most 2 preemptions", async () => {
+    const r = await checkScenario(builtin('asyncio-shared-3-threads'), { seed: 1, backend: 'cpython', model: 'gil', python: py311!.path, runs: 600 });
+    console.log(
+      `CPython 3.11: ${r.coverage.method} bound ${r.coverage.preemptionBound} (${r.coverage.executions} executions); ${r.outcomes.map((o) => `${o.kind} ${o.minimal?.preemptions}`).join(', ')}`,
+    );
+    expect(r.coverage).toMatchObject({ method: 'bounded-exhaustive', complete: true });
+    for (const kind of ['over-admission', 'wrong-loop', 'hang']) {
+      const m = r.outcomes.find((o) => o.kind === kind)!.minimal!;
+      expect(m.provenMinimal, `${kind}: ${m.minimality}`).toBe(true);
+      expect(m.preemptions).toBeLessThanOrEqual(2);
+    }
   });
 });

@@ -6,7 +6,6 @@
 import { join } from 'node:path';
 import { checkScenario } from '../explore/check.ts';
 import type { ScenarioReport } from '../explore/report-types.ts';
-import { isSingleThreaded } from '../explore/search/plan.ts';
 import { scenarioFromFile } from '../scenario/scenario-file.ts';
 import type { GroundTruth, TestResult } from './ground-truth.ts';
 import { hasScenario, SCENARIO_DIR, SUITE, type SuiteEntry } from './suite-map.ts';
@@ -26,9 +25,6 @@ export interface Row {
   readonly cells: readonly Cell[];
 }
 
-/** Runs for single-threaded scenarios on the real backend: their only choices are ties and declared cancellations, none here. */
-const SINGLE_THREAD_RUNS = 4;
-
 export async function compareWithSuite(root: string, gt: GroundTruth, onRow?: (row: Row) => void): Promise<Row[]> {
   const rows: Row[] = [];
   for (const entry of SUITE) {
@@ -45,7 +41,6 @@ export async function compareWithSuite(root: string, gt: GroundTruth, onRow?: (r
         backend: 'cpython',
         model: 'gil',
         python: interpreter.path,
-        ...(isSingleThreaded(scenario) && { runs: SINGLE_THREAD_RUNS }),
       });
       const semverify = {
         verdict: report.verdict,

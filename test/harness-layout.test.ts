@@ -1,5 +1,5 @@
 /**
- * The harness package's floor plan (docs/architecture-harness.md), read from its sources: no
+ * The harness package's floor plan (docs/architecture.md, "The CPython harness"), read from its sources: no
  * import cycle between its modules, no module over about 600 lines, a docstring on every module,
  * and every import at the top of a module (one made later, after a user's --pythonpath is on
  * sys.path, could pick up the user's module of that name).

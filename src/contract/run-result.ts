@@ -121,3 +121,13 @@ export interface RunResult {
    */
   readonly decisions?: readonly Decision[];
 }
+
+/**
+ * Trace accesses name shared objects: a semaphore's fields and deques by its id (`sem._value`,
+ * `sem._waiters[]`), the runtime's own objects by kind (`lock:…`, `fut:…`, `loop@T1.ready`,
+ * `history`, `clock`), a call's temporaries as `local:…`. True for a semaphore's own state: what a
+ * race is about.
+ */
+export function isSemaphoreState(obj: string): boolean {
+  return !/^(loop@|fut:|lock:|local:)/.test(obj) && obj !== 'history' && obj !== 'clock';
+}

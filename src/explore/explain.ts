@@ -13,7 +13,7 @@
  * Only backends that record the accesses of each step (the simulation) can be explained; the
  * real backend's traces carry none, and get no explanation.
  */
-import type { TraceEntry } from '../contract/run-result.ts';
+import { isSemaphoreState, type TraceEntry } from '../contract/run-result.ts';
 import type { HistoryEvent } from '../contract/events.ts';
 import type { Deviation, Schedule } from '../contract/schedule.ts';
 import { OUTCOME } from '../contract/outcomes.ts';
@@ -51,7 +51,7 @@ function preemptionRace(m: Counterexample): Explanation | undefined {
     const read = new Map<string, TraceEntry>();
     for (let i = at; i >= 0 && !(m.trace[i]!.thread === a && isEvent(m.trace[i]!) && i < at); i--) {
       const t = m.trace[i]!;
-      if (t.thread === a) for (const o of t.reads ?? []) if (isField(o) && !read.has(o)) read.set(o, t);
+      if (t.thread === a) for (const o of t.reads ?? []) if (isSemaphoreState(o) && !read.has(o)) read.set(o, t);
     }
     // ...what the others wrote before it ran again, and what it did when it did.
     let resumed = at + 1;
@@ -115,11 +115,6 @@ function loopBinding(trace: readonly TraceEntry[], history: readonly HistoryEven
     race: 'loop-binding',
     text: `${bind.thread}'s contended acquire bound ${err.sem} to its loop at ${short(bind.label)} (step ${bind.step}); ${err.thread}'s acquire on ${err.loop ?? 'its loop'} was then contended and raised ${err.error?.type ?? 'RuntimeError'} (step ${err.step})`,
   };
-}
-
-/** Semaphore fields and their deques: what a race is about (not the loop plumbing around them). */
-function isField(o: string): boolean {
-  return !o.startsWith('loop@') && !o.startsWith('fut:') && !o.startsWith('lock:') && o !== 'history' && o !== 'clock';
 }
 
 function sameDeviation(a: Deviation, b: Deviation): boolean {

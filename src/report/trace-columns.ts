@@ -13,6 +13,7 @@
  * on over the empty cells to its right instead of being cut; only the line width truncates.
  * Pure: returns lines, no colour unless `mark` adds it.
  */
+import { isSemaphoreState } from '../contract/run-result.ts';
 import type { TraceEntry } from '../contract/run-result.ts';
 import type { Deviation } from '../contract/schedule.ts';
 
@@ -121,10 +122,14 @@ function toRows(trace: readonly TraceEntry[]): Row[] {
   return rows;
 }
 
-/** What the rows' steps read and wrote ("  r sem._value w sem._value"), so a trace shows where threads collide. */
+/**
+ * What the rows' steps read and wrote of the semaphores ("  r sem._value w sem._value"), so a trace
+ * shows where threads collide. The loop plumbing every step touches (futures, loop queues, the
+ * clock, the history) would drown it: it stays in --json.
+ */
 function touched(entries: readonly TraceEntry[]): string {
-  const reads = new Set(entries.flatMap((e) => e.reads ?? []));
-  const writes = new Set(entries.flatMap((e) => e.writes ?? []));
+  const reads = new Set(entries.flatMap((e) => e.reads ?? []).filter(isSemaphoreState));
+  const writes = new Set(entries.flatMap((e) => e.writes ?? []).filter(isSemaphoreState));
   if (reads.size === 0 && writes.size === 0) return '';
   return `  ${reads.size ? `r ${[...reads].join(',')}` : ''}${reads.size && writes.size ? ' ' : ''}${writes.size ? `w ${[...writes].join(',')}` : ''}`;
 }

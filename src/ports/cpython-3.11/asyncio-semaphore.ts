@@ -82,7 +82,7 @@ export class AsyncioSemaphore311 implements SemaphorePort {
     yield ftPoint(lockedAt(361));
     if (this._value === 0) return true;
     yield ftPoint(lockedAt(362));
-    const it = (this._waiters ?? new PyDeque<Future<boolean>>(this.rt.machine, `${this.id}._waiters (empty)`)).iterator();
+    const it = (this._waiters ?? new PyDeque<Future<boolean>>(this.rt.machine, `local:${this.id}.locked() empty waiters`)).iterator();
     // any(not w.cancelled() for w in ...): the generator's own points, then the point after any() returns.
     let found = false;
     yield point(genexprAt(362)); // genexpr entry (RESUME 0) on any()'s first next()

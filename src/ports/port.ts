@@ -15,13 +15,21 @@ export interface SemaphoreSnapshot {
   readonly boundLoop: string | null;
 }
 
+/** threading.Semaphore.acquire(blocking=True, timeout=None)'s arguments. asyncio ports take none (a timeout there is asyncio.wait_for around the call). */
+export interface AcquireOptions {
+  /** False: `acquire(False)` returns False at once instead of blocking. */
+  readonly blocking?: boolean;
+  /** Seconds of virtual time to wait at most; null or absent: no limit. */
+  readonly timeout?: number | null;
+}
+
 /** The Python-level surface a scenario uses. */
 export interface SemaphorePort {
   readonly kind: SemaphoreKind;
-  /** `await sem.acquire()` / `sem.acquire()`. */
-  acquire(): Py<boolean>;
-  /** `sem.release()`. */
-  release(): Py<void>;
+  /** `await sem.acquire()` / `sem.acquire(blocking, timeout)`: True when a permit was taken. */
+  acquire(options?: AcquireOptions): Py<boolean>;
+  /** `sem.release()`, or threading's `release(n)` (3.9+; older versions raise TypeError). */
+  release(n?: number): Py<void>;
   /** `async with sem:` entry (`__aenter__`) / `with sem:` entry (`__enter__`). */
   enter(): Py<void>;
   /** `__aexit__` / `__exit__`. */

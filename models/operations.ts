@@ -39,7 +39,28 @@ export interface Operations {
   readonly malformed: readonly MalformedEvent[];
 }
 
+/**
+ * Every property and the conformance check read the operations of the same finished history:
+ * they share one pass. Keyed by the array and its length, so a history that grew since is
+ * extracted afresh; the result is read-only to every caller.
+ */
+const extracted = new WeakMap<readonly HistoryEvent[], { readonly length: number; readonly ops: Operations }>();
+
 export function extractOperations(history: readonly HistoryEvent[]): Operations {
+  const hit = extracted.get(history);
+  if (hit !== undefined && hit.length === history.length) return hit.ops;
+  const ops = extractFresh(history);
+  extracted.set(history, { length: history.length, ops });
+  return ops;
+}
+
+/** The operations of one semaphore instance: the same as extracting from its events alone (keys are per instance). */
+export function operationsOf(history: readonly HistoryEvent[], sem: string): Operations {
+  const all = extractOperations(history);
+  return { ops: all.ops.filter((op) => op.sem === sem), malformed: all.malformed.filter((m) => m.event.sem === sem) };
+}
+
+function extractFresh(history: readonly HistoryEvent[]): Operations {
   // Built in place (runs on every explored run), frozen into the readonly shape on return.
   type Building = { -readonly [K in keyof Operation]: Operation[K] };
   const ops: Building[] = [];

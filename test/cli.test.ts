@@ -15,7 +15,8 @@ import { runCli } from '../src/cli/program.ts';
 import type { ScenarioReport } from '../src/explore/report-types.ts';
 import { encodeToken, type ReplayToken } from '../src/explore/token.ts';
 import type { Scenario } from '../src/scenario/types.ts';
-import { captureIo } from './helpers.ts';
+import { captureIo, noEngine } from './helpers.ts';
+import { WorkerPool } from '../src/explore/pool/worker-pool.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'semverify.js');
@@ -155,6 +156,8 @@ function fakeReport(scenario: Scenario, opts: CheckOptions, met: boolean): Scena
 function fakeEngine(failing: ReadonlySet<string> = new Set()): Engine & { calls: { id: string; opts: CheckOptions }[] } {
   const calls: { id: string; opts: CheckOptions }[] = [];
   return {
+    ...noEngine,
+    openPool: async (size) => new WorkerPool(size),
     calls,
     async checkScenario(scenario, opts) {
       calls.push({ id: scenario.id, opts });

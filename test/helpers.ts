@@ -54,4 +54,7 @@ export async function rejectionOf(p: Promise<unknown>): Promise<InputError> {
 export const noEngine: Engine = {
   checkScenario: () => Promise.reject(new Error('the engine must not be reached')),
   replayToken: () => Promise.reject(new Error('the engine must not be reached')),
+  exploreShard: () => Promise.reject(new Error('the engine must not be reached')),
+  mergeShards: () => Promise.reject(new Error('the engine must not be reached')),
+  openPool: () => Promise.reject(new Error('the engine must not be reached')),
 };

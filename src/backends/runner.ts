@@ -15,6 +15,8 @@ export interface Runner {
   /** The CPython version whose code runs: the interpreter's ("3.11.7"), or the release a port follows. Per-version expectations match it. */
   readonly version: string;
   run(req: RunRequest): Promise<RunResult>;
+  /** A prefix search's session is over: its memory of states reached may go (backends that `prune`). */
+  endSession?(session: string): void;
   close(): Promise<void>;
 }
 

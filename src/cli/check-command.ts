@@ -15,6 +15,8 @@ import type { CheckFlags } from './flags.ts';
 import { outputWidth, useColor, type CliIo } from './io.ts';
 import { startProgress, wantsProgress } from './progress.ts';
 import { EXIT_ON_SIGNAL } from './interrupts.ts';
+import type { CheckOptions } from './engine.ts';
+import { SHARD_FORMAT, type ShardCheck, shardText } from '../explore/shard-document.ts';
 
 /** The scenarios to check: the one named, or every built-in. */
 export function selectScenarios(idOrPath: string | undefined): Scenario[] {
@@ -36,43 +38,86 @@ export async function checkExpectations(scenarios: readonly Scenario[]): Promise
 
 export async function checkCommand(scenarios: readonly Scenario[], flags: CheckFlags, io: CliIo, engine: Engine, version: string): Promise<number> {
   await checkExpectations(scenarios);
+  if (flags.shard !== undefined) return shardCommand(scenarios, flags, flags.shard, io, engine, version);
   const color = useColor(io);
   const width = outputWidth(io);
   const showProgress = wantsProgress(io, flags);
   const reports: ScenarioReport[] = [];
-  for (const scenario of scenarios) {
-    const progress = startProgress(io, showProgress, scenario.id);
-    let report: ScenarioReport;
-    try {
-      report = await engine.checkScenario(scenario, {
-        seed: flags.seed,
-        ...(flags.runs !== undefined && { runs: flags.runs }),
-        backend: flags.backend,
-        model: flags.model,
-        ...(flags.python !== undefined && { python: flags.python }),
-        ...(flags.maxSteps !== undefined && { maxSteps: flags.maxSteps }),
-        confirm: flags.confirm,
-        ...(flags.timeLimit !== undefined && { timeLimitSeconds: flags.timeLimit }),
-        search: flags.search,
-        ...(flags.bound !== undefined && { bound: flags.bound }),
-        ...(flags.target !== undefined && { target: flags.target, pythonpath: flags.pythonpath ?? [] }),
-        ...(progress.onProgress !== undefined && { onProgress: progress.onProgress }),
-        ...(io.interrupts !== undefined && { signal: io.interrupts.signal }),
-      });
-    } finally {
-      progress.stop();
+  const pool = flags.workers > 1 ? await engine.openPool(flags.workers) : undefined;
+  try {
+    for (const scenario of scenarios) {
+      const progress = startProgress(io, showProgress, scenario.id);
+      let report: ScenarioReport;
+      try {
+        report = await engine.checkScenario(scenario, { ...checkOptions(flags, io, progress.onProgress), ...(pool !== undefined && { pool }) });
+      } finally {
+        progress.stop();
+      }
+      reports.push(report);
+      if (!flags.json) {
+        const lines = renderScenarioReport(report, { color, width, threads: scenario.threads.map((t) => t.name) });
+        io.stdout(`${reports.length > 1 ? '\n' : ''}${lines.join('\n')}\n`);
+      }
+      // Interrupted: what was found is printed; the scenarios not started are not.
+      if (io.interrupts?.signal.aborted === true) break;
     }
-    reports.push(report);
-    if (!flags.json) {
-      const lines = renderScenarioReport(report, { color, width, threads: scenario.threads.map((t) => t.name) });
-      io.stdout(`${reports.length > 1 ? '\n' : ''}${lines.join('\n')}\n`);
-    }
-    // Interrupted: what was found is printed; the scenarios not started are not.
-    if (io.interrupts?.signal.aborted === true) break;
+  } finally {
+    await pool?.close();
   }
   if (flags.json) io.stdout(toJsonText(jsonDocument(reports, version)));
   else if (reports.length > 1) io.stdout(`\n${renderSummary(reports, color).join('\n')}\n`);
   const stopped = io.interrupts?.received() ?? null;
   if (stopped !== null) return EXIT_ON_SIGNAL[stopped];
   return reports.every((r) => r.expectationsMet) ? EXIT.ok : EXIT.expectationsNotMet;
+}
+
+/** What a check is asked, from the command line. */
+function checkOptions(flags: CheckFlags, io: CliIo, onProgress: ((done: number, total: number) => void) | undefined): CheckOptions {
+  return {
+    seed: flags.seed,
+    ...(flags.runs !== undefined && { runs: flags.runs }),
+    backend: flags.backend,
+    model: flags.model,
+    ...(flags.python !== undefined && { python: flags.python }),
+    ...(flags.maxSteps !== undefined && { maxSteps: flags.maxSteps }),
+    confirm: flags.confirm,
+    ...(flags.timeLimit !== undefined && { timeLimitSeconds: flags.timeLimit }),
+    search: flags.search,
+    ...(flags.bound !== undefined && { bound: flags.bound }),
+    ...(flags.target !== undefined && { target: flags.target, pythonpath: flags.pythonpath ?? [] }),
+    ...(onProgress !== undefined && { onProgress }),
+    ...(io.interrupts !== undefined && { signal: io.interrupts.signal }),
+  };
+}
+
+/**
+ * `check --shard i/n`: this shard's part of every scenario's exploration, printed as one shard
+ * file (JSON) for `merge`. No verdict is printed: one shard cannot judge.
+ */
+async function shardCommand(
+  scenarios: readonly Scenario[],
+  flags: CheckFlags,
+  shard: { readonly index: number; readonly count: number },
+  io: CliIo,
+  engine: Engine,
+  version: string,
+): Promise<number> {
+  const checks: ShardCheck[] = [];
+  const pool = flags.workers > 1 ? await engine.openPool(flags.workers) : undefined;
+  try {
+    for (const scenario of scenarios) {
+      const progress = startProgress(io, wantsProgress(io, { ...flags, json: false }), `${scenario.id} ${shard.index}/${shard.count}`);
+      try {
+        checks.push(await engine.exploreShard(scenario, { ...checkOptions(flags, io, progress.onProgress), ...(pool !== undefined && { pool }) }, shard));
+      } finally {
+        progress.stop();
+      }
+      if (io.interrupts?.signal.aborted === true) break;
+    }
+  } finally {
+    await pool?.close();
+  }
+  const stopped = io.interrupts?.received() ?? null;
+  io.stdout(shardText({ format: SHARD_FORMAT, semverify: version, shard, ...(stopped !== null && { interrupted: stopped }), checks }));
+  return stopped !== null ? EXIT_ON_SIGNAL[stopped] : EXIT.ok;
 }

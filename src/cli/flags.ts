@@ -5,6 +5,7 @@
  */
 import { SEARCH_MODES, type SearchMode } from '../explore/search/strategy.ts';
 import { delimiter, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { InputError } from '../contract/input-error.ts';
 import { describeValue } from '../scenario/field-reader.ts';
 import { targetShapeProblem } from '../contract/target.ts';
@@ -28,6 +29,8 @@ export interface RawFlags {
   readonly json?: boolean;
   readonly progress?: boolean;
   readonly confirm?: boolean;
+  readonly workers?: string;
+  readonly shard?: string;
 }
 
 export interface OutputFlags {
@@ -55,6 +58,10 @@ export interface CheckFlags extends OutputFlags {
   readonly pythonpath?: readonly string[];
   /** Simulated backend: confirm counterexamples on the real interpreter (default true; --no-confirm). */
   readonly confirm: boolean;
+  /** Threads to explore on (default: the cores available); the report does not depend on it. */
+  readonly workers: number;
+  /** Run only this part of the exploration and print a shard file for `merge`. */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 /** For replay the token decides backend and model; flags given here override it. */
@@ -76,6 +83,24 @@ const SEED_MAX = 2 ** 31 - 1;
 const RUNS_MAX = 10_000_000;
 /** Beyond a handful of preemptions a bounded search never completes: the bound is for the few that matter. */
 const MAX_BOUND = 10;
+const MAX_WORKERS = 256;
+const MAX_SHARDS = 10_000;
+
+/** The default of --workers: every core this process may use. */
+export function defaultWorkers(): number {
+  return Math.max(1, Math.min(MAX_WORKERS, availableParallelism()));
+}
+
+/** --shard i/n: the i-th of n (1-based). */
+function shardFlag(raw: string): { index: number; count: number } {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+    throw new InputError('--shard', `expected i/n with 1 <= i <= n <= ${MAX_SHARDS} (e.g. 1/4), got ${describeValue(raw)}`);
+  }
+  return { index, count };
+}
 
 function integerFlag(flag: string, raw: string, min: number, max: number, what: string): number {
   const text = raw.trim();
@@ -150,6 +175,14 @@ export function parseCheckFlags(raw: RawFlags): CheckFlags {
   const bound = raw.bound === undefined ? undefined : integerFlag('--bound', raw.bound, 0, MAX_BOUND, `an integer from 0 to ${MAX_BOUND}`);
   if (bound !== undefined && search !== 'bounded' && raw.search !== undefined)
     throw new InputError('--bound', `only applies to --search bounded (got --search ${search})`);
+  const workers = raw.workers === undefined ? defaultWorkers() : integerFlag('--workers', raw.workers, 1, MAX_WORKERS, `an integer from 1 to ${MAX_WORKERS}`);
+  const shard = raw.shard === undefined ? undefined : shardFlag(raw.shard);
+  if (shard !== undefined && search === 'auto' && bound === undefined) {
+    throw new InputError(
+      '--shard',
+      'needs --search bounded (with --bound k), random or pct: auto picks each bound from the size of the last search, which one shard cannot see',
+    );
+  }
   checkCombination(backend, model, python, target, pythonpath);
   return {
     seed,
@@ -165,6 +198,8 @@ export function parseCheckFlags(raw: RawFlags): CheckFlags {
     ...(target !== undefined && { target }),
     ...(pythonpath !== undefined && { pythonpath }),
     confirm: raw.confirm !== false,
+    workers,
+    ...(shard !== undefined && { shard }),
     json: raw.json === true,
     progress: raw.progress !== false,
   };
@@ -178,6 +213,8 @@ export function parseReplayFlags(raw: RawFlags): ReplayFlags {
   if (raw.maxSteps !== undefined) throw new InputError('--max-steps', 'does not apply to replay (the token fixes the step limit)');
   if (raw.search !== undefined) throw new InputError('--search', 'does not apply to replay (a replay is one run)');
   if (raw.bound !== undefined) throw new InputError('--bound', 'does not apply to replay (a replay is one run)');
+  if (raw.workers !== undefined) throw new InputError('--workers', 'does not apply to replay (a replay is one run)');
+  if (raw.shard !== undefined) throw new InputError('--shard', 'does not apply to replay (a replay is one run)');
   const backend = raw.backend === undefined ? undefined : choiceFlag('--backend', raw.backend, backendNames());
   const model = raw.model === undefined ? undefined : choiceFlag('--model', raw.model, PREEMPTION_MODELS);
   const python = raw.python === undefined ? undefined : pythonFlag(raw.python);
@@ -187,6 +224,42 @@ export function parseReplayFlags(raw: RawFlags): ReplayFlags {
     ...(backend !== undefined && { backend }),
     ...(model !== undefined && { model }),
     ...(python !== undefined && { python }),
+    ...(target !== undefined && { target }),
+    ...(pythonpath !== undefined && { pythonpath }),
+    json: raw.json === true,
+    progress: raw.progress !== false,
+  };
+}
+
+/** What `merge` takes: where the report goes, confirmation, and consent to a --target the shards ran. */
+export interface MergeFlags extends OutputFlags {
+  readonly confirm: boolean;
+  readonly target?: string;
+  readonly pythonpath?: readonly string[];
+}
+
+/** The shards fix every option that decides a run: restating one on merge would suggest it could differ. */
+export function parseMergeFlags(raw: RawFlags): MergeFlags {
+  for (const [key, flag] of [
+    ['seed', '--seed'],
+    ['runs', '--runs'],
+    ['backend', '--backend'],
+    ['model', '--model'],
+    ['python', '--python'],
+    ['maxSteps', '--max-steps'],
+    ['timeLimit', '--time-limit'],
+    ['search', '--search'],
+    ['bound', '--bound'],
+    ['shard', '--shard'],
+    ['workers', '--workers'],
+  ] as const) {
+    if (raw[key] !== undefined) throw new InputError(flag, 'does not apply to merge (the shard files fix it)');
+  }
+  const target = raw.target === undefined ? undefined : targetFlag(raw.target);
+  const pythonpath = raw.pythonpath === undefined ? undefined : pythonpathFlag(raw.pythonpath);
+  if (pythonpath !== undefined && target === undefined) throw new InputError('--pythonpath', 'only applies with --target');
+  return {
+    confirm: raw.confirm !== false,
     ...(target !== undefined && { target }),
     ...(pythonpath !== undefined && { pythonpath }),
     json: raw.json === true,
@@ -208,6 +281,8 @@ export function parseListFlags(raw: RawFlags): OutputFlags {
     ['pythonpath', '--pythonpath'],
     ['search', '--search'],
     ['bound', '--bound'],
+    ['workers', '--workers'],
+    ['shard', '--shard'],
   ] as const) {
     if (raw[key] !== undefined) throw new InputError(flag, 'does not apply to list');
   }

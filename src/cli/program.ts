@@ -13,7 +13,8 @@ import { builtinScenarios } from '../scenario/load.ts';
 import { checkCommand, selectScenarios } from './check-command.ts';
 import { defaultEngine, type Engine } from './engine.ts';
 import { EXIT, reportFailure } from './errors-out.ts';
-import { DEFAULT_MODEL, parseCheckFlags, parseListFlags, parseReplayFlags, type RawFlags } from './flags.ts';
+import { DEFAULT_MODEL, parseCheckFlags, parseListFlags, parseMergeFlags, parseReplayFlags, type RawFlags } from './flags.ts';
+import { mergeCommand } from './merge-command.ts';
 import type { CliIo } from './io.ts';
 import { listCommand } from './list-command.ts';
 import { replayCommand } from './replay-command.ts';
@@ -23,7 +24,7 @@ import { packageVersion } from './version.ts';
 import { backendNames, DEFAULT_BACKEND } from '../backends/registry.ts';
 import { PREEMPTION_MODELS } from '../contract/names.ts';
 
-const COMMANDS = ['check', 'replay', 'list', 'interpreters', 'matrix', 'help'] as const;
+const COMMANDS = ['check', 'replay', 'merge', 'list', 'interpreters', 'matrix', 'help'] as const;
 
 export async function runCli(argv: readonly string[], io: CliIo, engine: Engine = defaultEngine()): Promise<number> {
   const version = packageVersion();
@@ -53,6 +54,8 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
       ...(prev ?? []),
       dir,
     ])
+    .option('--workers <n>', 'threads to explore on (default: the cores available); the report does not depend on it')
+    .option('--shard <i/n>', 'run the i-th of n parts of the exploration and print a shard file for merge (needs --search bounded, random or pct)')
     .option('--json', 'print a JSON document instead of text')
     .option('--no-progress', 'never draw a progress bar')
     .option('--no-confirm', 'do not replay simulated counterexamples on the real interpreter');
@@ -73,6 +76,15 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
     .action(async (text: string, _opts: unknown, cmd: Command) => {
       const flags = parseReplayFlags(cmd.optsWithGlobals<RawFlags>());
       exitCode = await replayCommand(decodeToken(text), flags, io, engine, version);
+    });
+
+  program
+    .command('merge')
+    .description('combine the shard files of check --shard 1/n ... n/n into the report one machine would print')
+    .argument('<shards...>', 'shard files, one per shard')
+    .action(async (paths: string[], _opts: unknown, cmd: Command) => {
+      const flags = parseMergeFlags(cmd.optsWithGlobals<RawFlags>());
+      exitCode = await mergeCommand(paths, flags, io, engine, version);
     });
 
   program
@@ -98,6 +110,8 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
     .action(async (idOrPath: string, _opts: unknown, cmd: Command) => {
       const flags = parseCheckFlags(cmd.optsWithGlobals<RawFlags>());
       if (flags.target !== undefined) throw new InputError('--target', 'does not apply to matrix (use check --backend cpython --python <version>)');
+      if (flags.shard !== undefined)
+        throw new InputError('--shard', 'does not apply to matrix (shard each interpreter with check --backend cpython --python <version>)');
       exitCode = await matrixCommand(selectScenarios(idOrPath)[0]!, flags, io, engine, version);
     });
 

@@ -11,7 +11,9 @@ import { BUILTIN_DIR, builtinScenarios, resolveScenario } from '../scenario/load
 import type { Scenario } from '../scenario/types.ts';
 import type { Engine } from './engine.ts';
 import { EXIT } from './errors-out.ts';
-import type { CheckFlags } from './flags.ts';
+import type { CheckFlags, RawFlags } from './flags.ts';
+import type { ProgramSpec } from '../contract/program.ts';
+import { isProgramPath, loadProgram, type LoadedProgram } from '../program/load.ts';
 import { outputWidth, useColor, type CliIo } from './io.ts';
 import { startProgress, wantsProgress } from './progress.ts';
 import { EXIT_ON_SIGNAL } from './interrupts.ts';
@@ -24,6 +26,35 @@ export function selectScenarios(idOrPath: string | undefined): Scenario[] {
   return all;
 }
 
+/** What `check` was asked to check, read once its flags are known: scenarios, or a program and its description. */
+export interface CheckInput {
+  readonly scenarios: (flags: CheckFlags) => Scenario[];
+  /** Present for a program (`check x.py`, `--program x.py`). */
+  readonly program?: (flags: CheckFlags) => ProgramSpec;
+}
+
+/**
+ * A program when a .py file is named (or --program), else scenarios. Arguments after the name are
+ * the program's own; `all`: no name given means every built-in scenario.
+ */
+export function checkInput(idOrPath: string | undefined, args: readonly string[], raw: RawFlags, all = false): CheckInput {
+  if (raw.program !== undefined && idOrPath !== undefined && !isProgramPath(idOrPath))
+    throw new InputError(idOrPath, 'unexpected: --program names the program to check');
+  const path = raw.program ?? (idOrPath !== undefined && isProgramPath(idOrPath) ? idOrPath : undefined);
+  if (path === undefined) {
+    if (args.length > 0) throw new InputError(args[0]!, 'unexpected argument: only a program (.py) takes arguments');
+    if (idOrPath === undefined && !all) throw new InputError('scenario', 'missing (required argument)');
+    return { scenarios: () => selectScenarios(idOrPath) };
+  }
+  const programArgs = raw.program !== undefined && idOrPath !== undefined && idOrPath !== raw.program ? [idOrPath, ...args] : args;
+  let loaded: LoadedProgram | undefined;
+  const load = (flags: CheckFlags): LoadedProgram => {
+    loaded ??= loadProgram(path, programArgs, flags.expect);
+    return loaded;
+  };
+  return { scenarios: (flags) => [load(flags).scenario], program: (flags) => load(flags).spec };
+}
+
 /**
  * Before anything runs: every name in the scenarios' expectations must be one the check can
  * produce. The CLI checks the built-in properties, whose outcome kinds are the built-in ones.
@@ -34,7 +65,14 @@ export async function checkExpectations(scenarios: readonly Scenario[]): Promise
   for (const s of scenarios) checkExpectationsAgainst(s, builtinProperties);
 }
 
-export async function checkCommand(scenarios: readonly Scenario[], flags: CheckFlags, io: CliIo, engine: Engine, version: string): Promise<number> {
+export async function checkCommand(
+  scenarios: readonly Scenario[],
+  flags: CheckFlags,
+  io: CliIo,
+  engine: Engine,
+  version: string,
+  program?: ProgramSpec,
+): Promise<number> {
   await checkExpectations(scenarios);
   const color = useColor(io);
   const width = outputWidth(io);
@@ -56,6 +94,7 @@ export async function checkCommand(scenarios: readonly Scenario[], flags: CheckF
         search: flags.search,
         ...(flags.bound !== undefined && { bound: flags.bound }),
         ...(flags.target !== undefined && { target: flags.target, pythonpath: flags.pythonpath ?? [] }),
+        ...(program !== undefined && { program }),
         ...(progress.onProgress !== undefined && { onProgress: progress.onProgress }),
         ...(io.interrupts !== undefined && { signal: io.interrupts.signal }),
       });

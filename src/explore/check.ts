@@ -19,6 +19,7 @@ import { addToCensus, newCensus, type Census } from './census.ts';
 import { expectationsFor } from '../scenario/version-expectations.ts';
 import { OUTCOME } from '../contract/outcomes.ts';
 import { checkExpectationsAgainst } from '../scenario/expectation-names.ts';
+import type { ProgramSpec } from '../contract/program.ts';
 
 export interface CheckOptions {
   readonly seed: number;
@@ -43,6 +44,11 @@ export interface CheckOptions {
   readonly search?: SearchMode;
   /** The preemption bound of `search: 'bounded'`. */
   readonly bound?: number;
+  /**
+   * A Python program run as it is instead of the scenario (docs/programs.md), on a backend that
+   * `runsPrograms`; `scenario` is then its description (src/program/spec.ts): name and expectations.
+   */
+  readonly program?: ProgramSpec;
   /**
    * Aborted (by Ctrl-C or SIGTERM): stop after the run in flight and report what was found, marked
    * partial, with counterexamples as found (not shrunk) and not confirmed.
@@ -87,6 +93,7 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
       model: opts.model,
       ...(opts.python !== undefined && { python: opts.python }),
       ...(opts.target !== undefined && { target: opts.target, pythonpath: opts.pythonpath ?? [] }),
+      ...(opts.program !== undefined && { program: opts.program }),
       ...(opts.signal !== undefined && { signal: opts.signal }),
       shrink: interrupted === null,
       provenBound,
@@ -106,6 +113,7 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
       id: scenario.id,
       title: scenario.title,
       ...(scenario.claim !== undefined ? { claim: scenario.claim } : {}),
+      ...(opts.program !== undefined && { program: opts.program }),
       backend: opts.backend,
       model: opts.model,
       seed: opts.seed,

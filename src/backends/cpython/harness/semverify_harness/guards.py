@@ -20,19 +20,15 @@ import socket
 import subprocess
 import sys
 
-from . import observe
+from . import contract, observe
 
 try:
     import _posixsubprocess
 except ImportError:  # pragma: no cover - not POSIX
     _posixsubprocess = None
 
-# What each kind of use is, for the one line that refuses it.
-WHAT = {
-    'subprocess': 'starts another process',
-    'socket': 'uses a real socket',
-    'select': 'waits on real file descriptors',
-}
+# What each kind of use is (the contract's `uncontrolledUses`), for the one line that refuses it.
+WHAT = dict(zip(contract.UNCONTROLLED_USES, ('starts another process', 'uses a real socket', 'waits on real file descriptors')))
 # Imports that mean one of them (the module or a submodule of it).
 MODULES = {
     'subprocess': 'subprocess', 'multiprocessing': 'subprocess', 'concurrent.futures.process': 'subprocess',
@@ -81,13 +77,13 @@ def program_site():
     return None
 
 
-def refusal(what, display, line, how):
+def refusal(what, line, how):
     """The one line that refuses a program: what it uses, where, and why that cannot be checked."""
-    return ('%s:%d: the program %s (%s), which semverify cannot control: it runs the threads, locks, time and '
-            'event loops of one interpreter, not other processes, sockets or real I/O' % (display, line, WHAT[what], how))
+    return ('line %d: the program %s (%s), which semverify cannot control: it runs the threads, locks, time and '
+            'event loops of one interpreter, not other processes, sockets or real I/O' % (line, WHAT[what], how))
 
 
-def scan(tree, display):
+def scan(tree):
     """The first clear use of what cannot be controlled in a parsed script, as the line refusing it; else None."""
     found = []
     for node in ast.walk(tree):
@@ -109,7 +105,7 @@ def scan(tree, display):
     if not found:
         return None
     line, what, how = min(found)
-    return refusal(what, display, line, how)
+    return refusal(what, line, how)
 
 
 def _module_use(name):
@@ -125,9 +121,9 @@ def failure_of(e):
         at = ' (%s)' % e.where if e.where else ''
         return {'kind': 'code-exited', 'exception': 'os._exit'}, 'the program called os._exit(%s)%s' % (e.code, at)
     if isinstance(e, Uncontrolled):
-        at = ' (%s)' % e.where if e.where else ''
+        at = '%s: ' % e.where if e.where else ''
         return ({'kind': 'uncontrolled', 'what': e.what},
-                'the program %s%s: %s, which semverify cannot control' % (WHAT[e.what], at, e.how))
+                'the program %s (%s%s), which semverify cannot control' % (WHAT[e.what], at, e.how))
     return None
 
 

@@ -65,18 +65,18 @@ def load(spec):
         with open(path, 'rb') as f:
             data = f.read()
     except (IOError, OSError) as e:
-        raise ProgramProblem('cannot read %s: %s' % (path, e.strerror or e))
+        raise ProgramProblem('cannot read it: %s' % (e.strerror or e,))
     actual = hashlib.sha256(data).hexdigest()
     if actual != digest:
-        raise ProgramProblem('%s changed while semverify was reading it (sha256 %s, expected %s)' % (display, actual[:12], digest[:12]))
+        raise ProgramProblem('it changed while semverify was reading it (sha256 %s, expected %s)' % (actual[:12], digest[:12]))
     try:
         code = compile(data, path, 'exec', dont_inherit=True)
         tree = ast.parse(data, path)
     except SyntaxError as e:
-        raise ProgramProblem('%s:%s: %s: %s' % (display, e.lineno, type(e).__name__, e.msg))
+        raise ProgramProblem('line %s: %s: %s' % (e.lineno, type(e).__name__, e.msg))
     except ValueError as e:  # null bytes
-        raise ProgramProblem('%s: not a Python source file (%s)' % (display, e))
-    refused = guards.scan(tree, display)
+        raise ProgramProblem('not a Python source file (%s)' % (e,))
+    refused = guards.scan(tree)
     if refused is not None:
         raise ProgramProblem(refused)
     points.add_under_test(path, display)
@@ -247,14 +247,14 @@ def do_run(req):
     prog = load(req['program'])
     args = [str(a) for a in (req['program'].get('args') or [])]
     source = sources.build(req.get('source'), req.get('schedule'))
-    main = {'name': 'main', 'loop': False, 'tasks': [], 'daemon': False}
+    main = {'name': contract.PROGRAM_MAIN_THREAD, 'loop': False, 'tasks': [], 'daemon': False}
     want_trace = req.get('trace', True) is not False
     s = scheduler.Sched({'threads': [main], 'semaphores': {}}, source,
                         int(req.get('maxSteps') or contract.DEFAULT_MAX_STEPS), want_trace)
     s.rid = req.get('id')
     s.tell_all = req.get('tellAll') is True
     s.observer = observe.Observer(s)
-    s.observer.thread_names.add('main')
+    s.observer.thread_names.add(contract.PROGRAM_MAIN_THREAD)
     s.program_over = lambda: observe.program_over(s)
     gc_was = gc.isenabled()
     gc.disable()

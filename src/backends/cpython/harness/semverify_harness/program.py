@@ -170,7 +170,16 @@ def _main_entry(s, t, prog, module):
         try:
             exec(prog.code, module.__dict__)
         except scheduler.Abort:
-            pass
+            raise
+        except BaseException as e:
+            main_ended_by(s, t, e)
+        try:
+            # What the interpreter does at exit before it joins the non-daemon threads (3.9+): a thread
+            # pool not shut down by the program is, there (concurrent.futures' _python_exit).
+            for hook in reversed(list(getattr(threading, '_threading_atexits', ()))):
+                hook()
+        except scheduler.Abort:
+            raise
         except BaseException as e:
             main_ended_by(s, t, e)
     except scheduler.Abort:

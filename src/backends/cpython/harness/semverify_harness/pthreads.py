@@ -201,6 +201,8 @@ class Patches(object):
             self._set(queue, 'SimpleQueue', queue._PySimpleQueue)  # the C one blocks on a real lock
         if hasattr(cf_thread, '_global_shutdown_lock'):
             self._set(cf_thread, '_global_shutdown_lock', virtual.VLock())
+        # The program's exit shuts thread pools down (program.py): for this run only.
+        self._set(cf_thread, '_shutdown', False)
 
     def restore(self):
         """Undo apply(), and forget the run's threads in threading's and the thread pools' tables."""

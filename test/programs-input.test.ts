@@ -14,7 +14,7 @@ import { programToRun } from '../src/explore/token-use.ts';
 import { decodeToken, encodeToken, parseReplayToken } from '../src/explore/token.ts';
 import { digestOf, docstringTitle, loadProgram } from '../src/program/load.ts';
 import { programScenario } from '../src/program/spec.ts';
-import { inputErrorOf } from './helpers.ts';
+import { inputErrorOf, thrownBy } from './helpers.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'semverify-program-input-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -22,15 +22,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const spec = { path: '/work/p.py', digest: digestOf(Buffer.from('print(1)\n')), args: ['0.1'] };
 const scenario = programScenario(spec);
 
-function protocolError(f: () => unknown): ProtocolError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ProtocolError) return e;
-    throw e;
-  }
-  throw new Error('expected a ProtocolError');
-}
+const protocolError = (f: () => unknown): ProtocolError => thrownBy(ProtocolError, f);
 
 describe("a program run's reply", () => {
   const event = { seq: 0, step: 3, time: 0, thread: 'T0', loop: 'loop@T0', task: 'Task-1', sem: 'sem', kind: 'acquire', op: 'acquire' };

@@ -34,19 +34,18 @@ export interface CheckInput {
 }
 
 /**
- * A program when a .py file is named (or --program), else scenarios. Arguments after the name are
- * the program's own; `all`: no name given means every built-in scenario.
+ * A program when a .py file is named (or --program), else scenarios. Words after the program's name
+ * (all of them, with --program) are its own arguments; `all`: no name given means every built-in scenario.
  */
 export function checkInput(idOrPath: string | undefined, args: readonly string[], raw: RawFlags, all = false): CheckInput {
-  if (raw.program !== undefined && idOrPath !== undefined && !isProgramPath(idOrPath))
-    throw new InputError(idOrPath, 'unexpected: --program names the program to check');
   const path = raw.program ?? (idOrPath !== undefined && isProgramPath(idOrPath) ? idOrPath : undefined);
   if (path === undefined) {
     if (args.length > 0) throw new InputError(args[0]!, 'unexpected argument: only a program (.py) takes arguments');
     if (idOrPath === undefined && !all) throw new InputError('scenario', 'missing (required argument)');
     return { scenarios: () => selectScenarios(idOrPath) };
   }
-  const programArgs = raw.program !== undefined && idOrPath !== undefined && idOrPath !== raw.program ? [idOrPath, ...args] : args;
+  // With --program, every word after `check` is the program's own.
+  const programArgs = raw.program !== undefined && idOrPath !== undefined ? [idOrPath, ...args] : args;
   let loaded: LoadedProgram | undefined;
   const load = (flags: CheckFlags): LoadedProgram => {
     loaded ??= loadProgram(path, programArgs, flags.expect);

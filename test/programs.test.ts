@@ -112,12 +112,16 @@ describe.skipIf(!py311)('the demo scripts (examples/)', () => {
 });
 
 describe.skipIf(!py311)('programs of our own', () => {
-  it('threads sharing one threading.Semaphore(2): every property holds', async () => {
+  it("threads sharing one threading.Semaphore(2), and a thread pool's workers sharing a BoundedSemaphore(2): every property holds", async () => {
     const { report } = await check(join(PROGRAMS, 'threading_ok.py'), { runs: 120 });
     expect(report.verdict).toBe('holds');
     expect(report.expectationsMet).toBe(true);
     expect(report.outcomes.map((o) => o.kind)).toEqual(['ok']);
     expect(report.concurrency.perSemaphore).toEqual({ sem: 2 });
+    // The pool's own queue and semaphores are the standard library's: virtual, not observed.
+    const pool = await check(join(PROGRAMS, 'pool.py'), { runs: 40 });
+    expect([pool.report.verdict, pool.report.outcomes.map((o) => o.kind)]).toEqual(['holds', ['ok']]);
+    expect(pool.report.concurrency.perSemaphore).toEqual({ limit: 2 });
   });
 
   it('worker threads sharing one asyncio.Semaphore: over-admission and the hang, each token replaying its run byte for byte', async () => {

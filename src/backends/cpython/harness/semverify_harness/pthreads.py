@@ -80,8 +80,9 @@ def _release_joiners(thread_obj, handle):
         lock.release()  # what the interpreter does when the thread's state is deleted
 
 
-def start(s, function, args=(), kwargs=None, handle=None):
-    """Start `function` on a new controlled thread of the running program; returns its ident."""
+def start(s, function, args=(), kwargs=None, joinable=False):
+    """Start `function` on a new controlled thread of the running program; returns its ident (3.13,
+    `joinable`: the virtual handle its Thread joins on)."""
     if s.aborting or s.status is not None:
         raise scheduler.Abort()  # a thread started while the run is unwound (asyncio.run's shutdown)
     thread_obj = getattr(function, '__self__', None)
@@ -92,10 +93,9 @@ def start(s, function, args=(), kwargs=None, handle=None):
     daemon = thread_obj.daemon if thread_obj is not None else True
     t = s.add_thread({'name': name, 'loop': False, 'tasks': [], 'daemon': daemon})
     t.thread_obj = thread_obj
-    if handle is not None and thread_obj is not None:
+    handle = None
+    if joinable and thread_obj is not None:
         thread_obj._handle = handle = VThreadHandle()
-    else:
-        handle = None
     if thread_obj is not None:
         _watch_run(s, t, thread_obj)
     ready = real.allocate_lock()
@@ -158,7 +158,7 @@ def _watch_run(s, t, thread_obj):
 def ended_by(s, t, e):
     """An exception escaped program thread `t`. True when it ends that thread only, as in a real
     interpreter (SystemExit; an exception a semaphore call raised, already in the history). Anything
-    else makes the run fail; os._exit and what semverify cannot control end it too (program.py)."""
+    else makes the run fail; os._exit and what semverify cannot control end it too (guards.py)."""
     if s.aborting or s.status is not None:
         return True
     fail = guards.failure_of(e)
@@ -187,7 +187,7 @@ class Patches(object):
         s = self.s
         if hasattr(threading, '_start_joinable_thread'):  # 3.13
             self._set(threading, '_start_joinable_thread',
-                      lambda function, handle=None, daemon=True: start(s, function, handle=handle or True))
+                      lambda function, handle=None, daemon=True: start(s, function, joinable=True))
         else:
             self._set(threading, '_start_new_thread', lambda function, args, kwargs=None: start(s, function, args, kwargs))
         if hasattr(threading, '_set_sentinel'):

@@ -17,6 +17,7 @@ type Layer =
   | 'contract'
   | 'scenario-types'
   | 'scenario'
+  | 'program'
   | 'scheduler'
   | 'runtime'
   | 'ports'
@@ -48,6 +49,7 @@ const ALL: readonly Layer[] = [
   'contract',
   'scenario-types',
   'scenario',
+  'program',
   'scheduler',
   'runtime',
   'ports',
@@ -69,8 +71,10 @@ const RULES: Readonly<Record<Layer, Rule>> = {
   properties: { imports: ['models', 'contract', 'scenario-types'] },
   // Expectation names are checked against the properties loaded: their type, not their code.
   scenario: { imports: ['contract', 'scenario-types'], types: ['properties'] },
+  // A Python program named on the command line: read, digested, described as a scenario to explore.
+  program: { imports: ['contract', 'scenario-types', 'scenario'] },
   backends: { imports: ['contract', 'scenario-types', 'scenario', 'scheduler', 'ports', 'runtime'] },
-  explore: { imports: ['backends', 'contract', 'scenario-types', 'scenario', 'scheduler', 'models', 'properties'] },
+  explore: { imports: ['backends', 'contract', 'scenario-types', 'scenario', 'program', 'scheduler', 'models', 'properties'] },
   report: { imports: ['backends', 'contract', 'scenario-types'], types: ['explore', 'properties'] },
   cli: { imports: ALL },
   'cpython-suite': { imports: ALL },

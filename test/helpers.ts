@@ -28,15 +28,20 @@ export function captureIo(env: Record<string, string> = {}): Captured {
   };
 }
 
-/** The InputError `f` throws; anything else it throws propagates, and throwing nothing fails the test. */
-export function inputErrorOf(f: () => unknown): InputError {
+/** The error of class `cls` that `f` throws; anything else it throws propagates, and throwing nothing fails the test. */
+export function thrownBy<E extends Error>(cls: abstract new (...args: never[]) => E, f: () => unknown): E {
   try {
     f();
   } catch (e) {
-    if (e instanceof InputError) return e;
+    if (e instanceof cls) return e;
     throw e;
   }
-  throw new Error('expected an InputError');
+  throw new Error(`expected a ${cls.name}`);
+}
+
+/** The InputError `f` throws, as thrownBy. */
+export function inputErrorOf(f: () => unknown): InputError {
+  return thrownBy(InputError, f);
 }
 
 /** The InputError `p` rejects with, as inputErrorOf. */

@@ -11,7 +11,9 @@ import { BUILTIN_DIR, builtinScenarios, resolveScenario } from '../scenario/load
 import type { Scenario } from '../scenario/types.ts';
 import type { Engine } from './engine.ts';
 import { EXIT } from './errors-out.ts';
-import type { CheckFlags } from './flags.ts';
+import type { CheckFlags, RawFlags } from './flags.ts';
+import type { ProgramSpec } from '../contract/program.ts';
+import { isProgramPath, loadProgram, type LoadedProgram } from '../program/load.ts';
 import { outputWidth, useColor, type CliIo } from './io.ts';
 import { startProgress, wantsProgress } from './progress.ts';
 import { EXIT_ON_SIGNAL } from './interrupts.ts';
@@ -26,6 +28,34 @@ export function selectScenarios(idOrPath: string | undefined): Scenario[] {
   return all;
 }
 
+/** What `check` was asked to check, read once its flags are known: scenarios, or a program and its description. */
+export interface CheckInput {
+  readonly scenarios: (flags: CheckFlags) => Scenario[];
+  /** Present for a program (`check x.py`, `--program x.py`). */
+  readonly program?: (flags: CheckFlags) => ProgramSpec;
+}
+
+/**
+ * A program when a .py file is named (or --program), else scenarios. Words after the program's name
+ * (all of them, with --program) are its own arguments; `all`: no name given means every built-in scenario.
+ */
+export function checkInput(idOrPath: string | undefined, args: readonly string[], raw: RawFlags, all = false): CheckInput {
+  const path = raw.program ?? (idOrPath !== undefined && isProgramPath(idOrPath) ? idOrPath : undefined);
+  if (path === undefined) {
+    if (args.length > 0) throw new InputError(args[0]!, 'unexpected argument: only a program (.py) takes arguments');
+    if (idOrPath === undefined && !all) throw new InputError('scenario', 'missing (required argument)');
+    return { scenarios: () => selectScenarios(idOrPath) };
+  }
+  // With --program, every word after `check` is the program's own.
+  const programArgs = raw.program !== undefined && idOrPath !== undefined ? [idOrPath, ...args] : args;
+  let loaded: LoadedProgram | undefined;
+  const load = (flags: CheckFlags): LoadedProgram => {
+    loaded ??= loadProgram(path, programArgs, flags.expect);
+    return loaded;
+  };
+  return { scenarios: (flags) => [load(flags).scenario], program: (flags) => load(flags).spec };
+}
+
 /**
  * Before anything runs: every name in the scenarios' expectations must be one the check can
  * produce. The CLI checks the built-in properties, whose outcome kinds are the built-in ones.
@@ -36,9 +66,19 @@ export async function checkExpectations(scenarios: readonly Scenario[]): Promise
   for (const s of scenarios) checkExpectationsAgainst(s, builtinProperties);
 }
 
-export async function checkCommand(scenarios: readonly Scenario[], flags: CheckFlags, io: CliIo, engine: Engine, version: string): Promise<number> {
+export async function checkCommand(
+  scenarios: readonly Scenario[],
+  flags: CheckFlags,
+  io: CliIo,
+  engine: Engine,
+  version: string,
+  program?: ProgramSpec,
+): Promise<number> {
   await checkExpectations(scenarios);
-  if (flags.shard !== undefined) return shardCommand(scenarios, flags, flags.shard, io, engine, version);
+  if (flags.shard !== undefined) {
+    if (program !== undefined) throw new InputError('--shard', 'does not apply to a program yet (shard a scenario)');
+    return shardCommand(scenarios, flags, flags.shard, io, engine, version);
+  }
   const color = useColor(io);
   const width = outputWidth(io);
   const showProgress = wantsProgress(io, flags);
@@ -49,7 +89,11 @@ export async function checkCommand(scenarios: readonly Scenario[], flags: CheckF
       const progress = startProgress(io, showProgress, scenario.id);
       let report: ScenarioReport;
       try {
-        report = await engine.checkScenario(scenario, { ...checkOptions(flags, io, progress.onProgress), ...(pool !== undefined && { pool }) });
+        report = await engine.checkScenario(scenario, {
+          ...checkOptions(flags, io, progress.onProgress),
+          ...(program !== undefined && { program }),
+          ...(pool !== undefined && { pool }),
+        });
       } finally {
         progress.stop();
       }

@@ -11,6 +11,9 @@ import { describeValue } from '../scenario/field-reader.ts';
 import { targetShapeProblem } from '../contract/target.ts';
 import { PREEMPTION_MODELS, type BackendName, type PreemptionModel } from '../contract/names.ts';
 import { backendNames, backendsThat, capabilitiesOf, DEFAULT_BACKEND, orList } from '../backends/registry.ts';
+import type { ExpectFlags } from '../program/load.ts';
+import type { PropertyVerdict } from '../scenario/types.ts';
+import { NAME } from '../scenario/field-reader.ts';
 
 /** What commander hands over: strings as typed, booleans for switches; absent when not given. */
 export interface RawFlags {
@@ -31,6 +34,12 @@ export interface RawFlags {
   readonly confirm?: boolean;
   readonly workers?: string;
   readonly shard?: string;
+  /** A Python program to check (or, for replay, the program a token names). */
+  readonly program?: string;
+  /** Every --expect given (`property=verdict`), for a program. */
+  readonly expect?: readonly string[];
+  /** --reachable: outcome kinds a program's exploration must reach, comma-separated. */
+  readonly reachable?: string;
 }
 
 export interface OutputFlags {
@@ -62,6 +71,10 @@ export interface CheckFlags extends OutputFlags {
   readonly workers: number;
   /** Run only this part of the exploration and print a shard file for `merge`. */
   readonly shard?: { readonly index: number; readonly count: number };
+  /** --program: the Python program to check (the same as naming a .py file). */
+  readonly program?: string;
+  /** A program's expectations from the command line (src/program/load.ts): they override its sidecar file's. */
+  readonly expect?: ExpectFlags;
 }
 
 /** For replay the token decides backend and model; flags given here override it. */
@@ -73,6 +86,8 @@ export interface ReplayFlags extends OutputFlags {
   readonly target?: string;
   /** Where to import that class from: the command line's directories, never the token's. */
   readonly pythonpath?: readonly string[];
+  /** Consent to run the token's program: its path here (its content must be the token's). */
+  readonly program?: string;
 }
 
 export const DEFAULT_SEED = 1;
@@ -160,10 +175,42 @@ export function checkCombination(
   }
 }
 
-export function parseCheckFlags(raw: RawFlags): CheckFlags {
+const VERDICTS: readonly PropertyVerdict[] = ['holds', 'violated', 'any'];
+
+/** --expect name=verdict (repeatable) and --reachable kind,...: a program's expectations on the command line. */
+function expectFlags(raw: RawFlags): ExpectFlags | undefined {
+  if (raw.expect === undefined && raw.reachable === undefined) return undefined;
+  const properties: Record<string, PropertyVerdict> = {};
+  for (const e of raw.expect ?? []) {
+    const [name, verdict, ...rest] = e.split('=');
+    if (name === undefined || verdict === undefined || rest.length > 0 || !NAME.test(name.trim()))
+      throw new InputError('--expect', `expected property=${VERDICTS.join('|')}, got ${describeValue(e)}`);
+    properties[name.trim()] = choiceFlag('--expect', verdict.trim(), VERDICTS);
+  }
+  const reachable = raw.reachable?.split(',').map((k) => k.trim());
+  if (reachable?.some((k) => !NAME.test(k)))
+    throw new InputError('--reachable', `expected outcome kinds separated by commas, got ${describeValue(raw.reachable)}`);
+  return { ...(raw.expect !== undefined && { properties }), ...(reachable !== undefined && { reachable }) };
+}
+
+/**
+ * `check`'s flags. For a program (`isProgram`), the backend defaults to the one that runs programs
+ * and --target does not apply; --expect and --reachable apply to programs only.
+ */
+export function parseCheckFlags(raw: RawFlags, isProgram = false): CheckFlags {
   const seed = raw.seed === undefined ? DEFAULT_SEED : integerFlag('--seed', raw.seed, SEED_MIN, SEED_MAX, `an integer from ${SEED_MIN} to ${SEED_MAX}`);
   const runs = raw.runs === undefined ? undefined : integerFlag('--runs', raw.runs, 1, RUNS_MAX, `a positive integer (at most ${RUNS_MAX})`);
-  const backend = raw.backend === undefined ? DEFAULT_BACKEND : choiceFlag('--backend', raw.backend, backendNames());
+  const programBackend = backendsThat((c) => c.runsPrograms)[0] ?? DEFAULT_BACKEND;
+  const backend = raw.backend === undefined ? (isProgram ? programBackend : DEFAULT_BACKEND) : choiceFlag('--backend', raw.backend, backendNames());
+  if (isProgram && !capabilitiesOf(backend).runsPrograms)
+    throw new InputError(
+      '--backend',
+      `a program runs on ${orList(backendsThat((c) => c.runsPrograms))} only: its threads and semaphores are found as it runs on a real interpreter`,
+    );
+  if (isProgram && raw.target !== undefined) throw new InputError('--target', "does not apply to a program: it checks the program's own semaphores");
+  const expect = expectFlags(raw);
+  if (!isProgram && expect !== undefined)
+    throw new InputError(raw.expect !== undefined ? '--expect' : '--reachable', "applies to a program (.py) only: a scenario's expectations are in its file");
   const model = raw.model === undefined ? DEFAULT_MODEL : choiceFlag('--model', raw.model, PREEMPTION_MODELS);
   const python = raw.python === undefined ? undefined : pythonFlag(raw.python);
   const maxSteps = raw.maxSteps === undefined ? undefined : integerFlag('--max-steps', raw.maxSteps, 100, 10_000_000, 'an integer from 100 to 10000000');
@@ -200,6 +247,8 @@ export function parseCheckFlags(raw: RawFlags): CheckFlags {
     confirm: raw.confirm !== false,
     workers,
     ...(shard !== undefined && { shard }),
+    ...(raw.program !== undefined && { program: raw.program }),
+    ...(expect !== undefined && { expect }),
     json: raw.json === true,
     progress: raw.progress !== false,
   };
@@ -215,6 +264,8 @@ export function parseReplayFlags(raw: RawFlags): ReplayFlags {
   if (raw.bound !== undefined) throw new InputError('--bound', 'does not apply to replay (a replay is one run)');
   if (raw.workers !== undefined) throw new InputError('--workers', 'does not apply to replay (a replay is one run)');
   if (raw.shard !== undefined) throw new InputError('--shard', 'does not apply to replay (a replay is one run)');
+  if (raw.expect !== undefined) throw new InputError('--expect', 'does not apply to replay (a replay shows what its run shows)');
+  if (raw.reachable !== undefined) throw new InputError('--reachable', 'does not apply to replay (a replay shows what its run shows)');
   const backend = raw.backend === undefined ? undefined : choiceFlag('--backend', raw.backend, backendNames());
   const model = raw.model === undefined ? undefined : choiceFlag('--model', raw.model, PREEMPTION_MODELS);
   const python = raw.python === undefined ? undefined : pythonFlag(raw.python);
@@ -226,6 +277,7 @@ export function parseReplayFlags(raw: RawFlags): ReplayFlags {
     ...(python !== undefined && { python }),
     ...(target !== undefined && { target }),
     ...(pythonpath !== undefined && { pythonpath }),
+    ...(raw.program !== undefined && { program: raw.program }),
     json: raw.json === true,
     progress: raw.progress !== false,
   };
@@ -252,6 +304,9 @@ export function parseMergeFlags(raw: RawFlags): MergeFlags {
     ['bound', '--bound'],
     ['shard', '--shard'],
     ['workers', '--workers'],
+    ['program', '--program'],
+    ['expect', '--expect'],
+    ['reachable', '--reachable'],
   ] as const) {
     if (raw[key] !== undefined) throw new InputError(flag, 'does not apply to merge (the shard files fix it)');
   }
@@ -283,6 +338,9 @@ export function parseListFlags(raw: RawFlags): OutputFlags {
     ['bound', '--bound'],
     ['workers', '--workers'],
     ['shard', '--shard'],
+    ['program', '--program'],
+    ['expect', '--expect'],
+    ['reachable', '--reachable'],
   ] as const) {
     if (raw[key] !== undefined) throw new InputError(flag, 'does not apply to list');
   }

@@ -10,7 +10,8 @@ import { Command, CommanderError } from 'commander';
 import { decodeToken } from '../explore/token.ts';
 import { InputError } from '../contract/input-error.ts';
 import { builtinScenarios } from '../scenario/load.ts';
-import { checkCommand, selectScenarios } from './check-command.ts';
+import { checkCommand, checkInput, selectScenarios } from './check-command.ts';
+import { isProgramPath } from '../program/load.ts';
 import { defaultEngine, type Engine } from './engine.ts';
 import { EXIT, reportFailure } from './errors-out.ts';
 import { DEFAULT_MODEL, parseCheckFlags, parseListFlags, parseMergeFlags, parseReplayFlags, type RawFlags } from './flags.ts';
@@ -58,15 +59,25 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
     .option('--shard <i/n>', 'run the i-th of n parts of the exploration and print a shard file for merge (needs --search bounded, random or pct)')
     .option('--json', 'print a JSON document instead of text')
     .option('--no-progress', 'never draw a progress bar')
-    .option('--no-confirm', 'do not replay simulated counterexamples on the real interpreter');
+    .option('--no-confirm', 'do not replay simulated counterexamples on the real interpreter')
+    .option('--program <file.py>', 'check this Python program as it is (the same as naming it); replay: the program a token names')
+    .option(
+      '--expect <property=verdict>',
+      "a program's expected verdict for a property: holds | violated | any (repeatable)",
+      (e: string, prev: string[] | undefined) => [...(prev ?? []), e],
+    )
+    .option('--reachable <kinds>', "outcome kinds a program's exploration must reach, comma-separated (e.g. over-admission,hang)");
 
   program
     .command('check')
-    .description('check one scenario: a built-in id or a scenario file (.json, .yaml)')
-    .argument('<scenario>', 'built-in scenario id or file path')
-    .action(async (idOrPath: string, _opts: unknown, cmd: Command) => {
-      const flags = parseCheckFlags(cmd.optsWithGlobals<RawFlags>());
-      exitCode = await checkCommand(selectScenarios(idOrPath), flags, io, engine, version);
+    .description('check one scenario (a built-in id or a scenario file: .json, .yaml) or a Python program (.py) as it is')
+    .argument('[scenario]', 'built-in scenario id, scenario file, or Python program (file.py)')
+    .argument('[args...]', "a program's own command-line arguments (after --, when they start with -)")
+    .action(async (idOrPath: string | undefined, args: string[], _opts: unknown, cmd: Command) => {
+      const raw = cmd.optsWithGlobals<RawFlags>();
+      const input = checkInput(idOrPath, args, raw);
+      const flags = parseCheckFlags(raw, input.program !== undefined);
+      exitCode = await checkCommand(input.scenarios(flags), flags, io, engine, version, input.program?.(flags));
     });
 
   program
@@ -112,14 +123,21 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
       if (flags.target !== undefined) throw new InputError('--target', 'does not apply to matrix (use check --backend cpython --python <version>)');
       if (flags.shard !== undefined)
         throw new InputError('--shard', 'does not apply to matrix (shard each interpreter with check --backend cpython --python <version>)');
+      if (isProgramPath(idOrPath) || flags.program !== undefined)
+        throw new InputError(
+          flags.program ?? idOrPath,
+          'matrix runs scenarios: check a program on one interpreter at a time, check <file.py> --python <version>',
+        );
       exitCode = await matrixCommand(selectScenarios(idOrPath)[0]!, flags, io, engine, version);
     });
 
   // No command: check every built-in. Stray words are then taken for a mistyped command.
   program.allowExcessArguments(true).action(async (_opts: unknown, cmd: Command) => {
     if (cmd.args.length > 0) throw new InputError(cmd.args[0]!, `unknown command (commands: ${COMMANDS.join(', ')})`);
-    const flags = parseCheckFlags(cmd.opts<RawFlags>());
-    exitCode = await checkCommand(selectScenarios(undefined), flags, io, engine, version);
+    const raw = cmd.opts<RawFlags>();
+    const input = checkInput(undefined, [], raw, true);
+    const flags = parseCheckFlags(raw, input.program !== undefined);
+    exitCode = await checkCommand(input.scenarios(flags), flags, io, engine, version, input.program?.(flags));
   });
 
   try {

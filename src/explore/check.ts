@@ -22,6 +22,7 @@ import { addToCensus, newCensus, type Census } from './census.ts';
 import { expectationsFor } from '../scenario/version-expectations.ts';
 import { OUTCOME } from '../contract/outcomes.ts';
 import { checkExpectationsAgainst } from '../scenario/expectation-names.ts';
+import type { ProgramSpec } from '../contract/program.ts';
 
 export interface CheckOptions {
   readonly seed: number;
@@ -57,6 +58,11 @@ export interface CheckOptions {
   readonly inlineMs?: number;
   /** cpython only: the per-run wall-time guard in ms (tests of blocking code). */
   readonly wallTimeMs?: number;
+  /**
+   * A Python program run as it is instead of the scenario (docs/programs.md), on a backend that
+   * `runsPrograms`; `scenario` is then its description (src/program/spec.ts): name and expectations.
+   */
+  readonly program?: ProgramSpec;
   /**
    * Aborted (by Ctrl-C or SIGTERM): stop after the run in flight and report what was found, marked
    * partial, with counterexamples as found (not shrunk) and not confirmed.
@@ -144,6 +150,7 @@ export async function reportCheck(session: CheckSession, census: Census, explora
     model: opts.model,
     ...(opts.python !== undefined && { python: opts.python }),
     ...(opts.target !== undefined && { target: opts.target, pythonpath: opts.pythonpath ?? [] }),
+    ...(opts.program !== undefined && { program: opts.program }),
     ...(opts.signal !== undefined && { signal: opts.signal }),
     shrink: interrupted === null,
     provenBound,
@@ -163,6 +170,7 @@ export async function reportCheck(session: CheckSession, census: Census, explora
     id: scenario.id,
     title: scenario.title,
     ...(scenario.claim !== undefined ? { claim: scenario.claim } : {}),
+    ...(opts.program !== undefined && { program: opts.program }),
     backend: opts.backend,
     model: opts.model,
     seed: opts.seed,
@@ -226,6 +234,7 @@ function executorFor(
     ...(opts.maxSteps !== undefined && { maxSteps: opts.maxSteps }),
     ...(opts.target !== undefined && { target: opts.target, pythonpath: opts.pythonpath ?? [] }),
     ...(opts.wallTimeMs !== undefined && { wallTimeMs: opts.wallTimeMs }),
+    ...(opts.program !== undefined && { program: opts.program }),
   };
   const inline = inlineExecutor(runner, judged, properties, stop, onRuns && (() => onRuns(1)));
   const exec = adaptiveExecutor(inline, pool.executor({ scenario, backend: opts.backend, open, properties: 'builtin' }, stop, onRuns), opts.inlineMs);

@@ -7,6 +7,7 @@ import type { RunResult, TraceEntry } from '../contract/run-result.ts';
 import type { Schedule } from '../contract/schedule.ts';
 import type { Violation } from '../../properties/api.ts';
 import type { Explanation } from './explain.ts';
+import type { ProgramSpec } from '../contract/program.ts';
 
 import type { BackendName, PreemptionModel } from '../contract/names.ts';
 
@@ -46,6 +47,8 @@ export interface Counterexample {
   readonly kinds: readonly string[];
   /** Virtual time at the end of the run. */
   readonly endTime: number;
+  /** A program's counterexample: what the program printed in this run (docs/programs.md). */
+  readonly output?: string;
   /** Simulated counterexamples only: the same schedule replayed on the real interpreter of the same version. */
   readonly confirmation?: Confirmation;
   /** False when the exploration was interrupted before this run could be shrunk: then it is not minimal. */
@@ -106,6 +109,8 @@ export interface ScenarioReport {
   readonly id: string;
   readonly title: string;
   readonly claim?: string;
+  /** A program checked as it is (docs/programs.md): its path, content digest and arguments. */
+  readonly program?: ProgramSpec;
   readonly backend: BackendName;
   readonly model: PreemptionModel;
   readonly seed: number;

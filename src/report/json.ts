@@ -37,6 +37,8 @@ export interface JsonCounterexample {
   readonly explanation?: { readonly race: string; readonly text: string };
   /** Simulated counterexamples: the replay on the real interpreter of the same version. */
   readonly confirmation?: Confirmation;
+  /** A program's counterexample: what the program printed in that run. */
+  readonly output?: string;
 }
 
 export interface JsonOutcome {
@@ -50,6 +52,8 @@ export interface JsonOutcome {
 
 export interface JsonScenario {
   readonly id: string;
+  /** A program checked as it is (docs/programs.md): its path, content digest and arguments. */
+  readonly program?: { readonly path: string; readonly digest: string; readonly args: readonly string[] };
   readonly backend: ScenarioReport['backend'];
   readonly model: ScenarioReport['model'];
   readonly seed: number;
@@ -88,6 +92,7 @@ export function jsonDocument(reports: readonly ScenarioReport[], version: string
 export function scenarioJson(r: ScenarioReport): JsonScenario {
   return {
     id: r.id,
+    ...(r.program !== undefined && { program: { path: r.program.path, digest: r.program.digest, args: [...r.program.args] } }),
     backend: r.backend,
     model: r.model,
     seed: r.seed,
@@ -130,6 +135,7 @@ function counterexampleJson(m: Counterexample): JsonCounterexample {
     minimality: m.minimality,
     ...(m.explanation !== undefined && { explanation: { race: m.explanation.race, text: m.explanation.text } }),
     ...(m.confirmation ? { confirmation: m.confirmation } : {}),
+    ...(m.output !== undefined && { output: m.output }),
   };
 }
 
@@ -150,6 +156,8 @@ export interface JsonReplay {
     readonly trace: readonly TraceEntry[];
     readonly history: readonly HistoryEvent[];
     readonly violations: readonly Violation[];
+    /** A program's run: what it printed. */
+    readonly output?: string;
   };
 }
 

@@ -252,7 +252,8 @@ function readCancellations(r: FieldReader, v: unknown, path: string, taskThread:
   });
 }
 
-function readExpectations(r: FieldReader, v: unknown, path: string): Expectations {
+/** An `expect` block (a scenario's, or a program's sidecar file's: src/program/load.ts). */
+export function readExpectations(r: FieldReader, v: unknown, path: string): Expectations {
   const o = r.object(v, path, [...EXPECTATION_KEYS, 'versions']);
   const base = readExpectationFields(r, o, path);
   if (o.versions === undefined) return base;
@@ -309,7 +310,8 @@ function readExpectationFields(r: FieldReader, o: Record<string, unknown>, path:
   };
 }
 
-function readExploreHints(r: FieldReader, v: unknown, path: string): ExploreHints {
+/** An `explore` block (a scenario's, or a program's sidecar file's). */
+export function readExploreHints(r: FieldReader, v: unknown, path: string): ExploreHints {
   const o = r.object(v, path, ['runs']);
   return o.runs === undefined ? {} : { runs: r.integer(o.runs, childPath(path, 'runs'), 1, LIMITS.runs) };
 }

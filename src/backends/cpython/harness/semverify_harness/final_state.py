@@ -106,10 +106,13 @@ def describe_blocked(s):
             if loop._ready:
                 e['on'] = on + ' with %d ready handle(s) (lost wake-up)' % len(loop._ready)
             tasks = []
-            for td in t.decl.get('tasks', []):
-                task = s.tasks.get(td['name'])
+            # A scenario thread's tasks are declared; a program's are those its loop created (observe.py).
+            names = ([td['name'] for td in t.decl.get('tasks', [])] if s.observer is None
+                     else [n for n, lp in s.task_loop.items() if lp is loop])
+            for name in names:
+                task = s.tasks.get(name)
                 if task is not None and not task.done():
-                    tasks.append({'task': td['name'], 'awaits': _describe_fut(s, getattr(task, '_fut_waiter', None))})
+                    tasks.append({'task': name, 'awaits': _describe_fut(s, getattr(task, '_fut_waiter', None))})
             e['tasks'] = tasks
         out.append(e)
     return out

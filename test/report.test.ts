@@ -150,7 +150,8 @@ describe('renderScenarioReport', () => {
 describe('jsonDocument', () => {
   it('has exactly the documented keys', () => {
     const doc = jsonDocument([report], '0.1.0');
-    expect(Object.keys(doc)).toEqual(['tool', 'version', 'scenarios']);
+    expect(Object.keys(doc)).toEqual(['format', 'tool', 'version', 'scenarios']);
+    expect(doc.format).toBe('semverify/1');
     const s = doc.scenarios[0]!;
     expect(Object.keys(s).sort()).toEqual(
       [

@@ -28,6 +28,14 @@ export interface RawFlags {
   readonly json?: boolean;
   readonly progress?: boolean;
   readonly confirm?: boolean;
+  /** The config file to read (--config); else one is looked for from the working directory up (src/project/config.ts). */
+  readonly config?: string;
+  /** false with --no-save: no saved failures read or written (.semverify/failures/). */
+  readonly save?: boolean;
+  /** --html FILE: a self-contained HTML report. */
+  readonly html?: string;
+  /** --reporter junit FILE (read as `junit=FILE`, see program.ts). */
+  readonly reporter?: string;
 }
 
 export interface OutputFlags {
@@ -55,6 +63,12 @@ export interface CheckFlags extends OutputFlags {
   readonly pythonpath?: readonly string[];
   /** Simulated backend: confirm counterexamples on the real interpreter (default true; --no-confirm). */
   readonly confirm: boolean;
+  /** Replay and write saved failures (.semverify/failures/; default true, --no-save). */
+  readonly save: boolean;
+  /** Write a self-contained HTML report here (--html). */
+  readonly html?: string;
+  /** Write a JUnit XML report here (--reporter junit FILE). */
+  readonly junit?: string;
 }
 
 /** For replay the token decides backend and model; flags given here override it. */
@@ -151,8 +165,13 @@ export function parseCheckFlags(raw: RawFlags): CheckFlags {
   if (bound !== undefined && search !== 'bounded' && raw.search !== undefined)
     throw new InputError('--bound', `only applies to --search bounded (got --search ${search})`);
   checkCombination(backend, model, python, target, pythonpath);
+  const html = raw.html === undefined ? undefined : fileFlag('--html', raw.html);
+  const junit = raw.reporter === undefined ? undefined : reporterFlag(raw.reporter);
   return {
     seed,
+    save: raw.save !== false,
+    ...(html !== undefined && { html }),
+    ...(junit !== undefined && { junit }),
     // --bound alone means a bounded search.
     search: bound !== undefined ? 'bounded' : search,
     ...(bound !== undefined && { bound }),
@@ -168,6 +187,18 @@ export function parseCheckFlags(raw: RawFlags): CheckFlags {
     json: raw.json === true,
     progress: raw.progress !== false,
   };
+}
+
+function fileFlag(flag: string, raw: string): string {
+  if (raw.trim() === '') throw new InputError(flag, 'expected a file name, got ""');
+  return raw;
+}
+
+/** `junit=FILE`: program.ts joins `--reporter junit FILE` into one value before commander reads it. */
+function reporterFlag(raw: string): string {
+  const m = /^junit=(.+)$/.exec(raw);
+  if (m === null) throw new InputError('--reporter', `expected "junit FILE", got ${describeValue(raw)}`);
+  return fileFlag('--reporter', m[1]!);
 }
 
 export function parseReplayFlags(raw: RawFlags): ReplayFlags {
@@ -208,6 +239,8 @@ export function parseListFlags(raw: RawFlags): OutputFlags {
     ['pythonpath', '--pythonpath'],
     ['search', '--search'],
     ['bound', '--bound'],
+    ['html', '--html'],
+    ['reporter', '--reporter'],
   ] as const) {
     if (raw[key] !== undefined) throw new InputError(flag, 'does not apply to list');
   }

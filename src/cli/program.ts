@@ -10,7 +10,10 @@ import { Command, CommanderError } from 'commander';
 import { decodeToken } from '../explore/token.ts';
 import { InputError } from '../contract/input-error.ts';
 import { builtinScenarios } from '../scenario/load.ts';
-import { checkCommand, selectScenarios } from './check-command.ts';
+import { checkCommand } from './check-command.ts';
+import { projectOf, withConfigDefaults } from './project.ts';
+import { configScenarios, selectScenarios } from '../project/scenarios.ts';
+
 import { defaultEngine, type Engine } from './engine.ts';
 import { EXIT, reportFailure } from './errors-out.ts';
 import { DEFAULT_MODEL, parseCheckFlags, parseListFlags, parseReplayFlags, type RawFlags } from './flags.ts';
@@ -23,7 +26,20 @@ import { packageVersion } from './version.ts';
 import { backendNames, DEFAULT_BACKEND } from '../backends/registry.ts';
 import { PREEMPTION_MODELS } from '../contract/names.ts';
 
-const COMMANDS = ['check', 'replay', 'list', 'interpreters', 'matrix', 'help'] as const;
+const COMMANDS = ['check', 'replay', 'export', 'list', 'interpreters', 'matrix', 'help'] as const;
+
+/** `--reporter junit FILE` takes two words; commander options take one: read it as `--reporter junit=FILE`. */
+export function joinReporterFile(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 2];
+    if (argv[i] === '--reporter' && argv[i + 1] === 'junit' && next !== undefined && !next.startsWith('-')) {
+      out.push('--reporter', `junit=${next}`);
+      i += 2;
+    } else out.push(argv[i]!);
+  }
+  return out;
+}
 
 export async function runCli(argv: readonly string[], io: CliIo, engine: Engine = defaultEngine()): Promise<number> {
   const version = packageVersion();
@@ -36,6 +52,8 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: () => {}, outputError: () => {} })
     .configureHelp({ showGlobalOptions: true })
+    // Our own `help [command]` below (exit 0, one line for an unknown command).
+    .helpCommand(false)
     .option('--seed <n>', 'exploration seed (integer, default 1)')
     .option('--runs <n>', "runs per scenario (positive integer; default: the scenario's own)")
     .option('--backend <name>', `${backendNames().join(' | ')} (default ${DEFAULT_BACKEND})`)
@@ -53,17 +71,22 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
       ...(prev ?? []),
       dir,
     ])
+    .option('--config <file>', 'config file (default: semverify.config.{ts,mts,js,mjs,json} in the working directory or above)')
     .option('--json', 'print a JSON document instead of text')
+    .option('--html <file>', 'check: also write a self-contained HTML report (timelines, census, counterexamples)')
+    .option('--reporter <junit>', 'check: `--reporter junit FILE` also writes a JUnit XML report')
+    .option('--no-save', 'check: neither replay nor write saved failures (.semverify/failures/)')
     .option('--no-progress', 'never draw a progress bar')
     .option('--no-confirm', 'do not replay simulated counterexamples on the real interpreter');
 
   program
     .command('check')
-    .description('check one scenario: a built-in id or a scenario file (.json, .yaml)')
-    .argument('<scenario>', 'built-in scenario id or file path')
-    .action(async (idOrPath: string, _opts: unknown, cmd: Command) => {
-      const flags = parseCheckFlags(cmd.optsWithGlobals<RawFlags>());
-      exitCode = await checkCommand(selectScenarios(idOrPath), flags, io, engine, version);
+    .description('check scenarios: built-in or config ids, scenario files (.json, .yaml), directories, globs')
+    .argument('<scenarios...>', 'scenario ids, files, directories or globs')
+    .action(async (words: string[], _opts: unknown, cmd: Command) => {
+      const project = await projectOf(cmd, io.env);
+      const flags = parseCheckFlags(withConfigDefaults(cmd, project.config));
+      exitCode = await checkCommand(selectScenarios(words, project.config), flags, io, engine, version, project.context);
     });
 
   program
@@ -72,15 +95,29 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
     .argument('<token>', 'replay token (sv2.…)')
     .action(async (text: string, _opts: unknown, cmd: Command) => {
       const flags = parseReplayFlags(cmd.optsWithGlobals<RawFlags>());
-      exitCode = await replayCommand(decodeToken(text), flags, io, engine, version);
+      const project = await projectOf(cmd, io.env);
+      exitCode = await replayCommand(decodeToken(text), flags, io, engine, version, project.context.properties);
+    });
+
+  program
+    .command('export')
+    .description('write a regression test that replays a token: a standalone Python unittest, or a vitest file')
+    .argument('<token>', 'replay token (sv2.…)')
+    .requiredOption('--format <format>', 'python | vitest')
+    .requiredOption('-o, --output <file>', 'the file to write')
+    .action(async (text: string, opts: { format: string; output: string }, cmd: Command) => {
+      const { exportCommand } = await import('./export-command.ts');
+      const project = await projectOf(cmd, io.env);
+      exitCode = await exportCommand(decodeToken(text), opts, io, engine, project.context.properties);
     });
 
   program
     .command('list')
-    .description('list the built-in scenarios')
-    .action((_opts: unknown, cmd: Command) => {
+    .description("list the scenarios: the config's, then the built-ins")
+    .action(async (_opts: unknown, cmd: Command) => {
       const flags = parseListFlags(cmd.optsWithGlobals<RawFlags>());
-      exitCode = listCommand(builtinScenarios(), flags, io, version);
+      const project = await projectOf(cmd, io.env, { implementations: false });
+      exitCode = listCommand([...configScenarios(project.config), ...builtinScenarios()], flags, io, version);
     });
 
   program
@@ -96,20 +133,33 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
     .description('run one scenario on every CPython found: a version x outcome table')
     .argument('<scenario>', 'built-in scenario id or file path')
     .action(async (idOrPath: string, _opts: unknown, cmd: Command) => {
-      const flags = parseCheckFlags(cmd.optsWithGlobals<RawFlags>());
+      const project = await projectOf(cmd, io.env);
+      const flags = parseCheckFlags(withConfigDefaults(cmd, project.config));
       if (flags.target !== undefined) throw new InputError('--target', 'does not apply to matrix (use check --backend cpython --python <version>)');
-      exitCode = await matrixCommand(selectScenarios(idOrPath)[0]!, flags, io, engine, version);
+      exitCode = await matrixCommand(selectScenarios([idOrPath], project.config)[0]!, flags, io, engine, version);
+    });
+
+  program
+    .command('help')
+    .description('show help for semverify or one command')
+    .argument('[command]', 'the command')
+    .action((name: string | undefined) => {
+      if (name === undefined) return void program.outputHelp();
+      const sub = program.commands.find((c) => c.name() === name);
+      if (sub === undefined) throw new InputError(name, `unknown command (commands: ${COMMANDS.join(', ')})`);
+      sub.outputHelp();
     });
 
   // No command: check every built-in. Stray words are then taken for a mistyped command.
   program.allowExcessArguments(true).action(async (_opts: unknown, cmd: Command) => {
     if (cmd.args.length > 0) throw new InputError(cmd.args[0]!, `unknown command (commands: ${COMMANDS.join(', ')})`);
-    const flags = parseCheckFlags(cmd.opts<RawFlags>());
-    exitCode = await checkCommand(selectScenarios(undefined), flags, io, engine, version);
+    const project = await projectOf(cmd, io.env);
+    const flags = parseCheckFlags(withConfigDefaults(cmd, project.config));
+    exitCode = await checkCommand(selectScenarios([], project.config), flags, io, engine, version, project.context);
   });
 
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(joinReporterFile(argv), { from: 'user' });
     return exitCode;
   } catch (e) {
     // --help and --version end parsing through the same override, successfully.

@@ -116,7 +116,7 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
     .description("list the scenarios: the config's, then the built-ins")
     .action(async (_opts: unknown, cmd: Command) => {
       const flags = parseListFlags(cmd.optsWithGlobals<RawFlags>());
-      const project = await projectOf(cmd, io.env, { implementations: false });
+      const project = await projectOf(cmd, io.env);
       exitCode = listCommand([...configScenarios(project.config), ...builtinScenarios()], flags, io, version);
     });
 

@@ -12,13 +12,10 @@ export interface CliProject {
   readonly context: CheckContext;
 }
 
-export async function projectOf(
-  cmd: Command,
-  env: Readonly<Record<string, string | undefined>>,
-  opts: { readonly implementations?: boolean } = {},
-): Promise<CliProject> {
+export async function projectOf(cmd: Command, env: Readonly<Record<string, string | undefined>>): Promise<CliProject> {
   const raw = cmd.optsWithGlobals<RawFlags>();
-  const config = await loadConfig({ ...(raw.config !== undefined && { file: raw.config }), register: opts.implementations !== false });
+  // Implementations are registered even for `list`: a config scenario naming one validates only then.
+  const config = await loadConfig({ ...(raw.config !== undefined && { file: raw.config }) });
   // With no config, the built-ins are the default of every command: leave `properties` unset.
   const context: CheckContext = {
     root: config.root,

@@ -110,6 +110,7 @@ export async function checkScenario(scenario: Scenario, opts: CheckOptions): Pro
       model: opts.model,
       seed: opts.seed,
       version: runner.version,
+      impl: runner.impl,
       runs: census.runs,
       schedules: census.schedules.size,
       exhaustive: coverage.method === 'exhaustive' && coverage.complete,

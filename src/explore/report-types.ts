@@ -128,6 +128,8 @@ export interface ScenarioReport {
   readonly seed: number;
   /** The CPython version whose code ran: the interpreter's, or the release the simulated port follows. */
   readonly version: string;
+  /** The implementation that ran (`cpython-3.11`, or a user's registered one). */
+  readonly impl?: string;
   /** Runs executed. */
   readonly runs: number;
   /** Distinct decision sequences (schedules) among them. */

@@ -55,6 +55,8 @@ export interface JsonScenario {
   readonly seed: number;
   /** The CPython version whose code ran (the interpreter's, or the release the port follows). */
   readonly version: string;
+  /** The implementation that ran: a CPython port's id, or a user's registered implementation. */
+  readonly impl?: string;
   readonly runs: number;
   readonly schedules: number;
   readonly exhaustive: boolean;
@@ -98,6 +100,7 @@ export function scenarioJson(r: ScenarioReport): JsonScenario {
     model: r.model,
     seed: r.seed,
     version: r.version,
+    ...(r.impl !== undefined && { impl: r.impl }),
     runs: r.runs,
     schedules: r.schedules,
     exhaustive: r.exhaustive,

@@ -8,6 +8,7 @@
  */
 import picocolors from 'picocolors';
 import type { Counterexample, OutcomeReport, PropertyReport, ScenarioReport } from '../explore/report-types.ts';
+import { isUserImplementation } from '../contract/user-implementations.ts';
 import { capabilitiesOf } from '../backends/registry.ts';
 import { formatViolation } from './history-text.ts';
 import { describeDeviation, formatTime, renderTraceColumns, shortLabel } from './trace-columns.ts';
@@ -83,7 +84,11 @@ function header(r: ScenarioReport, c: Colors): string[] {
   const lines = [c.bold(`${r.id} — ${r.title}`)];
   if (r.claim !== undefined) lines.push(`${INDENT}claim: ${c.italic(r.claim)}`);
   const explored = `${plural(r.runs, 'run')}, ${plural(r.schedules, 'distinct schedule')}`;
-  const code = capabilitiesOf(r.backend).executes === 'port' ? `port of CPython ${r.version}` : `CPython ${r.version}`;
+  const code = isUserImplementation(r.impl)
+    ? `${r.impl}, your implementation, judged as CPython ${r.version}`
+    : capabilitiesOf(r.backend).executes === 'port'
+      ? `port of CPython ${r.version}`
+      : `CPython ${r.version}`;
   lines.push(c.dim(`${INDENT}backend ${r.backend} (${code}), model ${r.model}, seed ${r.seed}: ${explored}, ${r.seconds.toFixed(1)}s wall`));
   lines.push(`${INDENT}${c.bold('verdict')}: ${verdictLine(r)}`);
   if (r.partial !== undefined)

@@ -30,7 +30,8 @@ const PROPERTY_VERDICTS: readonly PropertyVerdict[] = ['holds', 'violated', 'any
 const SEMAPHORE_KINDS: readonly SemaphoreKind[] = ['asyncio', 'threading'];
 const SCOPES = ['shared', 'per-thread'] as const;
 
-const OP_KEYS: Readonly<Record<Op['op'], readonly string[]>> = {
+/** Each op's allowed keys; schema/scenario.schema.json must list the same (test/schema.test.ts). */
+export const OP_KEYS: Readonly<Record<Op['op'], readonly string[]>> = {
   acquire: ['op', 'sem'],
   release: ['op', 'sem'],
   with: ['op', 'sem', 'body'],

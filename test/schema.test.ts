@@ -50,9 +50,8 @@ describe('schema/scenario.schema.json', () => {
   });
 
   it('lists exactly the ops the validator reads, each with exactly its keys', () => {
-    const variants = ((scenarioSchema.definitions as Record<string, { oneOf: { properties: Record<string, { const?: string }> }[] }>).op.oneOf ?? []).map(
-      (v) => [v.properties.op!.const!, Object.keys(v.properties).sort()] as const,
-    );
+    const defs = scenarioSchema.definitions as Record<string, { oneOf: { properties: Record<string, { const?: string }> }[] }>;
+    const variants = defs.op!.oneOf.map((v) => [v.properties.op!.const!, Object.keys(v.properties).sort()] as const);
     expect(Object.fromEntries(variants)).toEqual(Object.fromEntries(Object.entries(OP_KEYS).map(([op, keys]) => [op, [...keys].sort()])));
   });
 

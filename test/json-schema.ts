@@ -80,7 +80,7 @@ function check(root: Schema, s: Schema, v: unknown, path: string, out: string[])
         }
         break;
       case 'items':
-        if (Array.isArray(v)) v.forEach((item, i) => check(root, arg as Schema, item, `${path}[${i}]`, out));
+        if (Array.isArray(v)) for (const [i, item] of v.entries()) check(root, arg as Schema, item, `${path}[${i}]`, out);
         break;
       case 'minItems':
       case 'maxItems':

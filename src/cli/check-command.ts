@@ -86,7 +86,7 @@ export async function checkCommand(
     // Interrupted: what was found is printed; the scenarios not started are not.
     if (io.interrupts?.signal.aborted === true) break;
   }
-  await writeReportFiles(reports, scenarios, flags, version);
+  await writeReportFiles(reports, scenarios, flags, version, engine);
   if (flags.json) io.stdout(toJsonText(jsonDocument(reports, version)));
   else if (reports.length > 1) io.stdout(`\n${renderSummary(reports, color).join('\n')}\n`);
   const stopped = io.interrupts?.received() ?? null;

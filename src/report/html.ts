@@ -45,7 +45,7 @@ export function htmlReport(
 </head>
 <body>
 <h1>semverify ${esc(version)}: ${reports.length} scenario${reports.length === 1 ? '' : 's'}</h1>
-<p class="legend"><span class="sw hold"></span> holds a permit <span class="sw wait"></span> waits in acquire() <b class="red">✕</b> error <b class="red">⏸ hang</b> waits forever <span class="sw over"></span> more holders than permits</p>
+<p class="legend"><span class="sw hold"></span> holds a permit <span class="sw wait"></span> waits in acquire() <b class="red">✕</b> error <b class="red">‖ hang</b> waits forever <span class="sw over"></span> more holders than permits</p>
 ${body}
 <script>${SCRIPT}</script>
 </body>

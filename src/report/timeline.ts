@@ -173,7 +173,7 @@ export function timelineSvg(rows: readonly Row[], history: readonly HistoryEvent
     }
     for (const m of marks.filter((m) => m.actor === row.actor)) {
       const x0 = sx(m.at);
-      const glyph = m.kind === 'hang' ? '⏸ hang' : m.kind === 'error' ? '✕' : '⊘';
+      const glyph = m.kind === 'hang' ? '‖ hang' : m.kind === 'error' ? '✕' : '⊘';
       const fill = m.kind === 'cancelled' ? '#6b7280' : '#dc2626';
       out.push(
         `<g class="mark ${m.kind}" data-at="${m.at}"><text x="${(x0 + 3).toFixed(1)}" y="${ROW_H / 2 + 4}" font-size="12" font-weight="bold" fill="${fill}">${glyph}</text><title>${esc(m.text)}</title></g>`,

@@ -209,6 +209,8 @@ export function parseReplayFlags(raw: RawFlags): ReplayFlags {
   if (raw.maxSteps !== undefined) throw new InputError('--max-steps', 'does not apply to replay (the token fixes the step limit)');
   if (raw.search !== undefined) throw new InputError('--search', 'does not apply to replay (a replay is one run)');
   if (raw.bound !== undefined) throw new InputError('--bound', 'does not apply to replay (a replay is one run)');
+  if (raw.html !== undefined) throw new InputError('--html', 'applies to check only');
+  if (raw.reporter !== undefined) throw new InputError('--reporter', 'applies to check only');
   const backend = raw.backend === undefined ? undefined : choiceFlag('--backend', raw.backend, backendNames());
   const model = raw.model === undefined ? undefined : choiceFlag('--model', raw.model, PREEMPTION_MODELS);
   const python = raw.python === undefined ? undefined : pythonFlag(raw.python);

@@ -77,6 +77,15 @@ describe('a config file', () => {
     expect(elsewhere.stderr).toMatch(/^semverify: token: this counterexample was found by property "ends-within-2s", which is not loaded here/);
   });
 
+  it('check takes several scenarios at once: a directory (every scenario file below it), a glob, an id', () => {
+    const r = cli(['check', 'scenarios', 'scenarios/stdlib-*.json', 'asyncio-4-tasks', '--json', '--no-confirm', '--runs', '50']);
+    // Each scenario once, in the order named.
+    expect((JSON.parse(r.stdout) as Doc).scenarios.map((s) => s.id)).toEqual(['racy-2-threads', 'stdlib-3-threads', 'asyncio-4-tasks']);
+    const none = cli(['check', 'scenarios/*.yaml']);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toBe('semverify: scenarios/*.yaml: matches no scenario file\n');
+  });
+
   it('list shows the config scenarios before the built-ins', () => {
     const r = cli(['list']);
     expect(

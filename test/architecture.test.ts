@@ -27,6 +27,9 @@ type Layer =
   | 'explore'
   | 'report'
   | 'cli'
+  | 'project'
+  | 'api'
+  | 'vitest'
   | 'cpython-suite';
 
 /** The folder a file belongs to; the scenario types are their own layer, next to the contract (everyone reads scenarios). */
@@ -76,7 +79,13 @@ const RULES: Readonly<Record<Layer, Rule>> = {
   backends: { imports: ['contract', 'scenario-types', 'scenario', 'scheduler', 'ports', 'runtime'] },
   explore: { imports: ['backends', 'contract', 'scenario-types', 'scenario', 'program', 'scheduler', 'models', 'properties'] },
   report: { imports: ['backends', 'contract', 'scenario-types'], types: ['explore', 'properties'] },
-  cli: { imports: ALL },
+  // The user's project: config file, saved failures, exported tests, scenario selection.
+  project: { imports: ALL },
+  cli: { imports: [...ALL, 'project'] },
+  // The library (`import ... from 'semverify'`): the CLI's commands as functions.
+  api: { imports: [...ALL, 'project', 'cli'] },
+  // `semverify/vitest`: built on the library only.
+  vitest: { imports: ['api', 'contract', 'scenario-types'] },
   'cpython-suite': { imports: ALL },
 };
 

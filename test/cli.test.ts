@@ -96,9 +96,13 @@ describe('semverify (real process): bad input exits 2 with one line', () => {
     [['--frobnicate'], /^semverify: --frobnicate: unknown option/],
     [['check', 'asyncio-4-tasks', '--rnus', '3'], /^semverify: --rnus: unknown option \(did you mean --runs\?\)$/],
     [['--seed'], /^semverify: --seed: missing value$/],
-    [['check'], /^semverify: scenario: missing \(required argument\)$/],
+    [['check'], /^semverify: scenarios: missing \(required argument\)$/],
     [['chekc'], /^semverify: chekc: unknown command/],
     [['list', '--runs', '3'], /^semverify: --runs: does not apply to list$/],
+    [['replay', 'sv2.x', '--html', 'r.html'], /^semverify: --html: applies to check only$/],
+    [['check', 'asyncio-4-tasks', '--reporter', 'tap'], /^semverify: --reporter: expected "junit FILE", got "tap"$/],
+    [['help', 'chekc'], /^semverify: chekc: unknown command/],
+    [['export', 'sv2.x', '--format', 'python'], /^semverify: --output: missing \(required option\)|^semverify: .*-o, --output/],
     [['replay', 'sv2.x', '--seed', '3'], /^semverify: --seed: does not apply to replay/],
   ])('bad flags %j', (args, message) => {
     expect(expectInputError(...args)).toMatch(message);

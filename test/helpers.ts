@@ -17,8 +17,12 @@ export interface Captured {
   err: () => string;
 }
 
-/** An io for runCli in-process: not a terminal, output kept for the test to read. */
-export function captureIo(env: Record<string, string> = {}): Captured {
+/**
+ * An io for runCli in-process: not a terminal, output kept for the test to read. Saved failures
+ * are off (SEMVERIFY_SAVE=0) unless `env` says otherwise: a test must not write .semverify/ into the checkout.
+ */
+export function captureIo(given: Record<string, string> = {}): Captured {
+  const env = { SEMVERIFY_SAVE: '0', ...given };
   let out = '';
   let err = '';
   return {

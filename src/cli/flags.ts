@@ -40,6 +40,14 @@ export interface RawFlags {
   readonly expect?: readonly string[];
   /** --reachable: outcome kinds a program's exploration must reach, comma-separated. */
   readonly reachable?: string;
+  /** The config file to read (--config); else one is looked for from the working directory up (src/project/config.ts). */
+  readonly config?: string;
+  /** false with --no-save: no saved failures read or written (.semverify/failures/). */
+  readonly save?: boolean;
+  /** --html FILE: a self-contained HTML report. */
+  readonly html?: string;
+  /** --reporter junit FILE (read as `junit=FILE`, see program.ts). */
+  readonly reporter?: string;
 }
 
 export interface OutputFlags {
@@ -75,6 +83,12 @@ export interface CheckFlags extends OutputFlags {
   readonly program?: string;
   /** A program's expectations from the command line (src/program/load.ts): they override its sidecar file's. */
   readonly expect?: ExpectFlags;
+  /** Replay and write saved failures (.semverify/failures/; default true, --no-save). */
+  readonly save: boolean;
+  /** Write a self-contained HTML report here (--html). */
+  readonly html?: string;
+  /** Write a JUnit XML report here (--reporter junit FILE). */
+  readonly junit?: string;
 }
 
 /** For replay the token decides backend and model; flags given here override it. */
@@ -231,8 +245,13 @@ export function parseCheckFlags(raw: RawFlags, isProgram = false): CheckFlags {
     );
   }
   checkCombination(backend, model, python, target, pythonpath);
+  const html = raw.html === undefined ? undefined : fileFlag('--html', raw.html);
+  const junit = raw.reporter === undefined ? undefined : reporterFlag(raw.reporter);
   return {
     seed,
+    save: raw.save !== false,
+    ...(html !== undefined && { html }),
+    ...(junit !== undefined && { junit }),
     // --bound alone means a bounded search.
     search: bound !== undefined ? 'bounded' : search,
     ...(bound !== undefined && { bound }),
@@ -254,6 +273,18 @@ export function parseCheckFlags(raw: RawFlags, isProgram = false): CheckFlags {
   };
 }
 
+function fileFlag(flag: string, raw: string): string {
+  if (raw.trim() === '') throw new InputError(flag, 'expected a file name, got ""');
+  return raw;
+}
+
+/** `junit=FILE`: program.ts joins `--reporter junit FILE` into one value before commander reads it. */
+function reporterFlag(raw: string): string {
+  const m = /^junit=(.+)$/.exec(raw);
+  if (m === null) throw new InputError('--reporter', `expected "junit FILE", got ${describeValue(raw)}`);
+  return fileFlag('--reporter', m[1]!);
+}
+
 export function parseReplayFlags(raw: RawFlags): ReplayFlags {
   // A replay follows the token's schedule exactly: there is nothing to seed or count.
   if (raw.seed !== undefined) throw new InputError('--seed', 'does not apply to replay (the token fixes the schedule)');
@@ -266,6 +297,8 @@ export function parseReplayFlags(raw: RawFlags): ReplayFlags {
   if (raw.shard !== undefined) throw new InputError('--shard', 'does not apply to replay (a replay is one run)');
   if (raw.expect !== undefined) throw new InputError('--expect', 'does not apply to replay (a replay shows what its run shows)');
   if (raw.reachable !== undefined) throw new InputError('--reachable', 'does not apply to replay (a replay shows what its run shows)');
+  if (raw.html !== undefined) throw new InputError('--html', 'applies to check only');
+  if (raw.reporter !== undefined) throw new InputError('--reporter', 'applies to check only');
   const backend = raw.backend === undefined ? undefined : choiceFlag('--backend', raw.backend, backendNames());
   const model = raw.model === undefined ? undefined : choiceFlag('--model', raw.model, PREEMPTION_MODELS);
   const python = raw.python === undefined ? undefined : pythonFlag(raw.python);
@@ -341,6 +374,8 @@ export function parseListFlags(raw: RawFlags): OutputFlags {
     ['program', '--program'],
     ['expect', '--expect'],
     ['reachable', '--reachable'],
+    ['html', '--html'],
+    ['reporter', '--reporter'],
   ] as const) {
     if (raw[key] !== undefined) throw new InputError(flag, 'does not apply to list');
   }

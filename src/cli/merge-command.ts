@@ -3,6 +3,7 @@
  * printed it on one machine (same text, same --json, same exit code).
  */
 import { readFileSync } from 'node:fs';
+import type { Property } from '../../properties/api.ts';
 import type { ScenarioReport } from '../explore/report-types.ts';
 import { jsonDocument, toJsonText } from '../report/json.ts';
 import { renderScenarioReport, renderSummary } from '../report/text.ts';
@@ -35,11 +36,21 @@ export function readShardFile(path: string): ShardDocument {
   return parseShardDocument(parseJsonText(text, path), path);
 }
 
-export async function mergeCommand(paths: readonly string[], flags: MergeFlags, io: CliIo, engine: Engine, version: string): Promise<number> {
+export async function mergeCommand(
+  paths: readonly string[],
+  flags: MergeFlags,
+  io: CliIo,
+  engine: Engine,
+  version: string,
+  properties?: readonly Property[],
+): Promise<number> {
   const docs = paths.map((path) => ({ doc: readShardFile(path), display: path }));
   checkShardSet(docs);
   const first = docs[0]!.doc;
-  await checkExpectations(first.checks.map((c) => c.scenario));
+  await checkExpectations(
+    first.checks.map((c) => c.scenario),
+    properties,
+  );
   const color = useColor(io);
   const reports: ScenarioReport[] = [];
   for (let i = 0; i < first.checks.length; i++) {
@@ -50,6 +61,7 @@ export async function mergeCommand(paths: readonly string[], flags: MergeFlags, 
     try {
       report = await engine.mergeShards(checks, {
         confirm: flags.confirm,
+        ...(properties !== undefined && { properties }),
         ...(flags.target !== undefined && { target: flags.target, pythonpath: flags.pythonpath ?? [] }),
         ...(io.interrupts !== undefined && { signal: io.interrupts.signal }),
         ...(progress.onProgress !== undefined && { onProgress: progress.onProgress }),

@@ -7,6 +7,7 @@
  * that replays must not look like a success to a script.
  */
 import type { ReplayToken } from '../explore/token.ts';
+import type { Property } from '../../properties/api.ts';
 import { toJsonText } from '../report/json.ts';
 import { renderReplay, replayJson } from '../report/replay-text.ts';
 import type { Engine } from './engine.ts';
@@ -39,14 +40,23 @@ export function effectiveToken(token: ReplayToken, flags: ReplayFlags): ReplayTo
   return { ...rest, backend, model, ...(python !== undefined && { python }), ...(target !== undefined && { target }) };
 }
 
-export async function replayCommand(token: ReplayToken, flags: ReplayFlags, io: CliIo, engine: Engine, version: string): Promise<number> {
+export async function replayCommand(
+  token: ReplayToken,
+  flags: ReplayFlags,
+  io: CliIo,
+  engine: Engine,
+  version: string,
+  properties?: readonly Property[],
+): Promise<number> {
   const effective = effectiveToken(token, flags);
   // Read and held against the token here, before anything starts: a token never runs a program by itself.
   const given = flags.program === undefined ? undefined : programOnCommandLine(flags.program);
   const program = programToRun(effective, given);
+  // The config's properties beside the built-ins, when it has any: a token found by one of them names it.
   const result = await engine.replayToken(effective, {
     ...(effective.target !== undefined && { target: effective.target }),
     ...(program !== undefined && { program }),
+    ...(properties !== undefined && { properties }),
   });
   if (flags.json) io.stdout(toJsonText(replayJson(effective, result, version)));
   else io.stdout(`${renderReplay(effective, result, { color: useColor(io), width: outputWidth(io) }).join('\n')}\n`);

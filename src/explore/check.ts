@@ -15,6 +15,7 @@ import type { BackendCapabilities, OpenOptions, Runner } from '../backends/runne
 import { epochNow, inlineExecutor, type StopConditions, type UnitExecutor } from './pool/executor.ts';
 import { WorkerPool } from './pool/worker-pool.ts';
 import { adaptiveExecutor } from './pool/adaptive.ts';
+import { isUserImplementation } from '../contract/user-implementations.ts';
 import { evaluateExpectations } from './expectations.ts';
 import { confirmAll } from './confirm-all.ts';
 import { minimalOutcomes } from './minimal.ts';
@@ -175,6 +176,7 @@ export async function reportCheck(session: CheckSession, census: Census, explora
     model: opts.model,
     seed: opts.seed,
     version: runner.version,
+    impl: runner.impl,
     runs: census.runs,
     schedules: census.schedules.size,
     exhaustive: coverage.method === 'exhaustive' && coverage.complete,
@@ -211,7 +213,8 @@ export async function reportCheck(session: CheckSession, census: Census, explora
 
 /**
  * Units run on the pool's threads when there is more than one and they can rebuild this check on
- * their own (the built-in properties; a user's property objects cannot cross threads), else here.
+ * their own (the built-in properties and implementations; a user's objects, properties or a
+ * TypeScript implementation, cannot cross threads), else here.
  */
 function executorFor(
   scenario: Scenario,
@@ -223,7 +226,8 @@ function executorFor(
   onRuns: ((n: number) => void) | undefined,
 ): { exec: UnitExecutor; ownPool?: WorkerPool } {
   const workers = opts.pool?.size ?? opts.workers ?? 1;
-  if (workers <= 1 || properties !== builtinProperties) {
+  // A user's TypeScript implementation is registered in this thread only.
+  if (workers <= 1 || properties !== builtinProperties || isUserImplementation(judged.impl)) {
     return { exec: inlineExecutor(runner, judged, properties, stop, onRuns && (() => onRuns(1))) };
   }
   const ownPool = opts.pool === undefined ? new WorkerPool(workers) : undefined;

@@ -17,10 +17,27 @@ export type { BackendName, PreemptionModel };
 export interface Confirmation {
   /** Full version of the interpreter used, e.g. "3.11.7". */
   readonly interpreter: string;
-  readonly status: 'confirmed' | 'not-reproduced' | 'divergence' | 'unavailable';
+  /** `no-reference`: a user's TypeScript implementation, which no interpreter runs: nothing to compare with. */
+  readonly status: 'confirmed' | 'not-reproduced' | 'divergence' | 'unavailable' | 'no-reference';
   readonly detail: string;
   /** The schedule that reproduced it on the interpreter, when it differs from the simulated one. */
   readonly schedule?: Schedule;
+}
+
+/** A failure saved by an earlier check (.semverify/failures/), replayed before this one (src/project/failures.ts). */
+export interface SavedReplay {
+  readonly kind: string;
+  /** Relative to the project root. */
+  readonly file: string;
+  /**
+   * `still-fails`: the run shows its kind again; `fixed`: it no longer does (the file is removed);
+   * `changed`: the scenario changed since it was saved, `unreadable`: the file is not a saved failure
+   * (both replaced by what this check finds); `cannot-replay`: a property it names is not loaded, or its backend cannot start.
+   */
+  readonly status: 'still-fails' | 'fixed' | 'changed' | 'unreadable' | 'cannot-replay';
+  /** The replayed run's kinds, most severe first (empty when it was not replayed). */
+  readonly kinds: readonly string[];
+  readonly detail?: string;
 }
 
 /** What replaying a token yields (src/explore/replay.ts `replayToken`). */
@@ -116,6 +133,8 @@ export interface ScenarioReport {
   readonly seed: number;
   /** The CPython version whose code ran: the interpreter's, or the release the simulated port follows. */
   readonly version: string;
+  /** The implementation that ran (`cpython-3.11`, or a user's registered one). */
+  readonly impl?: string;
   /** Runs executed. */
   readonly runs: number;
   /** Distinct decision sequences (schedules) among them. */
@@ -139,4 +158,6 @@ export interface ScenarioReport {
   readonly notes: readonly { readonly level: 'mismatch' | 'flag'; readonly text: string }[];
   /** Wall-clock seconds spent (reports only; never asserted). */
   readonly seconds: number;
+  /** Failures saved by earlier checks, replayed before this one (absent when none were, or with --no-save). */
+  readonly savedFailures?: readonly SavedReplay[];
 }

@@ -40,6 +40,8 @@ export interface ShardCheck {
   readonly options: ShardOptions;
   /** The version of the code that ran (every shard must have run the same). */
   readonly version: string;
+  /** The properties that judged the runs, by name, in order. */
+  readonly properties: readonly string[];
   readonly probe: UnitResult;
   /** How many units the step has (all shards together). */
   readonly units: number;
@@ -119,7 +121,7 @@ function encodeCheck(c: ShardCheck): unknown {
   });
   const probe = encodeResult(c.probe);
   const results = c.results.map(({ unit, result }) => ({ unit, result: encodeResult(result) }));
-  return { scenario: c.scenario, options: c.options, version: c.version, units: c.units, values, probe, results };
+  return { scenario: c.scenario, options: c.options, version: c.version, properties: c.properties, units: c.units, values, probe, results };
 }
 
 function digestOf(content: string): string {
@@ -153,11 +155,12 @@ export function parseShardDocument(value: unknown, display: string): ShardDocume
 }
 
 function readCheck(r: FieldReader, value: unknown, path: string): ShardCheck {
-  const keys = ['scenario', 'options', 'version', 'units', 'values', 'probe', 'results'];
+  const keys = ['scenario', 'options', 'version', 'properties', 'units', 'values', 'probe', 'results'];
   const o = r.object(value, path, keys, keys);
   const scenario = readScenario(r, o.scenario, childPath(path, 'scenario'));
   const options = readOptions(r, o.options, childPath(path, 'options'));
   const version = r.string(o.version, childPath(path, 'version'), { nonEmpty: true });
+  const properties = r.array(o.properties, childPath(path, 'properties')).map((n, i) => r.name(n, indexPath(childPath(path, 'properties'), i)));
   const values = r.array(o.values, childPath(path, 'values'));
   const rows = new RowReader(r, scenario, values, childPath(path, 'values'));
   const probe = readUnitResult(rows, o.probe, childPath(path, 'probe'));
@@ -167,7 +170,7 @@ function readCheck(r: FieldReader, value: unknown, path: string): ShardCheck {
     const e = r.object(x, p, ['unit', 'result'], ['unit', 'result']);
     return { unit: r.integer(e.unit, childPath(p, 'unit'), 0, Math.max(0, units - 1)), result: readUnitResult(rows, e.result, childPath(p, 'result')) };
   });
-  return { scenario, options, version, probe, units, results };
+  return { scenario, options, version, properties, probe, units, results };
 }
 
 function readOptions(r: FieldReader, value: unknown, path: string): ShardOptions {
@@ -313,6 +316,7 @@ export function checkShardSet(docs: readonly { readonly doc: ShardDocument; read
       if (JSON.stringify(c.options) !== JSON.stringify(f.options))
         fail(childPath(p, 'options'), `differ from ${first.display}'s: shards of different explorations`);
       if (c.version !== f.version) fail(childPath(p, 'version'), `ran ${c.version}, ${first.display} ran ${f.version}`);
+      if (JSON.stringify(c.properties) !== JSON.stringify(f.properties)) fail(childPath(p, 'properties'), `differ from ${first.display}'s`);
       if (c.units !== f.units || JSON.stringify(c.probe) !== JSON.stringify(f.probe))
         fail(childPath(p, 'probe'), `differs from ${first.display}'s: the same exploration must start the same (a different machine or interpreter?)`);
       for (const { unit } of c.results) if (!shardOwns(unit, doc.shard)) fail(childPath(p, 'results'), `unit ${unit} is not shard ${doc.shard.index}'s`);

@@ -10,6 +10,8 @@
 import type { Scenario } from '../scenario/types.ts';
 import type { ScenarioReport } from './report-types.ts';
 import { InputError } from '../contract/input-error.ts';
+import type { Property } from '../../properties/api.ts';
+import { builtinProperties } from '../../properties/index.ts';
 import { addToCensus, newCensus } from './census.ts';
 import { type CheckOptions, exploreOptions, reportCheck, withCheck } from './check.ts';
 import { staticPlanFor } from './search/strategy.ts';
@@ -39,6 +41,7 @@ export async function exploreShard(scenario: Scenario, opts: CheckOptions, shard
       scenario,
       options: shardOptions(opts, session.total),
       version: session.runner.version,
+      properties: session.properties.map((p) => p.name),
       probe: probe!,
       units: units.length,
       results: results.map((result, k) => ({ unit: mine[k]!, result })),
@@ -66,6 +69,8 @@ function shardOptions(opts: CheckOptions, runs: number): ShardOptions {
 /** What `merge` adds to the shards' options: output-side choices that do not change a run. */
 export interface MergeOptions {
   readonly confirm?: boolean;
+  /** What judges the runs (default: the built-ins): the properties the shards were judged by, by name. */
+  readonly properties?: readonly Property[];
   /** Consent to import the shards' --target, as with replay tokens: it must name the same class. */
   readonly target?: string;
   readonly pythonpath?: readonly string[];
@@ -94,8 +99,16 @@ export async function mergeShardChecks(checks: readonly ShardCheck[], opts: Merg
     ...(o.maxSteps !== undefined && { maxSteps: o.maxSteps }),
     ...(o.target !== undefined && { target: o.target, pythonpath: opts.pythonpath ?? o.pythonpath ?? [] }),
     ...(opts.confirm !== undefined && { confirm: opts.confirm }),
+    ...(opts.properties !== undefined && { properties: opts.properties }),
     ...(opts.signal !== undefined && { signal: opts.signal }),
   };
+  const names = (opts.properties ?? builtinProperties).map((p) => p.name);
+  if (JSON.stringify(names) !== JSON.stringify(first.properties)) {
+    throw new InputError(
+      'properties',
+      `the shards were judged by ${first.properties.join(', ')}; here the properties are ${names.join(', ')} (merge with the shards' config)`,
+    );
+  }
   return withCheck(first.scenario, check, async (session) => {
     if (session.runner.version !== first.version) {
       throw new InputError(

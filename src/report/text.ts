@@ -10,6 +10,7 @@ import { shellWord } from '../contract/shell-word.ts';
 import { relative } from 'node:path';
 import picocolors from 'picocolors';
 import type { Counterexample, OutcomeReport, PropertyReport, ScenarioReport } from '../explore/report-types.ts';
+import { isUserImplementation } from '../contract/user-implementations.ts';
 import { capabilitiesOf } from '../backends/registry.ts';
 import { formatViolation } from './history-text.ts';
 import { describeDeviation, formatTime, renderTraceColumns, shortLabel } from './trace-columns.ts';
@@ -46,6 +47,7 @@ export function renderScenarioReport(report: ScenarioReport, opts: TextOptions):
   const c = colors(opts.color);
   const out: string[] = [];
   out.push(...header(report, c));
+  if (report.savedFailures !== undefined && report.savedFailures.length > 0) out.push('', ...savedSection(report.savedFailures, c));
   out.push('', ...propertiesSection(report.properties, c));
   out.push('', ...outcomesSection(report.outcomes, c));
   const makespan = makespanLine(report, c);
@@ -65,11 +67,30 @@ export function renderScenarioReport(report: ScenarioReport, opts: TextOptions):
   return out;
 }
 
+/** Failures saved by earlier checks, replayed first (src/project/failures.ts). */
+function savedSection(saved: NonNullable<ScenarioReport['savedFailures']>, c: Colors): string[] {
+  const lines = [c.bold('saved failures, replayed first')];
+  for (const f of saved) {
+    const what =
+      f.status === 'still-fails'
+        ? c.red(`still fails (${f.kinds.join(', ')})`)
+        : f.status === 'fixed'
+          ? c.green(`no longer fails (${f.kinds.join(', ') || 'ok'}): removed`)
+          : c.dim(`${f.status}${f.detail !== undefined ? `: ${f.detail}` : ''}`);
+    lines.push(`${INDENT}${f.kind.padEnd(15)} ${what}  ${c.dim(f.file)}`);
+  }
+  return lines;
+}
+
 function header(r: ScenarioReport, c: Colors): string[] {
   const lines = [c.bold(`${r.id} — ${r.title}`)];
   if (r.claim !== undefined) lines.push(`${INDENT}claim: ${c.italic(r.claim)}`);
   const explored = `${plural(r.runs, 'run')}, ${plural(r.schedules, 'distinct schedule')}`;
-  const code = capabilitiesOf(r.backend).executes === 'port' ? `port of CPython ${r.version}` : `CPython ${r.version}`;
+  const code = isUserImplementation(r.impl)
+    ? `${r.impl}, your implementation, judged as CPython ${r.version}`
+    : capabilitiesOf(r.backend).executes === 'port'
+      ? `port of CPython ${r.version}`
+      : `CPython ${r.version}`;
   lines.push(c.dim(`${INDENT}backend ${r.backend} (${code}), model ${r.model}, seed ${r.seed}: ${explored}, ${r.seconds.toFixed(1)}s wall`));
   if (r.program !== undefined) lines.push(c.dim(`${INDENT}${programLine(r.program)}`));
   lines.push(`${INDENT}${c.bold('verdict')}: ${verdictLine(r)}`);
@@ -199,8 +220,11 @@ function counterexampleSection(kind: string, m: Counterexample, opts: TextOption
   }
   if (m.confirmation !== undefined) {
     const k = m.confirmation;
-    const text = `${INDENT}${k.status === 'confirmed' ? `confirmed on CPython ${k.interpreter}` : `${k.status} on CPython ${k.interpreter}`}: ${k.detail}`;
-    lines.push(k.status === 'confirmed' ? c.green(text) : k.status === 'unavailable' ? c.dim(text) : c.red(text));
+    const text =
+      k.status === 'no-reference'
+        ? `${INDENT}${k.detail}`
+        : `${INDENT}${k.status === 'confirmed' ? `confirmed on CPython ${k.interpreter}` : `${k.status} on CPython ${k.interpreter}`}: ${k.detail}`;
+    lines.push(k.status === 'confirmed' ? c.green(text) : k.status === 'unavailable' || k.status === 'no-reference' ? c.dim(text) : c.red(text));
   }
   lines.push(`${INDENT}schedule:${m.schedule.length === 0 ? ' default choices only' : ''}`);
   for (const d of m.schedule) lines.push(`${INDENT}${INDENT}${d.thread} at ${shortLabel(d.label)} #${d.occ}  ${c.cyan(describeDeviation(d))}`);

@@ -7,7 +7,7 @@
  */
 import { childPath, describeValue, FieldReader, indexPath, NAME, NAME_HINT } from './field-reader.ts';
 import { LIMITS } from './limits.ts';
-import { KNOWN_IMPLEMENTATIONS } from '../contract/implementations.ts';
+import { knownImplementations } from '../contract/user-implementations.ts';
 import { overlaps, parseVersionRange, type VersionRange } from './version-expectations.ts';
 import type {
   DeclaredCancellation,
@@ -30,7 +30,8 @@ const PROPERTY_VERDICTS: readonly PropertyVerdict[] = ['holds', 'violated', 'any
 const SEMAPHORE_KINDS: readonly SemaphoreKind[] = ['asyncio', 'threading'];
 const SCOPES = ['shared', 'per-thread'] as const;
 
-const OP_KEYS: Readonly<Record<Op['op'], readonly string[]>> = {
+/** Each op's allowed keys; schema/scenario.schema.json must list the same (test/schema.test.ts). */
+export const OP_KEYS: Readonly<Record<Op['op'], readonly string[]>> = {
   acquire: ['op', 'sem'],
   release: ['op', 'sem'],
   with: ['op', 'sem', 'body'],
@@ -65,7 +66,8 @@ export function readScenario(r: FieldReader, value: unknown, path: string): Scen
   const o = r.object(
     value,
     path,
-    ['id', 'title', 'claim', 'impl', 'semaphores', 'threads', 'cancellations', 'expect', 'explore'],
+    // `$schema` lets editors complete fields from schema/scenario.schema.json; it means nothing here.
+    ['$schema', 'id', 'title', 'claim', 'impl', 'semaphores', 'threads', 'cancellations', 'expect', 'explore'],
     ['id', 'title', 'semaphores', 'threads'],
   );
   const at = (key: string): string => childPath(path, key);
@@ -73,7 +75,7 @@ export function readScenario(r: FieldReader, value: unknown, path: string): Scen
   const id = r.name(o.id, at('id'));
   const title = r.string(o.title, at('title'), { nonEmpty: true });
   const claim = o.claim === undefined ? undefined : r.string(o.claim, at('claim'), { nonEmpty: true });
-  const impl = o.impl === undefined ? undefined : r.oneOf(o.impl, at('impl'), KNOWN_IMPLEMENTATIONS);
+  const impl = o.impl === undefined ? undefined : r.oneOf(o.impl, at('impl'), knownImplementations());
   const semaphores = readSemaphores(r, o.semaphores, at('semaphores'));
   const { threads, taskThread } = readThreads(r, o.threads, at('threads'), semaphores);
   const cancellations = o.cancellations === undefined ? undefined : readCancellations(r, o.cancellations, at('cancellations'), taskThread);

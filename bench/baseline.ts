@@ -140,7 +140,7 @@ export async function benchBaseline(scenario: Scenario, interp: Interpreter | nu
   const same = Array.from({ length: repeats }, () => 1);
   const seeds = Array.from({ length: repeats }, (_, i) => i + 1);
   return withLoad(async () => {
-    const base = interp === null ? { result: null, error: 'no python3 found' } : uncontrolled(interp, quick ? 10 : 60);
+    const base = interp === null ? { result: null, error: 'no python3 found' } : uncontrolled(interp, quick ? 5 : 60);
     const semverify: FirstFinds[] = [];
     if (interp !== null) {
       // The default search is deterministic: the same seed repeated measures the time; other seeds change only its sampling.

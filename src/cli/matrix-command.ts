@@ -16,22 +16,28 @@ export async function matrixCommand(scenario: Scenario, flags: CheckFlags, io: C
   const { findInterpreters } = await import('../backends/cpython/interpreters.ts');
   const interps = findInterpreters();
   const reports: { version: string; report: ScenarioReport }[] = [];
-  for (const interp of interps) {
-    if (!flags.json) io.stderr(`semverify: ${scenario.id} on CPython ${interp.version}...\n`);
-    const report = await engine.checkScenario(scenario, {
-      seed: flags.seed,
-      ...(flags.runs !== undefined && { runs: flags.runs }),
-      backend: 'cpython',
-      model: 'gil',
-      python: interp.path,
-      ...(flags.maxSteps !== undefined && { maxSteps: flags.maxSteps }),
-      ...(flags.timeLimit !== undefined && { timeLimitSeconds: flags.timeLimit }),
-      search: flags.search,
-      ...(flags.bound !== undefined && { bound: flags.bound }),
-      ...(io.interrupts !== undefined && { signal: io.interrupts.signal }),
-    });
-    reports.push({ version: interp.version, report });
-    if (io.interrupts?.signal.aborted === true) break; // print the rows done so far
+  const pool = flags.workers > 1 ? await engine.openPool(flags.workers) : undefined;
+  try {
+    for (const interp of interps) {
+      if (!flags.json) io.stderr(`semverify: ${scenario.id} on CPython ${interp.version}...\n`);
+      const report = await engine.checkScenario(scenario, {
+        seed: flags.seed,
+        ...(flags.runs !== undefined && { runs: flags.runs }),
+        backend: 'cpython',
+        model: 'gil',
+        python: interp.path,
+        ...(flags.maxSteps !== undefined && { maxSteps: flags.maxSteps }),
+        ...(flags.timeLimit !== undefined && { timeLimitSeconds: flags.timeLimit }),
+        search: flags.search,
+        ...(flags.bound !== undefined && { bound: flags.bound }),
+        ...(pool !== undefined && { pool }),
+        ...(io.interrupts !== undefined && { signal: io.interrupts.signal }),
+      });
+      reports.push({ version: interp.version, report });
+      if (io.interrupts?.signal.aborted === true) break; // print the rows done so far
+    }
+  } finally {
+    await pool?.close();
   }
   const missing = SUPPORTED_VERSIONS.filter((v) => !interps.some((i) => i.short === v));
   if (flags.json) {

@@ -29,8 +29,24 @@ export function holderSnapshots(history: readonly HistoryEvent[]): readonly Hold
   return walk(history).map(({ snapshot }) => snapshot);
 }
 
+type Walk = readonly { readonly snapshot: HolderSnapshot; readonly total: number }[];
+
+/**
+ * at-most-n and the census's concurrency figures read the same walk of a finished history: one
+ * pass, kept per history array (and its length, so a history that grew is walked afresh).
+ */
+const walked = new WeakMap<readonly HistoryEvent[], { readonly length: number; readonly walk: Walk }>();
+
+function walk(history: readonly HistoryEvent[]): Walk {
+  const hit = walked.get(history);
+  if (hit !== undefined && hit.length === history.length) return hit.walk;
+  const fresh = walkFresh(history);
+  walked.set(history, { length: history.length, walk: fresh });
+  return fresh;
+}
+
 /** Snapshots, each with the number of holdings on all instances together at that moment. */
-function walk(history: readonly HistoryEvent[]): { snapshot: HolderSnapshot; total: number }[] {
+function walkFresh(history: readonly HistoryEvent[]): { snapshot: HolderSnapshot; total: number }[] {
   const holders = new Map<string, Holding[]>();
   const extra = new Map<string, number>();
   const extraPending = new Set<string>();

@@ -203,12 +203,14 @@ export class EventLoop {
     yield* this.select(timeout);
 
     const endTime = this.time();
-    const due: TimerHandle[] = [];
-    while (this.scheduled.length && this.scheduled[0]!.when <= endTime) {
-      const h = this.scheduled.shift()!;
-      if (!h.cancelled) due.push(h);
+    if (this.scheduled.length && this.scheduled[0]!.when <= endTime) {
+      const due: TimerHandle[] = [];
+      while (this.scheduled.length && this.scheduled[0]!.when <= endTime) {
+        const h = this.scheduled.shift()!;
+        if (!h.cancelled) due.push(h);
+      }
+      for (const h of this.orderTies(due)) this.ready.push(h);
     }
-    this.ready.push(...this.orderTies(due));
 
     const ntodo = this.ready.length;
     for (let i = 0; i < ntodo; i++) {

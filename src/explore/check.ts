@@ -102,7 +102,7 @@ export interface CheckSession {
   readonly total: number;
   readonly exec: UnitExecutor;
   readonly capabilities: BackendCapabilities;
-  /** performance.now() at the start: the report's seconds (never a verdict). */
+  /** When the check started (performance.now(), wall-clock): the report's seconds only, never a verdict. */
   readonly started: number;
 }
 

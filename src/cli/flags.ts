@@ -323,26 +323,37 @@ export interface MergeFlags extends OutputFlags {
   readonly pythonpath?: readonly string[];
 }
 
+/** How each exploration flag is spelled on the command line, for the commands that refuse it. */
+const EXPLORATION_FLAGS = {
+  seed: '--seed',
+  runs: '--runs',
+  backend: '--backend',
+  model: '--model',
+  python: '--python',
+  maxSteps: '--max-steps',
+  timeLimit: '--time-limit',
+  target: '--target',
+  pythonpath: '--pythonpath',
+  search: '--search',
+  bound: '--bound',
+  workers: '--workers',
+  shard: '--shard',
+  program: '--program',
+  expect: '--expect',
+  reachable: '--reachable',
+  html: '--html',
+  reporter: '--reporter',
+} as const satisfies Partial<Record<keyof RawFlags, string>>;
+
+/** A command that takes none of `keys`: accepting one silently would suggest it did something. */
+function refuseFlags(raw: RawFlags, keys: readonly (keyof typeof EXPLORATION_FLAGS)[], why: string): void {
+  for (const key of keys) if (raw[key] !== undefined) throw new InputError(EXPLORATION_FLAGS[key], why);
+}
+
 /** The shards fix every option that decides a run: restating one on merge would suggest it could differ. */
 export function parseMergeFlags(raw: RawFlags): MergeFlags {
-  for (const [key, flag] of [
-    ['seed', '--seed'],
-    ['runs', '--runs'],
-    ['backend', '--backend'],
-    ['model', '--model'],
-    ['python', '--python'],
-    ['maxSteps', '--max-steps'],
-    ['timeLimit', '--time-limit'],
-    ['search', '--search'],
-    ['bound', '--bound'],
-    ['shard', '--shard'],
-    ['workers', '--workers'],
-    ['program', '--program'],
-    ['expect', '--expect'],
-    ['reachable', '--reachable'],
-  ] as const) {
-    if (raw[key] !== undefined) throw new InputError(flag, 'does not apply to merge (the shard files fix it)');
-  }
+  const fixedByShards = (Object.keys(EXPLORATION_FLAGS) as (keyof typeof EXPLORATION_FLAGS)[]).filter((k) => k !== 'target' && k !== 'pythonpath');
+  refuseFlags(raw, fixedByShards, 'does not apply to merge (the shard files fix it)');
   const target = raw.target === undefined ? undefined : targetFlag(raw.target);
   const pythonpath = raw.pythonpath === undefined ? undefined : pythonpathFlag(raw.pythonpath);
   if (pythonpath !== undefined && target === undefined) throw new InputError('--pythonpath', 'only applies with --target');
@@ -355,29 +366,8 @@ export function parseMergeFlags(raw: RawFlags): MergeFlags {
   };
 }
 
-/** `list` takes no exploration flags; accepting them silently would suggest they did something. */
+/** `list` takes no exploration flags. */
 export function parseListFlags(raw: RawFlags): OutputFlags {
-  for (const [key, flag] of [
-    ['seed', '--seed'],
-    ['runs', '--runs'],
-    ['backend', '--backend'],
-    ['model', '--model'],
-    ['python', '--python'],
-    ['maxSteps', '--max-steps'],
-    ['timeLimit', '--time-limit'],
-    ['target', '--target'],
-    ['pythonpath', '--pythonpath'],
-    ['search', '--search'],
-    ['bound', '--bound'],
-    ['workers', '--workers'],
-    ['shard', '--shard'],
-    ['program', '--program'],
-    ['expect', '--expect'],
-    ['reachable', '--reachable'],
-    ['html', '--html'],
-    ['reporter', '--reporter'],
-  ] as const) {
-    if (raw[key] !== undefined) throw new InputError(flag, 'does not apply to list');
-  }
+  refuseFlags(raw, Object.keys(EXPLORATION_FLAGS) as (keyof typeof EXPLORATION_FLAGS)[], 'does not apply to list');
   return { json: raw.json === true, progress: false };
 }

@@ -7,6 +7,7 @@ import type { Py } from '../../runtime/instructions.ts';
 import { PyException, ValueError } from '../../runtime/errors.ts';
 import type { PyRuntime } from '../../runtime/runtime.ts';
 import type { AcquireOptions, SemaphorePort, SemaphoreSnapshot } from '../port.ts';
+import type { Frame } from '../bytecode/frame.ts';
 import type { PortVersion } from '../bytecode/version.ts';
 import { aenter, aexit } from '../mixins/context-manager.ts';
 
@@ -32,10 +33,40 @@ export abstract class AsyncioSemaphorePort implements SemaphorePort {
   /** `await sem.acquire()`; asyncio's acquire takes no blocking/timeout (a timeout is wait_for around it). */
   abstract acquire(options?: AcquireOptions): Py<boolean>;
 
-  /** Semaphore.release of this version. */
-  protected abstract semaphoreRelease(): Py<void>;
+  /** Semaphore._wake_up_next of this version (3.13's says whether it woke one). */
+  protected abstract wakeUpNext(): Py<unknown>;
+
+  // CPython 3.6-3.13 Lib/asyncio/locks.py Semaphore.release, the same in every version
+  protected *semaphoreRelease(): Py<void> {
+    const f = this.v.frame('asyncio/locks.py:Semaphore.release');
+    yield* f.start();
+    // self._value += 1
+    yield* this.addValue(f, 1);
+    // self._wake_up_next()
+    yield* f.call('_wake_up_next', 'py', () => this.wakeUpNext());
+    yield* f.ret();
+  }
+
+  /** `self._value -= 1; return True`: the end of an acquire that got its permit. */
+  protected *takePermit(f: Frame): Py<true> {
+    yield* this.addValue(f, -1);
+    yield* f.ret();
+    return true;
+  }
 
   abstract snapshot(): SemaphoreSnapshot;
+
+  /** `self._value += k` (`-= 1`). */
+  protected *addValue(f: Frame, k: number): Py<void> {
+    yield* f.augment(
+      '_value',
+      () => this._value,
+      (v) => {
+        this._value = v;
+      },
+      k,
+    );
+  }
 
   protected get className(): string {
     return this.boundValue === null ? 'Semaphore' : 'BoundedSemaphore';

@@ -111,14 +111,8 @@ export class HandOffSemaphore extends AsyncioSemaphorePort implements LoopBound 
   // CPython 3.10-3.12 Lib/asyncio/locks.py Semaphore.acquire
   *acquire(): Py<boolean> {
     const f = this.frame('Semaphore.acquire');
-    yield* f.start();
-    // if not self.locked(): self._value -= 1; return True
-    if (!(yield* f.branch(yield* f.call('locked', 'py', () => this.locked())))) {
-      yield* this.decrement(f);
-      yield* f.ret();
-      return true;
-    }
-    const fut = yield* this.enqueue(f);
+    const fut = yield* this.fastPathOrEnqueue(f);
+    if (fut === null) return true;
     try {
       yield* this.awaitWaiter(f, fut);
     } catch (e) {
@@ -127,7 +121,7 @@ export class HandOffSemaphore extends AsyncioSemaphorePort implements LoopBound 
       if (yield* f.branch(e instanceof CancelledError)) {
         // if not fut.cancelled(): self._value += 1; self._wake_up_next()
         if (!(yield* f.branch(yield* f.callC('cancelled', () => fut.cancelled())))) {
-          yield* this.increment(f);
+          yield* this.addValue(f, 1);
           yield* f.call('_wake_up_next', 'py', () => this.wakeUpNext());
         }
       }
@@ -142,19 +136,17 @@ export class HandOffSemaphore extends AsyncioSemaphorePort implements LoopBound 
     return true;
   }
 
-  /** `self._value -= 1`: read, then write, with whatever points the version has between. */
-  protected *decrement(f: Frame): Py<void> {
-    yield* f.load('_value');
-    const value = this._value;
-    yield* f.store('_value');
-    this._value = value - 1;
-  }
-
-  protected *increment(f: Frame): Py<void> {
-    yield* f.load('_value');
-    const value = this._value;
-    yield* f.store('_value');
-    this._value = value + 1;
+  /**
+   * CPython 3.10-3.13 Semaphore.acquire up to the wait: `if not self.locked(): self._value -= 1;
+   * return True` (null: acquired), else the waiter future, enqueued.
+   */
+  protected *fastPathOrEnqueue(f: Frame): Py<Future<boolean> | null> {
+    yield* f.start();
+    if (!(yield* f.branch(yield* f.call('locked', 'py', () => this.locked())))) {
+      yield* this.takePermit(f);
+      return null;
+    }
+    return yield* this.enqueue(f);
   }
 
   /**
@@ -162,7 +154,7 @@ export class HandOffSemaphore extends AsyncioSemaphorePort implements LoopBound 
    * `if self._waiters is None: self._waiters = collections.deque()`, the waiter future from the
    * (lazily bound) loop, and its append: two threads can both see None here and lose a waiter.
    */
-  protected *enqueue(f: Frame): Py<Future<boolean>> {
+  private *enqueue(f: Frame): Py<Future<boolean>> {
     yield* f.load('_waiters');
     if (yield* f.branchNone(this._waiters === null)) {
       const fresh = yield* f.callC('deque', () => new PyDeque<Future<boolean>>(this.rt.machine, this.rt.machine.freshId(`${this.id}._waiters`)));
@@ -203,15 +195,6 @@ export class HandOffSemaphore extends AsyncioSemaphorePort implements LoopBound 
     yield* f.callC('remove', () => ws.remove(fut));
   }
 
-  // CPython 3.10-3.13 Lib/asyncio/locks.py Semaphore.release
-  protected *semaphoreRelease(): Py<void> {
-    const f = this.frame('Semaphore.release');
-    yield* f.start();
-    yield* this.increment(f);
-    yield* f.call('_wake_up_next', 'py', () => this.wakeUpNext());
-    yield* f.ret();
-  }
-
   // CPython 3.10-3.12 Lib/asyncio/locks.py Semaphore._wake_up_next (3.13 returns whether it woke one)
   protected *wakeUpNext(): Py<boolean> {
     const f = this.frame('Semaphore._wake_up_next');
@@ -233,7 +216,7 @@ export class HandOffSemaphore extends AsyncioSemaphorePort implements LoopBound 
       const fut = r.value;
       // if not fut.done(): self._value -= 1; fut.set_result(True); return
       if (!(yield* f.branch(yield* f.callC('done', () => fut.done())))) {
-        yield* this.decrement(f);
+        yield* this.addValue(f, -1);
         // From another thread this schedules the waiter's wake-up on *its* loop with call_soon: no self-pipe write.
         yield* f.callC('set_result', () => fut.setResult(true));
         yield* f.ret();

@@ -13,6 +13,7 @@ import { getRunningLoop } from '../../runtime/asyncio.ts';
 import type { Py } from '../../runtime/instructions.ts';
 import type { PyRuntime } from '../../runtime/runtime.ts';
 import type { SemaphoreSnapshot } from '../port.ts';
+import type { Frame } from '../bytecode/frame.ts';
 import type { PortVersion } from '../bytecode/version.ts';
 import { trackFields } from '../tracked.ts';
 import { AsyncioSemaphorePort } from './base.ts';
@@ -33,7 +34,7 @@ export class WaiterDequeSemaphore extends AsyncioSemaphorePort {
     this.loop = (rt.machine.current ? getRunningLoop(rt.machine) : null) ?? rt.mainThreadLoop();
   }
 
-  protected frame(name: string) {
+  protected frame(name: string): Frame {
     return this.v.frame(`${LOCKS}:${name}`);
   }
 
@@ -70,7 +71,7 @@ export class WaiterDequeSemaphore extends AsyncioSemaphorePort {
   }
 
   /** What `_wake_up_next` does after `set_result` before returning: nothing up to 3.8. */
-  protected *afterWakeUp(_f: ReturnType<PortVersion['frame']>): Py<void> {}
+  protected *afterWakeUp(_f: Frame): Py<void> {}
 
   // CPython 3.6-3.8 Lib/asyncio/locks.py Semaphore.acquire
   *acquire(): Py<boolean> {
@@ -81,10 +82,7 @@ export class WaiterDequeSemaphore extends AsyncioSemaphorePort {
     for (;;) {
       yield* f.load('_value');
       if (!(yield* f.branch(this._value <= 0))) break;
-      // fut = self._loop.create_future(); self._waiters.append(fut)
-      const fut = yield* f.callC('create_future', () => this.loop.createFuture<null>(`waiter future of ${this.id}`));
-      yield* f.load('_waiters');
-      yield* f.callC('append', () => this.waiters.append(fut));
+      const fut = yield* this.enqueue(f);
       try {
         // await fut   (3.6: yield from fut)
         yield* f.awaitFuture(fut, onPark);
@@ -105,26 +103,15 @@ export class WaiterDequeSemaphore extends AsyncioSemaphorePort {
       }
     }
     // self._value -= 1; return True
-    yield* f.load('_value');
-    const value = this._value;
-    yield* f.store('_value');
-    this._value = value - 1;
-    yield* f.ret();
-    return true;
+    return yield* this.takePermit(f);
   }
 
-  // CPython 3.6-3.9 Lib/asyncio/locks.py Semaphore.release
-  protected *semaphoreRelease(): Py<void> {
-    const f = this.frame('Semaphore.release');
-    yield* f.start();
-    // self._value += 1
-    yield* f.load('_value');
-    const value = this._value;
-    yield* f.store('_value');
-    this._value = value + 1;
-    // self._wake_up_next()
-    yield* f.call('_wake_up_next', 'py', () => this.wakeUpNext());
-    yield* f.ret();
+  /** `fut = self._loop.create_future(); self._waiters.append(fut)` (3.6-3.9) */
+  protected *enqueue(f: Frame): Py<Future<null>> {
+    const fut = yield* f.callC('create_future', () => this.loop.createFuture<null>(`waiter future of ${this.id}`));
+    yield* f.load('_waiters');
+    yield* f.callC('append', () => this.waiters.append(fut));
+    return fut;
   }
 
   snapshot(): SemaphoreSnapshot {

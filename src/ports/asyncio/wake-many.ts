@@ -13,14 +13,8 @@ export class WakeManySemaphore extends HandOffSemaphore {
   // CPython 3.13 Lib/asyncio/locks.py Semaphore.acquire
   override *acquire(): Py<boolean> {
     const f = this.frame('Semaphore.acquire');
-    yield* f.start();
-    // if not self.locked(): self._value -= 1; return True
-    if (!(yield* f.branch(yield* f.call('locked', 'py', () => this.locked())))) {
-      yield* this.decrement(f);
-      yield* f.ret();
-      return true;
-    }
-    const fut = yield* this.enqueue(f);
+    const fut = yield* this.fastPathOrEnqueue(f);
+    if (fut === null) return true;
     try {
       try {
         yield* this.awaitWaiter(f, fut);
@@ -30,7 +24,7 @@ export class WakeManySemaphore extends HandOffSemaphore {
         if (yield* f.branch(e instanceof CancelledError)) {
           // if fut.done() and not fut.cancelled(): self._value += 1
           if (yield* f.branch(yield* f.callC('done', () => fut.done()))) {
-            if (!(yield* f.branch(yield* f.callC('cancelled', () => fut.cancelled())))) yield* this.increment(f);
+            if (!(yield* f.branch(yield* f.callC('cancelled', () => fut.cancelled())))) yield* this.addValue(f, 1);
           }
         }
         // raise

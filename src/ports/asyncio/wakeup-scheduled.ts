@@ -41,10 +41,7 @@ export class WakeupScheduledSemaphore extends WaiterDequeSemaphore {
         yield* f.load('_value');
         if (!(yield* f.branch(this._value <= 0))) break;
       }
-      // fut = self._loop.create_future(); self._waiters.append(fut)
-      const fut = yield* f.callC('create_future', () => this.loop.createFuture<null>(`waiter future of ${this.id}`));
-      yield* f.load('_waiters');
-      yield* f.callC('append', () => this.waiters.append(fut));
+      const fut = yield* this.enqueue(f);
       try {
         // await fut; self._wakeup_scheduled = False
         yield* f.awaitFuture(fut, onPark);
@@ -62,12 +59,7 @@ export class WakeupScheduledSemaphore extends WaiterDequeSemaphore {
       }
     }
     // self._value -= 1; return True
-    yield* f.load('_value');
-    const value = this._value;
-    yield* f.store('_value');
-    this._value = value - 1;
-    yield* f.ret();
-    return true;
+    return yield* this.takePermit(f);
   }
 }
 

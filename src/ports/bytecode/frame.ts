@@ -168,6 +168,14 @@ export class Frame {
     yield ftPoint(ins.label);
   }
 
+  /** `self.<attr> += k`: the read (LOAD_ATTR) and the write (STORE_ATTR) are apart, with whatever points the version has between. */
+  *augment(attr: string, get: () => number, set: (value: number) => void, k: number): Py<void> {
+    yield* this.load(attr);
+    const value = get();
+    yield* this.store(attr);
+    set(value + k);
+  }
+
   /**
    * The next conditional jump tests a value whose truth is `value` (before any `not` the source
    * applies to it). A function is evaluated at the jump itself: a deque's truth is read there.

@@ -60,8 +60,7 @@ export class ThreadingSemaphorePort implements SemaphorePort {
       parked = true;
     };
     // with self._cond:
-    yield* f.call('__enter__', 'py', () => this.cond.enter());
-    try {
+    yield* this.withCond(f, function* (this: ThreadingSemaphorePort) {
       // while self._value == 0: ... else: self._value -= 1; rc = True
       for (;;) {
         yield* f.load('_value');
@@ -88,12 +87,7 @@ export class ThreadingSemaphorePort implements SemaphorePort {
         const wait = timeout;
         yield* f.call('wait', 'py', () => this.cond.wait(wait, onPark));
       }
-    } catch (e) {
-      if (!(e instanceof PyException)) throw e;
-      yield* f.exitWithRaising('py', () => this.cond.exit());
-      throw e;
-    }
-    yield* f.call('__exit__', 'py', () => this.cond.exit());
+    });
     yield* f.ret();
     return rc;
   }
@@ -107,12 +101,29 @@ export class ThreadingSemaphorePort implements SemaphorePort {
     });
   }
 
-  /** `self._value += k` (or `-= 1`): read, then write, with whatever points the version has between. */
+  /** `self._value += k` (or `-= 1`). */
   private *add(f: Frame, k: number): Py<void> {
-    yield* f.load('_value');
-    const value = this._value;
-    yield* f.store('_value');
-    this._value = value + k;
+    yield* f.augment(
+      '_value',
+      () => this._value,
+      (v) => {
+        this._value = v;
+      },
+      k,
+    );
+  }
+
+  /** `with self._cond: <body>`: Condition.__enter__, the body, Condition.__exit__ on either path. */
+  private *withCond(f: Frame, body: (this: ThreadingSemaphorePort) => Py<void>): Py<void> {
+    yield* f.call('__enter__', 'py', () => this.cond.enter());
+    try {
+      yield* body.call(this);
+    } catch (e) {
+      if (!(e instanceof PyException)) throw e;
+      yield* f.exitWithRaising('py', () => this.cond.exit());
+      throw e;
+    }
+    yield* f.call('__exit__', 'py', () => this.cond.exit());
   }
 
   *enter(): Py<void> {
@@ -144,8 +155,7 @@ export class ThreadingSemaphorePort implements SemaphorePort {
       }
     }
     // with self._cond:
-    yield* f.call('__enter__', 'py', () => this.cond.enter());
-    try {
+    yield* this.withCond(f, function* (this: ThreadingSemaphorePort) {
       if (this.initialValue !== null) {
         // BoundedSemaphore: if self._value >= self._initial_value (3.9+: self._value + n > self._initial_value): raise ValueError
         yield* f.load('_value');
@@ -159,12 +169,7 @@ export class ThreadingSemaphorePort implements SemaphorePort {
       // self._value += n
       yield* this.add(f, count);
       yield* this.notify(f, count);
-    } catch (e) {
-      if (!(e instanceof PyException)) throw e;
-      yield* f.exitWithRaising('py', () => this.cond.exit());
-      throw e;
-    }
-    yield* f.call('__exit__', 'py', () => this.cond.exit());
+    });
     yield* f.ret();
   }
 

@@ -16,7 +16,11 @@ import type { Schedule } from '../src/contract/schedule.ts';
 type Log = string[];
 
 /** Two threads over one lock: `holder` takes it first (it runs first), `waiter` tries with a timeout. */
-function run(holder: (rt: PyRuntime, lock: SimLock, log: Log) => Py<void>, waiter: (rt: PyRuntime, lock: SimLock, log: Log) => Py<void>, schedule: Schedule = []) {
+function run(
+  holder: (rt: PyRuntime, lock: SimLock, log: Log) => Py<void>,
+  waiter: (rt: PyRuntime, lock: SimLock, log: Log) => Py<void>,
+  schedule: Schedule = [],
+) {
   const rt = new PyRuntime({ model: 'gil', maxSteps: 1000, source: schedule.length ? new SparseSource(schedule) : defaultSource, recordTrace: true });
   const lock = rt.newLock('L');
   const log: Log = [];

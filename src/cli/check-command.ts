@@ -50,6 +50,7 @@ export async function checkCommand(scenarios: readonly Scenario[], flags: CheckF
         backend: flags.backend,
         model: flags.model,
         ...(flags.python !== undefined && { python: flags.python }),
+        ...(flags.impl !== undefined && { impl: flags.impl }),
         ...(flags.maxSteps !== undefined && { maxSteps: flags.maxSteps }),
         confirm: flags.confirm,
         ...(flags.timeLimit !== undefined && { timeLimitSeconds: flags.timeLimit }),

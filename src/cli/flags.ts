@@ -10,6 +10,7 @@ import { describeValue } from '../scenario/field-reader.ts';
 import { targetShapeProblem } from '../contract/target.ts';
 import { PREEMPTION_MODELS, type BackendName, type PreemptionModel } from '../contract/names.ts';
 import { backendNames, backendsThat, capabilitiesOf, DEFAULT_BACKEND, orList } from '../backends/registry.ts';
+import { SIMULATED_IMPLEMENTATIONS, type SimulatedImplementation } from '../contract/implementations.ts';
 
 /** What commander hands over: strings as typed, booleans for switches; absent when not given. */
 export interface RawFlags {
@@ -18,6 +19,7 @@ export interface RawFlags {
   readonly backend?: string;
   readonly model?: string;
   readonly python?: string;
+  readonly impl?: string;
   readonly maxSteps?: string;
   readonly timeLimit?: string;
   readonly search?: string;
@@ -41,6 +43,8 @@ export interface CheckFlags extends OutputFlags {
   readonly backend: BackendName;
   readonly model: PreemptionModel;
   readonly python?: string;
+  /** The simulated port to run (`cpython-3.9`), in place of the scenario's `impl`. */
+  readonly impl?: SimulatedImplementation;
   /** Step budget of one run. */
   readonly maxSteps?: number;
   /** Wall-clock budget of one scenario's exploration, in seconds. */
@@ -96,6 +100,11 @@ function pythonFlag(raw: string): string {
   return raw;
 }
 
+/** A simulated port's id; the list is the contract's, so a bad value never loads the ports. */
+function implFlag(raw: string): SimulatedImplementation {
+  return choiceFlag('--impl', raw.trim(), SIMULATED_IMPLEMENTATIONS);
+}
+
 function targetFlag(raw: string): string {
   // The shape check's own message echoes the whole value: restate it short.
   if (targetShapeProblem(raw.trim()) !== undefined) throw new InputError('--target', `expected module.path:ClassName, got ${describeValue(raw.trim())}`);
@@ -122,10 +131,14 @@ export function checkCombination(
   python: string | undefined,
   target?: string,
   pythonpath?: readonly string[],
+  impl?: string,
 ): void {
   const can = capabilitiesOf(backend);
   if (python !== undefined && can.executes !== 'interpreter')
     throw new InputError('--python', `only applies to --backend ${orList(backendsThat((c) => c.executes === 'interpreter'))}`);
+  // A backend that runs an interpreter runs that interpreter's own semaphores: --python chooses them.
+  if (impl !== undefined && can.executes !== 'port')
+    throw new InputError('--impl', `only applies to --backend ${orList(backendsThat((c) => c.executes === 'port'))} (the real backend runs --python's own)`);
   if (target !== undefined && !can.runsTargets) throw new InputError('--target', `requires --backend ${orList(backendsThat((c) => c.runsTargets))}`);
   if (pythonpath !== undefined && target === undefined) throw new InputError('--pythonpath', 'only applies with --target');
   if (!can.preemptionModels.includes(model)) {
@@ -141,6 +154,7 @@ export function parseCheckFlags(raw: RawFlags): CheckFlags {
   const backend = raw.backend === undefined ? DEFAULT_BACKEND : choiceFlag('--backend', raw.backend, backendNames());
   const model = raw.model === undefined ? DEFAULT_MODEL : choiceFlag('--model', raw.model, PREEMPTION_MODELS);
   const python = raw.python === undefined ? undefined : pythonFlag(raw.python);
+  const impl = raw.impl === undefined ? undefined : implFlag(raw.impl);
   const maxSteps = raw.maxSteps === undefined ? undefined : integerFlag('--max-steps', raw.maxSteps, 100, 10_000_000, 'an integer from 100 to 10000000');
   const timeLimit =
     raw.timeLimit === undefined ? undefined : integerFlag('--time-limit', raw.timeLimit, 1, 86_400, 'a whole number of seconds from 1 to 86400');
@@ -150,7 +164,7 @@ export function parseCheckFlags(raw: RawFlags): CheckFlags {
   const bound = raw.bound === undefined ? undefined : integerFlag('--bound', raw.bound, 0, MAX_BOUND, `an integer from 0 to ${MAX_BOUND}`);
   if (bound !== undefined && search !== 'bounded' && raw.search !== undefined)
     throw new InputError('--bound', `only applies to --search bounded (got --search ${search})`);
-  checkCombination(backend, model, python, target, pythonpath);
+  checkCombination(backend, model, python, target, pythonpath, impl);
   return {
     seed,
     // --bound alone means a bounded search.
@@ -162,6 +176,7 @@ export function parseCheckFlags(raw: RawFlags): CheckFlags {
     backend,
     model,
     ...(python !== undefined && { python }),
+    ...(impl !== undefined && { impl }),
     ...(target !== undefined && { target }),
     ...(pythonpath !== undefined && { pythonpath }),
     confirm: raw.confirm !== false,
@@ -178,6 +193,7 @@ export function parseReplayFlags(raw: RawFlags): ReplayFlags {
   if (raw.maxSteps !== undefined) throw new InputError('--max-steps', 'does not apply to replay (the token fixes the step limit)');
   if (raw.search !== undefined) throw new InputError('--search', 'does not apply to replay (a replay is one run)');
   if (raw.bound !== undefined) throw new InputError('--bound', 'does not apply to replay (a replay is one run)');
+  if (raw.impl !== undefined) throw new InputError('--impl', 'does not apply to replay (the token fixes the implementation)');
   const backend = raw.backend === undefined ? undefined : choiceFlag('--backend', raw.backend, backendNames());
   const model = raw.model === undefined ? undefined : choiceFlag('--model', raw.model, PREEMPTION_MODELS);
   const python = raw.python === undefined ? undefined : pythonFlag(raw.python);
@@ -202,6 +218,7 @@ export function parseListFlags(raw: RawFlags): OutputFlags {
     ['backend', '--backend'],
     ['model', '--model'],
     ['python', '--python'],
+    ['impl', '--impl'],
     ['maxSteps', '--max-steps'],
     ['timeLimit', '--time-limit'],
     ['target', '--target'],

@@ -21,6 +21,7 @@ import { interpretersCommand } from './interpreters-command.ts';
 import { matrixCommand } from './matrix-command.ts';
 import { packageVersion } from './version.ts';
 import { backendNames, DEFAULT_BACKEND } from '../backends/registry.ts';
+import { SIMULATED_IMPLEMENTATIONS } from '../contract/implementations.ts';
 import { PREEMPTION_MODELS } from '../contract/names.ts';
 
 const COMMANDS = ['check', 'replay', 'list', 'interpreters', 'matrix', 'help'] as const;
@@ -41,6 +42,7 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
     .option('--backend <name>', `${backendNames().join(' | ')} (default ${DEFAULT_BACKEND})`)
     .option('--model <name>', `${PREEMPTION_MODELS.join(' | ')} (default ${DEFAULT_MODEL})`)
     .option('--python <version|path>', 'interpreter for the cpython backend')
+    .option('--impl <id>', `simulated port to run, in place of the scenario's impl: ${SIMULATED_IMPLEMENTATIONS.join(' | ')}`)
     .option('--max-steps <n>', 'step budget of one run (default 20000); a run that exceeds it is reported as step-limit')
     .option('--time-limit <seconds>', "wall-clock budget of one scenario's exploration; reported when reached")
     .option('--search <mode>', 'auto (default: exhaustive up to the largest preemption bound that fits --runs, then sampling) | bounded | random | pct')
@@ -93,11 +95,12 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
 
   program
     .command('matrix')
-    .description('run one scenario on every CPython found: a version x outcome table')
+    .description('run one scenario on every CPython found (--backend sim: on every simulated version): a version x outcome table')
     .argument('<scenario>', 'built-in scenario id or file path')
     .action(async (idOrPath: string, _opts: unknown, cmd: Command) => {
       const flags = parseCheckFlags(cmd.optsWithGlobals<RawFlags>());
       if (flags.target !== undefined) throw new InputError('--target', 'does not apply to matrix (use check --backend cpython --python <version>)');
+      if (flags.impl !== undefined) throw new InputError('--impl', 'does not apply to matrix (it runs every version; use check --impl <id>)');
       exitCode = await matrixCommand(selectScenarios(idOrPath)[0]!, flags, io, engine, version);
     });
 

@@ -26,6 +26,8 @@ export interface CheckOptions {
   readonly backend: BackendName;
   readonly model: PreemptionModel;
   readonly python?: string;
+  /** A simulated backend: the port to run (`cpython-3.9`), in place of the scenario's `impl`. */
+  readonly impl?: string;
   readonly onProgress?: (done: number, total: number) => void;
   /** Invariants to check; default: the built-in registry (properties/builtin.ts). */
   readonly properties?: readonly Property[];
@@ -50,8 +52,10 @@ export interface CheckOptions {
   readonly signal?: AbortSignal;
 }
 
-export async function checkScenario(scenario: Scenario, opts: CheckOptions): Promise<ScenarioReport> {
+export async function checkScenario(given: Scenario, opts: CheckOptions): Promise<ScenarioReport> {
   const started = performance.now(); // wall-clock for the report only, never in a verdict
+  // --impl: the run, its expectations and its replay tokens are about that port.
+  const scenario: Scenario = opts.impl === undefined ? given : { ...given, impl: opts.impl };
   const properties = opts.properties ?? builtinProperties;
   checkExpectationsAgainst(scenario, properties);
   const runner = await openRunner(scenario, opts);

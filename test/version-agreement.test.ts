@@ -72,7 +72,7 @@ for (const v of VERSIONS) {
         for (const spec of SPECS) {
           const r = await real.run({ scenario, ...(spec ? { source: spec } : {}), trace: true });
           const s = simRun(scenario, ports, spec);
-          const what = `${id} ${spec?.seed ?? 'default'} on ${ports.follows}`;
+          const what = `${id} ${spec !== null && 'seed' in spec ? spec.seed : 'default'} on ${ports.follows}`;
           expect(points(s.trace), what).toEqual(points(r.trace));
           expect(events(s), what).toEqual(events(r));
           expect(s.status, what).toBe(r.status);

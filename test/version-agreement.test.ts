@@ -6,7 +6,7 @@
  * same outcome kinds on both backends, per version, over the same bounded space. Versions without
  * an installed interpreter are skipped, and the skip says so.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CPythonBackend } from '../src/backends/cpython/backend.ts';
 import { findInterpreters } from '../src/backends/cpython/interpreters.ts';
 import { ScenarioProgram } from '../src/backends/sim/interpret.ts';
@@ -52,6 +52,20 @@ const points = (trace: readonly TraceEntry[]) =>
 const events = (run: RunResult) =>
   run.history.map((e) => `${e.thread}/${e.task ?? '-'} ${e.kind} ${e.sem}${e.error ? ` ${e.error.type}(${e.error.class})` : ''}`);
 
+/** Per-thread BoundedSemaphores built by their threads (the constructors' points), and a release past the bound inside `with self._cond`. */
+const overRelease: Scenario = {
+  id: 'threading-per-thread-over-release',
+  title: 'per-thread threading.BoundedSemaphore(1): acquire, release, release again',
+  semaphores: { sem: { kind: 'threading', value: 1, scope: 'per-thread', bounded: true } },
+  threads: ['T0', 'T1'].map((name) => ({
+    name,
+    loop: false,
+    tasks: [{ name: `${name}-use`, ops: [{ op: 'acquire' }, { op: 'release' }, { op: 'release' }] }],
+  })),
+};
+
+const scenarioOf = (id: string): Scenario => (id === overRelease.id ? overRelease : builtin(id));
+
 const SPECS: readonly (SourceSpec | null)[] = [
   null, // the default schedule
   { kind: 'random', seed: 'agree:1', pSwitch: 0.2, pDelay: 0.05, pCancel: 0 },
@@ -65,10 +79,18 @@ for (const v of VERSIONS) {
   const why = skip ? ` (skipped: CPython ${ports.follows} not installed)` : '';
 
   describe.skipIf(skip)(`CPython ${ports.follows}: the port and the interpreter${why}`, () => {
-    it.each(['asyncio-shared-3-threads', 'threading-shared'])('%s: same points, decisions and history on the same source', async (id) => {
-      const scenario = builtin(id);
-      const real = await CPythonBackend.start(interp!);
-      try {
+    let real: CPythonBackend;
+    beforeAll(async () => {
+      real = await CPythonBackend.start(interp!);
+    });
+    afterAll(async () => {
+      await real?.close();
+    });
+
+    it.each(['asyncio-shared-3-threads', 'threading-shared', 'asyncio-per-thread', overRelease.id])(
+      '%s: same points, decisions and history on the same source',
+      async (id) => {
+        const scenario = scenarioOf(id);
         for (const spec of SPECS) {
           const r = await real.run({ scenario, ...(spec ? { source: spec } : {}), trace: true });
           const s = simRun(scenario, ports, spec);
@@ -77,10 +99,8 @@ for (const v of VERSIONS) {
           expect(events(s), what).toEqual(events(r));
           expect(s.status, what).toBe(r.status);
         }
-      } finally {
-        await real.close();
-      }
-    });
+      },
+    );
   });
 }
 

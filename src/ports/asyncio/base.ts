@@ -56,6 +56,27 @@ export abstract class AsyncioSemaphorePort implements SemaphorePort {
 
   abstract snapshot(): SemaphoreSnapshot;
 
+  /** Semaphore.__init__ of this version, walked: the object is built already (see init()). */
+  protected abstract semaphoreInit(): Py<void>;
+
+  *init(): Py<void> {
+    if (this.boundValue === null) yield* this.semaphoreInit();
+    else yield* this.boundedInit();
+  }
+
+  // CPython 3.6-3.13 Lib/asyncio/locks.py BoundedSemaphore.__init__
+  private *boundedInit(): Py<void> {
+    const f = this.v.frame('asyncio/locks.py:BoundedSemaphore.__init__');
+    yield* f.start();
+    // 3.8 and 3.9: `if loop: warnings.warn(...)` (the harness passes no loop)
+    if (this.v.minor === 8 || this.v.minor === 9) yield* f.branch(false);
+    // self._bound_value = value; super().__init__(value, ...)
+    yield* f.store('_bound_value');
+    yield* f.callCIfCompiled('super', () => undefined);
+    yield* f.call('__init__', 'py', () => this.semaphoreInit());
+    yield* f.ret();
+  }
+
   /** `self._value += k` (`-= 1`). */
   protected *addValue(f: Frame, k: number): Py<void> {
     yield* f.augment(

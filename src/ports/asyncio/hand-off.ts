@@ -34,6 +34,30 @@ export class HandOffSemaphore extends AsyncioSemaphorePort implements LoopBound 
     this._loop = null;
   }
 
+  // CPython 3.10-3.13 Lib/asyncio/locks.py Semaphore.__init__, walked (the constructor above did it)
+  protected *semaphoreInit(): Py<void> {
+    const f = this.frame('Semaphore.__init__');
+    yield* f.start();
+    // 3.10 only: super().__init__(loop=loop), the mixin refusing a loop argument
+    if (this.v.minor === 10) {
+      yield* f.callCIfCompiled('super', () => undefined);
+      yield* f.call('__init__', 'py', () => this.mixinInit());
+    }
+    // if value < 0: raise ValueError(...); self._waiters = None; self._value = value
+    yield* f.branch(false);
+    yield* f.store('_waiters');
+    yield* f.store('_value');
+    yield* f.ret();
+  }
+
+  // CPython 3.10 Lib/asyncio/mixins.py _LoopBoundMixin.__init__: `if loop is not _marker: raise TypeError(...)`
+  private *mixinInit(): Py<void> {
+    const f = this.v.frame('asyncio/mixins.py:_LoopBoundMixin.__init__');
+    yield* f.start();
+    yield* f.branch(false);
+    yield* f.ret();
+  }
+
   protected frame(name: string): Frame {
     return this.v.frame(`${LOCKS}:${name}`);
   }

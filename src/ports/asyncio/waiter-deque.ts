@@ -34,6 +34,27 @@ export class WaiterDequeSemaphore extends AsyncioSemaphorePort {
     this.loop = (rt.machine.current ? getRunningLoop(rt.machine) : null) ?? rt.mainThreadLoop();
   }
 
+  // CPython 3.6-3.9 Lib/asyncio/locks.py Semaphore.__init__, walked (the constructor above did it)
+  protected *semaphoreInit(): Py<void> {
+    const f = this.frame('Semaphore.__init__');
+    yield* f.start();
+    // if value < 0: raise ValueError(...)
+    yield* f.branch(false);
+    // self._value = value; self._waiters = collections.deque()
+    yield* f.store('_value');
+    yield* f.callC('deque', () => undefined);
+    yield* f.store('_waiters');
+    // if loop is None (3.6/3.7: is not None): self._loop = events.get_event_loop()
+    yield* f.branchNone(true);
+    yield* f.callC('get_event_loop', () => undefined);
+    yield* f.store('_loop');
+    yield* this.initFlag(f);
+    yield* f.ret();
+  }
+
+  /** What 3.9's __init__ adds at its end: `self._wakeup_scheduled = False`. */
+  protected *initFlag(_f: Frame): Py<void> {}
+
   protected frame(name: string): Frame {
     return this.v.frame(`${LOCKS}:${name}`);
   }

@@ -22,6 +22,10 @@ export class WakeupScheduledSemaphore extends WaiterDequeSemaphore {
     this._wakeup_scheduled = false;
   }
 
+  protected override *initFlag(f: Frame): Py<void> {
+    yield* f.store('_wakeup_scheduled');
+  }
+
   // CPython 3.9 Lib/asyncio/locks.py Semaphore._wake_up_next: after waiter.set_result(None)
   protected override *afterWakeUp(f: Frame): Py<void> {
     // self._wakeup_scheduled = True

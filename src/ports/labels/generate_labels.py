@@ -128,7 +128,8 @@ def callee_of(points, instrs, idx):
     if k >= 0 and instrs[k].opname == 'GET_ITER':
         return '<genexpr>'
     # Walk back over the arguments (their net stack effect), then the callable's last instruction names it.
-    need = ins.arg or 0
+    # CALL_FUNCTION_KW and CALL_KW have the tuple of keyword names on the stack too.
+    need = (ins.arg or 0) + (1 if name in ('CALL_FUNCTION_KW', 'CALL_KW') else 0)
     acc = 0
     while need > 0 and k >= 0:
         acc += _effect(instrs[k])

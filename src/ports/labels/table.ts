@@ -35,6 +35,8 @@ export interface Instr {
   readonly callPoint: boolean;
   /** ... that creates a coroutine or generator (no point after it unless a frame ran). */
   readonly genCreate: boolean;
+  /** ... that names `__init__` itself (`super().__init__(...)` loaded with LOAD_ATTR/LOAD_METHOD). */
+  readonly initExplicit: boolean;
   /** An unconditional back-edge with a point after it. */
   readonly back: boolean;
   /** A conditional jump with a point when it is taken backwards. */
@@ -111,6 +113,7 @@ function parseTable(file: TableFile): LabelTable {
       entry: flags.includes('E'),
       callPoint: flags.includes('C'),
       genCreate: flags.includes('g'),
+      initExplicit: flags.includes('i'),
       back: flags.includes('B'),
       condBack: flags.includes('J'),
       fast: flags.includes('F'),

@@ -27,6 +27,27 @@ export class ConditionPort {
     this.waiters = new PyDeque<SimLock>(rt.machine, `${id}._waiters`);
   }
 
+  /** Condition.__init__(lock), walked (the constructor above did it): a plain Lock has none of RLock's internals. */
+  *init(): Py<void> {
+    const f = this.frame('__init__');
+    yield* f.start();
+    // if lock is None: lock = RLock()
+    yield* f.branchNone(false);
+    for (const attr of ['_release_save', '_acquire_restore', '_is_owned']) {
+      if (this.v.minor >= 12) {
+        // CPython 3.12+: if hasattr(lock, attr): self.<attr> = lock.<attr>
+        yield* f.branch(yield* f.callC('hasattr', () => false));
+      } else {
+        // CPython 3.6-3.11: try: self.<attr> = lock.<attr> except AttributeError: pass
+        yield* f.loadRaising(attr);
+        yield* f.branch(true);
+      }
+    }
+    // self._waiters = _deque()
+    yield* f.callC('_deque', () => undefined);
+    yield* f.ret();
+  }
+
   private frame(name: string): Frame {
     return this.v.frame(`threading.py:Condition.${name}`);
   }

@@ -36,6 +36,36 @@ export class ThreadingSemaphorePort implements SemaphorePort {
     this.initialValue = bounded ? value : null;
   }
 
+  /** Semaphore.__init__ (and BoundedSemaphore's), walked: the constructor above did it. */
+  *init(): Py<void> {
+    if (this.initialValue === null) {
+      yield* this.semaphoreInit();
+      return;
+    }
+    // CPython 3.6-3.13 Lib/threading.py BoundedSemaphore.__init__: Semaphore.__init__(self, value) (3.12+: super().__init__(value))
+    const f = this.frame('BoundedSemaphore.__init__');
+    yield* f.start();
+    yield* f.callCIfCompiled('super', () => undefined);
+    yield* f.call('__init__', 'py', () => this.semaphoreInit());
+    // self._initial_value = value
+    yield* f.store('_initial_value');
+    yield* f.ret();
+  }
+
+  // CPython 3.6-3.13 Lib/threading.py Semaphore.__init__
+  private *semaphoreInit(): Py<void> {
+    const f = this.frame('Semaphore.__init__');
+    yield* f.start();
+    // if value < 0: raise ValueError(...)
+    yield* f.branch(false);
+    // self._cond = Condition(Lock()); self._value = value
+    yield* f.callC('Lock', () => undefined);
+    yield* f.call('Condition', 'c', () => this.cond.init());
+    yield* f.store('_cond');
+    yield* f.store('_value');
+    yield* f.ret();
+  }
+
   private frame(name: string): Frame {
     return this.v.frame(`threading.py:${name}`);
   }

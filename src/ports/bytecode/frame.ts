@@ -32,10 +32,32 @@ const NONE_JUMPS = new Set(['POP_JUMP_IF_NONE', 'POP_JUMP_FORWARD_IF_NONE', 'POP
 const NOT_NONE_JUMPS = new Set(['POP_JUMP_IF_NOT_NONE', 'POP_JUMP_FORWARD_IF_NOT_NONE', 'POP_JUMP_BACKWARD_IF_NOT_NONE']);
 const CONDITIONAL = new Set([...TRUE_JUMPS, ...FALSE_JUMPS, ...NONE_JUMPS, ...NOT_NONE_JUMPS, 'JUMP_IF_NOT_EXC_MATCH']);
 
-/** C code as a call's body: it runs to completion inside the call instruction, with no point of its own. */
-// biome-ignore lint/correctness/useYield: the body of an atomic C call yields nothing, by definition
-function* atOnce<T>(fn: () => T): Py<T> {
-  return fn();
+/** What the walk does with an instruction, decided once per opcode name (the walk asks for every instruction). */
+enum Role {
+  Plain,
+  Conditional,
+  ForIter,
+  Call,
+  Suspend,
+  Jump,
+  Return,
+}
+
+const ROLES = new Map<string, Role>();
+
+function roleOf(op: string): Role {
+  let r = ROLES.get(op);
+  if (r === undefined) {
+    if (CONDITIONAL.has(op)) r = Role.Conditional;
+    else if (op === 'FOR_ITER') r = Role.ForIter;
+    else if (CALLS.has(op) || HIDDEN_CALLS.has(op)) r = Role.Call;
+    else if (op === 'YIELD_VALUE' || op === 'YIELD_FROM' || op === 'SEND') r = Role.Suspend;
+    else if (UNCONDITIONAL.has(op)) r = Role.Jump;
+    else if (RETURNS.has(op)) r = Role.Return;
+    else r = Role.Plain;
+    ROLES.set(op, r);
+  }
+  return r;
 }
 
 /** One step of a Python iterator (PyDeque's iterator gives these). */
@@ -91,14 +113,16 @@ export class Frame {
     if (label !== null) yield point(label);
   }
 
-  /** Run one instruction: the point before it, if the model has one. */
-  private *exec(ins: Instr): Py<void> {
+  /**
+   * Run one instruction: the label of the point before it, if the model has one (the caller
+   * yields it). Not a generator itself: this runs for every instruction of every run.
+   */
+  private exec(ins: Instr): string | null {
     this.current = ins;
     if (ins.op === 'UNARY_NOT') this.nots++;
     else if (ins.op === 'IS_OP') this.lastIs = ins.arg === 0;
     else if (ins.op === 'COMPARE_OP' && (ins.arg === 'is' || ins.arg === 'is not')) this.lastIs = ins.arg === 'is';
-    const label = this.model.before(this.s, this.code, ins);
-    if (label !== null) yield point(label);
+    return this.model.before(this.s, this.code, ins);
   }
 
   private bug(what: string): SimulationError {
@@ -128,21 +152,29 @@ export class Frame {
   private *advance(stop: (ins: Instr) => boolean, what: string): Py<Instr> {
     for (;;) {
       const ins = this.next(what);
-      yield* this.exec(ins);
+      const label = this.exec(ins);
+      if (label !== null) yield point(label);
       if (stop(ins)) return ins;
-      if (CONDITIONAL.has(ins.op) || ins.op === 'FOR_ITER') throw this.bug(`a ${ins.op} needs a decision; the port asked for ${what}`);
-      if (CALLS.has(ins.op) || HIDDEN_CALLS.has(ins.op)) throw this.bug(`a call of ${ins.callee ?? '?'} is not ported; the port asked for ${what}`);
-      if (ins.op === 'YIELD_VALUE' || ins.op === 'YIELD_FROM' || ins.op === 'SEND') throw this.bug(`a suspension; the port asked for ${what}`);
-      if (UNCONDITIONAL.has(ins.op)) {
-        this.goTo(ins.target!);
-        continue;
-      }
-      if (RETURNS.has(ins.op)) {
-        // 3.6/3.7: a return inside try/finally runs the finally block first.
-        const to = this.unwinder.returning();
-        if (to === null) throw this.bug(`the function returns; the port asked for ${what}`);
-        this.goTo(to);
-        continue;
+      switch (roleOf(ins.op)) {
+        case Role.Plain:
+          break;
+        case Role.Conditional:
+        case Role.ForIter:
+          throw this.bug(`a ${ins.op} needs a decision; the port asked for ${what}`);
+        case Role.Call:
+          throw this.bug(`a call of ${ins.callee ?? '?'} is not ported; the port asked for ${what}`);
+        case Role.Suspend:
+          throw this.bug(`a suspension; the port asked for ${what}`);
+        case Role.Jump:
+          this.goTo(ins.target!);
+          continue;
+        case Role.Return: {
+          // 3.6/3.7: a return inside try/finally runs the finally block first.
+          const to = this.unwinder.returning();
+          if (to === null) throw this.bug(`the function returns; the port asked for ${what}`);
+          this.goTo(to);
+          continue;
+        }
       }
       const flow = this.unwinder.flow(ins);
       if (flow.kind === 'raise') throw this.bug(`an exception is re-raised here; the port asked for ${what} (use reraise())`);
@@ -188,7 +220,7 @@ export class Frame {
    * applies to it). A function is evaluated at the jump itself: a deque's truth is read there.
    */
   *branch(test: boolean | (() => boolean)): Py<boolean> {
-    const ins = yield* this.advance((i) => CONDITIONAL.has(i.op), 'a test');
+    const ins = yield* this.advance((i) => roleOf(i.op) === Role.Conditional, 'a test');
     const value = typeof test === 'function' ? test() : test;
     let taken: boolean;
     if (ins.op === 'JUMP_IF_NOT_EXC_MATCH') taken = !value;
@@ -203,7 +235,7 @@ export class Frame {
 
   /** The next conditional jump tests `x is None` / `x is not None`, as the source writes it; `isNone` is whether x is None. */
   *branchNone(isNone: boolean): Py<boolean> {
-    const ins = yield* this.advance((i) => CONDITIONAL.has(i.op), 'an `is None` test');
+    const ins = yield* this.advance((i) => roleOf(i.op) === Role.Conditional, 'an `is None` test');
     let taken: boolean;
     if (NONE_JUMPS.has(ins.op)) taken = isNone;
     else if (NOT_NONE_JUMPS.has(ins.op)) taken = !isNone;
@@ -239,8 +271,15 @@ export class Frame {
   }
 
   /** Something C does inside the next `op` instruction (GET_ITER, BINARY_SUBSCR, ...); an exception it raises is raised here. */
-  *at<T>(op: string | readonly string[], fn: () => T): Py<T> {
-    return yield* this.atPy(op, () => atOnce(fn));
+  *at<T>(op: string, fn: () => T): Py<T> {
+    const ins = yield* this.advance((i) => i.op === op, `a ${op}`);
+    this.pc = ins.index + 1;
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof PyException) yield* this.raise(true);
+      throw e;
+    }
   }
 
   /** ... where what it does runs Python of the code under test (FORMAT_VALUE calling `__repr__`). */
@@ -262,18 +301,23 @@ export class Frame {
    * frame), `c` for anything else. An exception from `body` is raised in this frame.
    */
   *call<T>(name: string, kind: Exclude<CalleeKind, 'none'>, body: () => Py<T>): Py<T> {
-    const ins = yield* this.advance((i) => CALLS.has(i.op) || HIDDEN_CALLS.has(i.op), `a call of ${name}`);
-    if (ins.callee !== null && ins.callee !== name) throw this.bug(`the next call is of ${ins.callee}, the port asked for ${name}`);
-    this.unwinder.flow(ins); // SETUP_WITH also sets up its block
-    this.pc = ins.index + 1;
-    // tracer.py: a constructor's __init__ counts as the code under test only where the call names it.
-    this.s.callee = kind === 'py' && (name === '__init__' || name === '__new__') && !ins.initExplicit ? 'c' : kind;
+    yield* this.toCall(name, kind);
     try {
       return yield* body();
     } catch (e) {
       if (e instanceof PyException) yield* this.raise(true);
       throw e;
     }
+  }
+
+  /** Up to and including the call instruction of `name`; what ran in between is `kind`. */
+  private *toCall(name: string, kind: Exclude<CalleeKind, 'none'>): Py<void> {
+    const ins = yield* this.advance((i) => roleOf(i.op) === Role.Call, `a call of ${name}`);
+    if (ins.callee !== null && ins.callee !== name) throw this.bug(`the next call is of ${ins.callee}, the port asked for ${name}`);
+    this.unwinder.flow(ins); // SETUP_WITH also sets up its block
+    this.pc = ins.index + 1;
+    // tracer.py: a constructor's __init__ counts as the code under test only where the call names it.
+    this.s.callee = kind === 'py' && (name === '__init__' || name === '__new__') && !ins.initExplicit ? 'c' : kind;
   }
 
   /**
@@ -294,7 +338,13 @@ export class Frame {
 
   /** A C function (or Python code outside the code under test) that returns at once. */
   *callC<T>(name: string, fn: () => T): Py<T> {
-    return yield* this.call(name, 'c', () => atOnce(fn));
+    yield* this.toCall(name, 'c');
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof PyException) yield* this.raise(true);
+      throw e;
+    }
   }
 
   /** A call that only creates a coroutine or a generator (no frame runs until it is awaited or iterated). */
@@ -391,7 +441,10 @@ export class Frame {
     if (label !== null) yield point(label);
     // Up to 3.10 a send runs the YIELD_FROM again (a throw does not: the frame starts with the
     // exception); from 3.11 RESUME, a jump and SEND run, none of them a point.
-    if (rerun && suspend.op === 'YIELD_FROM') yield* this.exec(suspend);
+    if (rerun && suspend.op === 'YIELD_FROM') {
+      const again = this.exec(suspend);
+      if (again !== null) yield point(again);
+    }
   }
 
   private afterSuspension(suspend: Instr): void {
@@ -485,7 +538,8 @@ export class Frame {
       const plumbing = this.unwinder.plumbingToRaise(this.pc);
       if (plumbing === null) return;
       for (const ins of plumbing) {
-        yield* this.exec(ins);
+        const label = this.exec(ins);
+        if (label !== null) yield point(label);
         this.unwinder.flow(ins);
       }
     }

@@ -36,8 +36,7 @@ function* attempt(what: string, call: Py<unknown>, log: string[], rt: PyRuntime)
   }
 }
 
-const holdFor =
-  (seconds: number): Body =>
+const holdFor = (seconds: number): Body =>
   function* (sem, log, rt) {
     yield* sem.acquire();
     yield* timeSleep(rt.machine, seconds);
@@ -78,7 +77,12 @@ describe.each(TABLE_VERSIONS)('threading.Semaphore on CPython %s', (v) => {
       yield* attempt('release(2)', sem.release(2), log, rt);
     });
     if (minor >= 9) {
-      expect(r.log).toEqual(['release(0) -> ValueError: n must be one or more', 'release(2) -> undefined at 0', 'acquire() -> true at 0', 'acquire() -> true at 0']);
+      expect(r.log).toEqual([
+        'release(0) -> ValueError: n must be one or more',
+        'release(2) -> undefined at 0',
+        'acquire() -> true at 0',
+        'acquire() -> true at 0',
+      ]);
       expect(r).toMatchObject({ status: 'completed', value: 0, waiters: 0 });
     } else {
       expect(r.log).toEqual([
@@ -97,7 +101,12 @@ describe.each(TABLE_VERSIONS)('threading.Semaphore on CPython %s', (v) => {
       // The condition's lock must be free again: this acquire does not block.
       yield* attempt('acquire()', sem.acquire(), log, rt);
     });
-    expect(r.log).toEqual(['acquire() -> true at 0', 'release() -> undefined at 0', 'release() -> ValueError: Semaphore released too many times', 'acquire() -> true at 0']);
+    expect(r.log).toEqual([
+      'acquire() -> true at 0',
+      'release() -> undefined at 0',
+      'release() -> ValueError: Semaphore released too many times',
+      'acquire() -> true at 0',
+    ]);
     expect(r).toMatchObject({ status: 'completed', value: 0 });
   });
 });

@@ -23,7 +23,7 @@ function fifoOrder4(impl: string): { result: number[]; afterFirstSleep: { value:
   const machine = rt.machine;
   machine.addThread('T0', () =>
     asyncioRun(machine, 'loop@T0', function* (loop): Py<void> {
-      let t4: Task<unknown> | null = null;
+      let t4: Task<void> | null = null;
       function* c4(): Py<void> {
         result.push(4);
       }
@@ -48,7 +48,7 @@ function fifoOrder4(impl: string): { result: number[]; afterFirstSleep: { value:
       yield* sleep(machine, 0);
       afterFirstSleep = { value: sem.snapshot().value, waiters: sem.snapshot().waiters };
       yield* sleep(machine, 0);
-      for (const t of [...tasks, t4!]) yield* awaitFuture(t);
+      for (const t of [...tasks, t4!]) yield* awaitFuture<void>(t);
     }),
   );
   expect(machine.run().status).toBe('completed');

@@ -22,7 +22,7 @@ function run(version: (typeof TABLE_VERSIONS)[number], value: number, bounded: b
   const rt = new PyRuntime({ model: 'gil', maxSteps: 50_000, source: defaultSource, recordTrace: false });
   const sem = new ThreadingSemaphorePort(rt, 'sem', portVersion(version), value, bounded);
   const log: string[] = [];
-  bodies.forEach((body, i) => rt.machine.addThread(`T${i}`, () => body(sem, log, rt)));
+  for (const [i, body] of bodies.entries()) rt.machine.addThread(`T${i}`, () => body(sem, log, rt));
   const outcome = rt.machine.run();
   return { status: outcome.status, log, value: sem.snapshot().value, waiters: sem.snapshot().waiters };
 }

@@ -64,7 +64,25 @@ const overRelease: Scenario = {
   })),
 };
 
-const scenarioOf = (id: string): Scenario => (id === overRelease.id ? overRelease : builtin(id));
+/** A burst of releases while a woken waiter has not run: `locked()`'s any() stops at that waiter and drops its generator, which is closed. */
+const earlyAny: Scenario = {
+  id: 'asyncio-any-stops-early',
+  title: 'Semaphore(0): A waits; B releases twice, then acquires behind the woken A',
+  semaphores: { sem: { kind: 'asyncio', value: 0, scope: 'per-thread' } },
+  threads: [
+    {
+      name: 'T0',
+      loop: true,
+      tasks: [
+        { name: 'A', ops: [{ op: 'acquire' }] },
+        { name: 'B', ops: [{ op: 'sleep', seconds: 0 }, { op: 'release' }, { op: 'release' }, { op: 'acquire' }] },
+      ],
+    },
+  ],
+};
+
+const INLINE: readonly Scenario[] = [overRelease, earlyAny];
+const scenarioOf = (id: string): Scenario => INLINE.find((s) => s.id === id) ?? builtin(id);
 
 const SPECS: readonly (SourceSpec | null)[] = [
   null, // the default schedule
@@ -87,7 +105,7 @@ for (const v of VERSIONS) {
       await real?.close();
     });
 
-    it.each(['asyncio-shared-3-threads', 'threading-shared', 'asyncio-per-thread', overRelease.id])(
+    it.each(['asyncio-shared-3-threads', 'threading-shared', 'asyncio-per-thread', overRelease.id, earlyAny.id])(
       '%s: same points, decisions and history on the same source',
       async (id) => {
         const scenario = scenarioOf(id);

@@ -8,7 +8,8 @@ import type { EventLoop } from './event-loop.ts';
 import type { BlockedOn } from '../contract/run-result.ts';
 
 export type Blocker =
-  | { readonly kind: 'lock'; readonly lock: SimLock }
+  /** `until`: a timed acquire's virtual deadline (the clock wakes the waiter then); absent: no deadline. */
+  | { readonly kind: 'lock'; readonly lock: SimLock; readonly until?: number }
   | { readonly kind: 'sleep'; readonly until: number }
   | { readonly kind: 'select'; readonly loop: EventLoop; readonly until: number | null };
 
@@ -28,13 +29,13 @@ export function blockedOn(b: Blocker): BlockedOn {
 export function deadlineOf(b: Blocker): number | null {
   if (b.kind === 'sleep') return b.until;
   if (b.kind === 'select') return b.until;
-  return null;
+  return b.until ?? null;
 }
 
 export function describeBlocker(b: Blocker): string {
   switch (b.kind) {
     case 'lock':
-      return `${b.lock.name}.acquire()`;
+      return b.until === undefined ? `${b.lock.name}.acquire()` : `${b.lock.name}.acquire(timeout) until t=${b.until.toFixed(3)}s`;
     case 'sleep':
       return `time.sleep until t=${b.until.toFixed(3)}s`;
     case 'select':

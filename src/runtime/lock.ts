@@ -9,6 +9,9 @@ import type { Machine, SimThread } from './machine.ts';
 import type { Py } from './instructions.ts';
 import { RuntimeError } from './errors.ts';
 
+/** The harness's virtual clock tolerance (scheduler.EPS): a deadline this close has passed. */
+const DEADLINE_EPS = 1e-9;
+
 export class SimLock {
   private held = false;
   private readonly waiters: SimThread[] = [];
@@ -33,20 +36,35 @@ export class SimLock {
   }
 
   /**
-   * lock.acquire(blocking). `label` is where the caller would block: a blocking point.
-   * An uncontended acquire is atomic (C code, no eval-breaker check).
+   * lock.acquire(blocking, timeout). `label` is where the caller would block: a blocking point,
+   * before every block (a woken waiter that finds the lock taken again blocks at a new point).
+   * An uncontended acquire is atomic (C code, no eval-breaker check). `timeout` >= 0 is a deadline
+   * in virtual time, as the harness's virtual lock keeps it: past it, False.
    */
-  *acquire(label: string, blocking = true): Py<boolean> {
+  *acquire(label: string, blocking = true, timeout = -1): Py<boolean> {
     this.machine.touch(this.obj, 'w');
     if (!this.held) {
       this.held = true;
       return true;
     }
     if (!blocking) return false;
+    const deadline = timeout >= 0 ? this.machine.now + timeout : null;
+    const t = this.machine.running;
     while (this.held) {
+      if (deadline !== null && this.machine.now >= deadline - DEADLINE_EPS) {
+        // Already due: the blocking point, but no block (Machine.block sees the deadline passed).
+        yield { t: 'block', label, blocker: { kind: 'lock', lock: this, until: this.machine.now } };
+        return false;
+      }
       // Blocking registers this thread as a waiter: a write the releaser's choice depends on.
-      yield { t: 'block', label, blocker: { kind: 'lock', lock: this } };
+      yield { t: 'block', label, blocker: deadline === null ? { kind: 'lock', lock: this } : { kind: 'lock', lock: this, until: deadline } };
       this.machine.touch(this.obj, 'w');
+      const i = this.waiters.indexOf(t);
+      if (i >= 0) {
+        // Still a waiter: the clock woke it, not a release.
+        this.waiters.splice(i, 1);
+        if (this.held) return false;
+      }
     }
     this.held = true;
     return true;

@@ -363,6 +363,10 @@ export class Machine {
   }
 
   private block(t: SimThread, blocker: Blocker): void {
+    // A timed block whose deadline has passed is a blocking point without the block (the harness's
+    // no_block): the thread stays runnable, and a switch taken there has already moved the CPU on.
+    const deadline = deadlineOf(blocker);
+    if (deadline !== null && deadline <= this.now) return;
     if (blocker.kind === 'lock') blocker.lock.addWaiter(t);
     if (t.state === 'delayed') {
       // Delayed at a blocking point is not offered (canDelay is false there); keep the invariant explicit.

@@ -43,22 +43,27 @@ export class ScenarioProgram {
     for (const t of scenario.threads) rt.machine.addThread(t.name, (thread) => this.threadBody(t, thread));
   }
 
-  private create(name: string, id: string): void {
+  private create(name: string, id: string): SemaphorePort {
     const decl = this.scenario.semaphores[name]!;
     const make = decl.kind === 'asyncio' ? this.impl.asyncio : this.impl.threading;
-    this.semaphores.set(id, make({ rt: this.rt, id, value: decl.value, bounded: decl.bounded ?? false }));
+    const port = make({ rt: this.rt, id, value: decl.value, bounded: decl.bounded ?? false });
+    this.semaphores.set(id, port);
+    return port;
   }
 
-  private createPerThread(thread: string): void {
+  /** Per-thread semaphores, made by the running thread: their constructors' points are that thread's. */
+  private *createPerThread(thread: string): Py<void> {
     for (const [name, decl] of Object.entries(this.scenario.semaphores)) {
-      if (decl.scope === 'per-thread') this.create(name, `${name}@${thread}`);
+      if (decl.scope !== 'per-thread') continue;
+      const port = this.create(name, `${name}@${thread}`);
+      if (port.init) yield* port.init();
     }
   }
 
   private *threadBody(decl: ThreadDecl, thread: SimThread): Py<void> {
     const machine = this.rt.machine;
     if (!decl.loop) {
-      this.createPerThread(decl.name);
+      yield* this.createPerThread(decl.name);
       for (const task of decl.tasks) {
         thread.activity = task.name;
         try {
@@ -81,7 +86,7 @@ export class ScenarioProgram {
    */
   private *main(decl: ThreadDecl, loop: import('../../runtime/event-loop.ts').EventLoop): Py<void> {
     yield point(`scenario:${decl.name}.main:0`);
-    this.createPerThread(decl.name);
+    yield* this.createPerThread(decl.name);
     for (const c of this.scenario.cancellations ?? []) {
       if (decl.tasks.some((t) => t.name === c.task)) loop.declareCancellation(c.task);
     }

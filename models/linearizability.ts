@@ -18,7 +18,7 @@
  * order that makes it so. Memoised on (position, which open operations took effect, model state).
  * A sequential history never branches, so the common case is linear in its length.
  */
-import type { HistoryEvent } from '../src/contract/events.ts';
+import { semaphoreEvents, type HistoryEvent } from '../src/contract/events.ts';
 import { describeResult, type AcquireResult, type ModelDecl, type ReleaseResult, type SemaphoreModel } from './model.ts';
 import { extractOperations, type Operation } from './operations.ts';
 
@@ -64,7 +64,7 @@ export function checkLinearizable<S>(
   decl: ModelDecl,
   options: ConformanceOptions = {},
 ): ConformanceResult {
-  const events = history.filter((e) => e.sem === decl.id);
+  const events = semaphoreEvents(history).filter((e) => e.sem === decl.id);
   const { ops, malformed } = extractOperations(events);
   if (malformed.length > 0) {
     const m = malformed[0]!;

@@ -2,7 +2,7 @@
  * From events to operations: pairs each call with its return, per semaphore instance and actor.
  * An actor's operations on one semaphore are sequential, so at most one is open at a time.
  */
-import type { HistoryEvent, OpName } from '../src/contract/events.ts';
+import { isSemaphoreEvent, type HistoryEvent, type OpName, type SemaphoreEvent } from '../src/contract/events.ts';
 
 /**
  * The caller's identity, qualified by its thread: "T1/B" for a task, "T1" for a plain thread.
@@ -20,15 +20,15 @@ export interface Operation {
   readonly thread: string;
   readonly loop: string | null;
   /** The `acquire` or `release` event. */
-  readonly call: HistoryEvent;
+  readonly call: SemaphoreEvent;
   /** The first `waiting` event of an acquire (a caller may park more than once; joining the line is what counts). */
-  readonly waiting?: HistoryEvent;
-  /** `acquired` / `released` / `cancelled` / `error`; absent while the call is pending. */
-  readonly end?: HistoryEvent;
+  readonly waiting?: SemaphoreEvent;
+  /** `acquired` / `not-acquired` / `released` / `cancelled` / `error`; absent while the call is pending. */
+  readonly end?: SemaphoreEvent;
 }
 
 export interface MalformedEvent {
-  readonly event: HistoryEvent;
+  readonly event: SemaphoreEvent;
   readonly reason: string;
 }
 
@@ -39,6 +39,7 @@ export interface Operations {
   readonly malformed: readonly MalformedEvent[];
 }
 
+/** The semaphore operations of a history; the scenario's own events (`record`, `spawn`) are no operation's. */
 export function extractOperations(history: readonly HistoryEvent[]): Operations {
   // Built in place (runs on every explored run), frozen into the readonly shape on return.
   type Building = { -readonly [K in keyof Operation]: Operation[K] };
@@ -46,6 +47,7 @@ export function extractOperations(history: readonly HistoryEvent[]): Operations 
   const malformed: MalformedEvent[] = [];
   const open = new Map<string, Building>();
   for (const e of history) {
+    if (!isSemaphoreEvent(e)) continue;
     const k = `${e.sem}\u0000${actorKey(e)}`;
     const current = open.get(k);
     if (e.kind === 'acquire' || e.kind === 'release') {
@@ -65,7 +67,7 @@ export function extractOperations(history: readonly HistoryEvent[]): Operations 
     const fits =
       e.op === current.op &&
       (e.kind === 'error' ||
-        (current.op === 'acquire' && (e.kind === 'waiting' || e.kind === 'acquired' || e.kind === 'cancelled')) ||
+        (current.op === 'acquire' && (e.kind === 'waiting' || e.kind === 'acquired' || e.kind === 'not-acquired' || e.kind === 'cancelled')) ||
         (current.op === 'release' && e.kind === 'released'));
     if (!fits) {
       malformed.push({ event: e, reason: `${e.kind} (${e.op}) does not belong to the pending ${current.op}() call` });

@@ -17,7 +17,7 @@
  */
 import { extractOperations, isOpenAfter, type Operation } from '../models/operations.ts';
 import { bindsAtConstruction, creatorLoopOf } from '../models/select.ts';
-import type { HistoryEvent } from '../src/contract/events.ts';
+import { semaphoreEvents, type SemaphoreEvent } from '../src/contract/events.ts';
 import type { Property, RunView, Violation } from './api.ts';
 import { at, who } from './format.ts';
 import { semaphoreInfo, type SemaphoreInfo } from './semaphores.ts';
@@ -41,7 +41,7 @@ export const errorsAllowed: Property = {
   },
 };
 
-function violation(e: HistoryEvent, what: string, reason: string): Violation {
+function violation(e: SemaphoreEvent, what: string, reason: string): Violation {
   const err = e.error;
   const name = err === undefined ? 'an error' : `${err.type} (${err.class}) "${err.message}"`;
   return {
@@ -99,7 +99,9 @@ function releasedTooMany(view: RunView, op: Operation, info: SemaphoreInfo, othe
 
 /** Seqs of this instance's events during the call: "just after event m" are the instants values can change. */
 function instantsOf(view: RunView, op: Operation): number[] {
-  return view.history.filter((e) => e.sem === op.sem && e.seq >= op.call.seq && e.seq < op.end!.seq).map((e) => e.seq);
+  return semaphoreEvents(view.history)
+    .filter((e) => e.sem === op.sem && e.seq >= op.call.seq && e.seq < op.end!.seq)
+    .map((e) => e.seq);
 }
 
 /** Least value possible just after event m: every open acquire may have taken a permit, no open release has given one. */

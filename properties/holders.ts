@@ -4,7 +4,7 @@
  * allows; if that release then fails (BoundedSemaphore), the raise is taken back.
  */
 import { actorKey } from '../models/operations.ts';
-import type { HistoryEvent } from '../src/contract/events.ts';
+import { semaphoreEvents, type HistoryEvent, type SemaphoreEvent } from '../src/contract/events.ts';
 
 export interface Holding {
   /** `actorKey`: "T1/B" or "T1". */
@@ -12,12 +12,12 @@ export interface Holding {
   readonly thread: string;
   readonly loop: string | null;
   /** The `acquired` event that started it. */
-  readonly since: HistoryEvent;
+  readonly since: SemaphoreEvent;
 }
 
 /** The holders of one instance right after one of its `acquired` events. */
 export interface HolderSnapshot {
-  readonly event: HistoryEvent;
+  readonly event: SemaphoreEvent;
   /** Including the actor that just acquired, oldest first. */
   readonly holders: readonly Holding[];
   /** Releases by non-holders so far that did not fail: extra capacity. */
@@ -36,7 +36,7 @@ function walk(history: readonly HistoryEvent[]): { snapshot: HolderSnapshot; tot
   const extraPending = new Set<string>();
   const out: { snapshot: HolderSnapshot; total: number }[] = [];
   let total = 0;
-  for (const e of history) {
+  for (const e of semaphoreEvents(history)) {
     const hs = holders.get(e.sem) ?? [];
     holders.set(e.sem, hs);
     const actor = actorKey(e);

@@ -12,12 +12,12 @@
  * Line: `<thread>[/<task>] <kind>|error:<class> [sem=<id>] [t=<seconds>] [step=<n>] [loop=<id>|none]`.
  * Defaults: sem "S" (or options.sem), step = seq + 1, time carried over from the previous line.
  */
-import type { ErrorClass, EventKind, HistoryEvent, OpName, PyError } from '../../src/contract/events.ts';
+import { semaphoreEvents, type ErrorClass, type HistoryEvent, type OpName, type PyError, type SemaphoreEventKind } from '../../src/contract/events.ts';
 import type { BlockedThread, RunResult, RunStatus, SemaphoreFinal } from '../../src/contract/run-result.ts';
 import type { Scenario, SemaphoreDecl, ThreadDecl } from '../../src/scenario/types.ts';
 import type { RunView } from '../api.ts';
 
-const KINDS: readonly EventKind[] = ['acquire', 'waiting', 'acquired', 'release', 'released', 'cancelled'];
+const KINDS: readonly SemaphoreEventKind[] = ['acquire', 'waiting', 'acquired', 'not-acquired', 'release', 'released', 'cancelled'];
 
 export function buildHistory(lines: readonly string[], options: { readonly sem?: string } = {}): HistoryEvent[] {
   const open = new Map<string, OpName>();
@@ -32,7 +32,10 @@ export function buildHistory(lines: readonly string[], options: { readonly sem?:
     const loopOpt = opt.get('loop');
     const loop = loopOpt === 'none' ? null : (loopOpt ?? (task === null ? null : `loop@${thread}`));
     const key = `${sem}|${task ?? thread}`;
-    let kind: EventKind;
+    const step = opt.has('step') ? Number(opt.get('step')) : seq + 1;
+    const scenarioEvent = /^(record|spawn):(.+)$/.exec(what);
+    if (scenarioEvent !== null) return { seq, step, time, thread, loop, task, kind: scenarioEvent[1] as 'record' | 'spawn', tag: scenarioEvent[2]! };
+    let kind: SemaphoreEventKind;
     let op: OpName;
     let error: PyError | undefined;
     if (what.startsWith('error:')) {
@@ -40,12 +43,11 @@ export function buildHistory(lines: readonly string[], options: { readonly sem?:
       op = open.get(key) ?? 'acquire';
       error = pyError(what.slice('error:'.length) as ErrorClass);
     } else if ((KINDS as readonly string[]).includes(what)) {
-      kind = what as EventKind;
+      kind = what as SemaphoreEventKind;
       op = kind === 'release' || kind === 'released' ? 'release' : 'acquire';
     } else throw new Error(`bad event kind in line ${seq}: '${line}'`);
     if (kind === 'acquire' || kind === 'release') open.set(key, op);
     else if (kind !== 'waiting') open.delete(key);
-    const step = opt.has('step') ? Number(opt.get('step')) : seq + 1;
     return { seq, step, time, thread, loop, task, sem, kind, op, ...(error === undefined ? {} : { error }) };
   });
 }
@@ -82,12 +84,12 @@ export function runView(history: readonly HistoryEvent[], options: RunViewOption
       .filter(([, d]) => d.scope !== 'per-thread')
       .map(([id]) => id),
   );
-  for (const e of history) ids.add(e.sem);
+  for (const e of semaphoreEvents(history)) ids.add(e.sem);
   const semaphores: SemaphoreFinal[] = [...ids].map((id) => {
     const decl = decls[id.split('@')[0]!];
     if (decl === undefined) throw new Error(`runView: sem '${id}' is not declared`);
-    const mine = history.filter((e) => e.sem === id);
-    const n = (kind: EventKind) => mine.filter((e) => e.kind === kind).length;
+    const mine = semaphoreEvents(history).filter((e) => e.sem === id);
+    const n = (kind: SemaphoreEventKind) => mine.filter((e) => e.kind === kind).length;
     return {
       id,
       kind: decl.kind,

@@ -18,7 +18,7 @@ import { normaliseMessage } from '../contract/error-rules.ts';
 import { CLOCK_THREAD, LABELS, type PreemptionModel } from '../contract/names.ts';
 import type { DecisionSource } from '../scheduler/source.ts';
 import type { BlockedThread, RunStatus, TraceEntry } from '../contract/run-result.ts';
-import type { EventKind, HistoryEvent, OpName, PyError } from '../contract/events.ts';
+import type { EventBase, HistoryEvent, OpName, PyError, ScenarioEventKind, SemaphoreEventKind } from '../contract/events.ts';
 import { HappensBefore } from './happens-before.ts';
 
 export interface MachineOptions {
@@ -131,25 +131,27 @@ export class Machine {
     this.choices = [];
   }
 
-  /** Record a history event; an `error` event carries the exception as classified at the observation boundary. */
-  emit(kind: EventKind, op: OpName, sem: string, pyError?: PyError): void {
+  /** Record a semaphore's history event; an `error` event carries the exception as classified at the observation boundary. */
+  emit(kind: SemaphoreEventKind, op: OpName, sem: string, pyError?: PyError): void {
+    const what = pyError ? `${kind} ${sem}: ${pyError.type}: ${pyError.message}` : `${kind} ${sem}`;
+    this.pushEvent({ ...this.eventBase(), sem, kind, op, ...(pyError ? { error: pyError } : {}) }, what);
+  }
+
+  /** Record one of the scenario's own events (`record`, `spawn`). */
+  emitScenario(kind: ScenarioEventKind, tag: string): void {
+    this.pushEvent({ ...this.eventBase(), kind, tag }, `${kind} ${JSON.stringify(tag)}`);
+  }
+
+  private eventBase(): EventBase {
+    const t = this.running;
+    return { seq: this.history.length, step: this.steps, time: this.now, thread: t.name, loop: t.runningLoop?.id ?? null, task: t.task?.actor ?? null };
+  }
+
+  private pushEvent(event: HistoryEvent, what: string): void {
     const t = this.running;
     this.touch('history', 'w');
-    const event: HistoryEvent = {
-      seq: this.history.length,
-      step: this.steps,
-      time: this.now,
-      thread: t.name,
-      loop: t.runningLoop?.id ?? null,
-      task: t.task?.name ?? null,
-      sem,
-      kind,
-      op,
-      ...(pyError ? { error: pyError } : {}),
-    };
     this.history.push(event);
     if (this.options.recordTrace) {
-      const what = pyError ? `${kind} ${sem}: ${pyError.type}: ${pyError.message}` : `${kind} ${sem}`;
       this.trace.push({ step: this.steps, time: this.now, thread: t.name, task: this.actorTask(t), label: 'event', what });
     }
   }

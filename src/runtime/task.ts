@@ -13,12 +13,17 @@ export class Task<T> extends Future<T> {
   private mustCancel = false;
   private futWaiter: Future<unknown> | null = null;
 
+  /** The scenario task whose operations this task runs: its own name, or (wait_for's inner task) its caller's. History events name it. */
+  readonly actor: string;
+
   constructor(
     loop: EventLoop,
     private readonly coro: Py<T>,
     readonly name: string,
+    actor?: string,
   ) {
     super(loop, `task ${name}`);
+    this.actor = actor ?? name;
     loop.registerTask(this as Task<unknown>);
     loop.callSoon(() => this.step(null));
   }

@@ -85,6 +85,8 @@ export interface SemaphoreEvent extends EventBase {
   readonly op: OpName;
   /** Present on `error` events. */
   readonly error?: PyError;
+  /** On the `release` event of threading's `release(n)` (3.9+): the n permits it returns at once; absent means 1. */
+  readonly n?: number;
 }
 
 /** An event of the scenario itself: no semaphore, no operation. */

@@ -13,7 +13,7 @@ function who(e: HistoryEvent): string {
 function what(e: HistoryEvent): string {
   if (!isSemaphoreEvent(e)) return `${e.kind} ${JSON.stringify(e.tag)}`;
   const error = e.error !== undefined ? `  ${e.error.type}: ${e.error.message} [${e.error.class}]` : '';
-  return `${e.kind} ${e.sem}${error}`;
+  return `${e.kind} ${e.sem}${e.n !== undefined ? ` (n=${e.n})` : ''}${error}`;
 }
 
 export function formatHistory(history: readonly HistoryEvent[]): string[] {

@@ -8,7 +8,7 @@
  * Semantics: docs/execution-model.md.
  */
 import type { Blocker } from './blocker.ts';
-import { blockedOn, deadlineOf, describeBlocker } from './blocker.ts';
+import { blockedOn, CLOCK_EPSILON, deadlineOf, describeBlocker } from './blocker.ts';
 import type { Instr, Py } from './instructions.ts';
 import { PyException, SimulationError } from './errors.ts';
 import type { EventLoop } from './event-loop.ts';
@@ -17,7 +17,7 @@ import type { Deviation, PointKey } from '../contract/schedule.ts';
 import { normaliseMessage } from '../contract/error-rules.ts';
 import { CLOCK_THREAD, LABELS, type PreemptionModel } from '../contract/names.ts';
 import type { DecisionSource } from '../scheduler/source.ts';
-import type { BlockedThread, RunStatus, TraceEntry } from '../contract/run-result.ts';
+import type { BlockedThread, RunFailure, RunStatus, TraceEntry } from '../contract/run-result.ts';
 import type { EventBase, HistoryEvent, OpName, PyError, ScenarioEventKind, SemaphoreEventKind } from '../contract/events.ts';
 import { HappensBefore } from './happens-before.ts';
 
@@ -59,6 +59,8 @@ export class SimThread {
 export interface MachineOutcome {
   readonly status: RunStatus;
   readonly blocked: readonly BlockedThread[];
+  /** With status 'error': why the run failed, as the harness would report it, and in one line. */
+  readonly failure?: { readonly failure: RunFailure; readonly detail: string };
 }
 
 export class Machine {
@@ -79,6 +81,7 @@ export class Machine {
   /** Threads the last clock advance woke: their next step depends on it. */
   private readonly wokenByClock = new Set<SimThread>();
   private nextIds = new Map<string, number>();
+  private failed: { readonly failure: RunFailure; readonly detail: string } | null = null;
 
   constructor(readonly options: MachineOptions) {
     this.hb = options.happensBefore === true ? new HappensBefore() : null;
@@ -132,9 +135,10 @@ export class Machine {
   }
 
   /** Record a semaphore's history event; an `error` event carries the exception as classified at the observation boundary. */
-  emit(kind: SemaphoreEventKind, op: OpName, sem: string, pyError?: PyError): void {
-    const what = pyError ? `${kind} ${sem}: ${pyError.type}: ${pyError.message}` : `${kind} ${sem}`;
-    this.pushEvent({ ...this.eventBase(), sem, kind, op, ...(pyError ? { error: pyError } : {}) }, what);
+  emit(kind: SemaphoreEventKind, op: OpName, sem: string, detail: { readonly error?: PyError; readonly n?: number } = {}): void {
+    const { error, n } = detail;
+    const what = error ? `${kind} ${sem}: ${error.type}: ${error.message}` : `${kind} ${sem}${n === undefined ? '' : ` (n=${n})`}`;
+    this.pushEvent({ ...this.eventBase(), sem, kind, op, ...(error ? { error } : {}), ...(n !== undefined ? { n } : {}) }, what);
   }
 
   /** Record one of the scenario's own events (`record`, `spawn`). */
@@ -245,10 +249,20 @@ export class Machine {
 
   // ---------------------------------------------------------------- the scheduler loop
 
+  /**
+   * The scenario asked the Python under test for something its version cannot do (what makes the
+   * harness fail a run): the run ends at the running thread's next point, with status 'error'.
+   */
+  failRun(failure: RunFailure, detail: string): void {
+    this.failed ??= { failure, detail };
+    this.note(`run failed: ${detail}`);
+  }
+
   run(): MachineOutcome {
     const source = this.options.source;
     let clockAdvances = 0;
     for (;;) {
+      if (this.failed !== null) return { status: 'error', blocked: [], failure: this.failed };
       if (this.steps >= this.options.maxSteps) return { status: 'step-limit', blocked: this.blockedDetail() };
       let t = this.current && this.current.state === 'runnable' ? this.current : this.firstRunnable();
       if (!t) {
@@ -326,9 +340,12 @@ export class Machine {
       this.current = null;
     }
     if (decision) this.applied.push(decision);
-    if (blocker) this.block(t, blocker);
+    // A timed lock acquire whose deadline has already come does not block (the harness's VLock
+    // neither): a switch taken at its point preempts instead. (Sleeps and selects always block.)
+    const due = blocker?.kind === 'lock' && (deadlineOf(blocker) ?? Infinity) <= this.now + CLOCK_EPSILON;
+    if (blocker && !due) this.block(t, blocker);
     if (this.options.recordTrace) {
-      const what = blocker ? `blocks: ${describeBlocker(blocker)}` : 'point';
+      const what = blocker && !due ? `blocks: ${describeBlocker(blocker)}` : 'point';
       this.trace.push({
         step: this.steps,
         time: this.now,
@@ -337,7 +354,7 @@ export class Machine {
         label,
         what,
         occ: key.occ,
-        ...(blocker ? { blocks: blockedOn(blocker) } : {}),
+        ...(blocker && !due ? { blocks: blockedOn(blocker) } : {}),
         ...(reads.size ? { reads: [...reads] } : {}),
         ...(writes.size ? { writes: [...writes] } : {}),
         ...(decision ? { decision } : {}),

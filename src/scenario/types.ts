@@ -64,6 +64,22 @@ export interface ThreadDecl {
   readonly tasks: readonly TaskDecl[];
 }
 
+/** Every task of a thread, the ones its operations spawn included (at any depth), declared ones first. */
+export function threadTasks(thread: ThreadDecl): TaskDecl[] {
+  const out: TaskDecl[] = [];
+  const visit = (ops: readonly Op[]): void => {
+    for (const op of ops) {
+      if (op.op === 'spawn') {
+        out.push(op.task);
+        visit(op.task.ops);
+      } else if (op.op === 'with' || op.op === 'repeat') visit(op.body);
+    }
+  };
+  out.push(...thread.tasks);
+  for (const t of thread.tasks) visit(t.ops);
+  return out;
+}
+
 /** A cancellation the scheduler may fire at any loop slot of the task's loop (or never). */
 export interface DeclaredCancellation {
   readonly task: string;

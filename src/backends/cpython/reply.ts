@@ -223,7 +223,7 @@ function readEvent(r: ReplyReader, value: unknown, path: string, names: Names): 
   const scenarioEvent = (SCENARIO_EVENT_KINDS as readonly string[]).includes(kind);
   const o = scenarioEvent
     ? r.object(value, path, [...base, 'tag'], [...base, 'tag'])
-    : r.object(value, path, [...base, 'sem', 'op', 'error'], [...base, 'sem', 'op']);
+    : r.object(value, path, [...base, 'sem', 'op', 'error', 'n'], [...base, 'sem', 'op']);
   const at = {
     seq: r.int(o, 'seq', path),
     step: r.int(o, 'step', path),
@@ -235,12 +235,14 @@ function readEvent(r: ReplyReader, value: unknown, path: string, names: Names): 
   if (scenarioEvent) return { ...at, kind: kind as ScenarioEventKind, tag: r.str(o, 'tag', path, false) };
   if ((kind === 'error') !== (o.error !== undefined))
     r.fail(childPath(path, 'error'), kind === 'error' ? 'missing for an "error" event' : `unexpected for a "${kind}" event`);
+  if (o.n !== undefined && kind !== 'release') r.fail(childPath(path, 'n'), `unexpected for a "${kind}" event`);
   return {
     ...at,
     sem: r.str(o, 'sem', path),
     kind: kind as Exclude<EventKind, ScenarioEventKind>,
     op: r.member(o, 'op', path, OPS),
     ...(o.error !== undefined && { error: readPyError(r, o.error, childPath(path, 'error')) }),
+    ...(o.n !== undefined && { n: r.int(o, 'n', path, 1) }),
   };
 }
 

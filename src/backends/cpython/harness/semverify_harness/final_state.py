@@ -106,10 +106,9 @@ def describe_blocked(s):
             if loop._ready:
                 e['on'] = on + ' with %d ready handle(s) (lost wake-up)' % len(loop._ready)
             tasks = []
-            for td in t.decl.get('tasks', []):
-                task = s.tasks.get(td['name'])
-                if task is not None and not task.done():
-                    tasks.append({'task': td['name'], 'awaits': _describe_fut(s, getattr(task, '_fut_waiter', None))})
+            for name, task in s.tasks.items():  # the thread's tasks, spawned ones included, in creation order
+                if s.task_loop.get(name) is loop and not task.done():
+                    tasks.append({'task': name, 'awaits': _describe_fut(s, getattr(task, '_fut_waiter', None))})
             e['tasks'] = tasks
         out.append(e)
     return out

@@ -17,6 +17,8 @@ export interface Operation {
   readonly actor: string;
   readonly sem: string;
   readonly op: OpName;
+  /** Permits a release gives back (threading's release(n)); 1 for every other call. */
+  readonly n: number;
   readonly thread: string;
   readonly loop: string | null;
   /** The `acquire` or `release` event. */
@@ -55,7 +57,7 @@ export function extractOperations(history: readonly HistoryEvent[]): Operations 
         malformed.push({ event: e, reason: `${e.kind}() called while ${current.op}() at seq ${current.call.seq} has not returned` });
         continue;
       }
-      const op: Building = { actor: actorKey(e), sem: e.sem, op: e.kind, thread: e.thread, loop: e.loop, call: e };
+      const op: Building = { actor: actorKey(e), sem: e.sem, op: e.kind, n: e.n ?? 1, thread: e.thread, loop: e.loop, call: e };
       open.set(k, op);
       ops.push(op);
       continue;

@@ -93,8 +93,8 @@ function releasedTooMany(view: RunView, op: Operation, info: SemaphoreInfo, othe
   if (op.op !== 'release') return 'only release() raises it';
   if (!info.bounded) return `'${op.sem}' is not bounded: release() may raise the value above its initial ${info.initial}`;
   const highest = Math.max(...instantsOf(view, op).map((m) => highestValue(info, others, m)));
-  if (highest >= info.initial) return null;
-  return `the value was at most ${highest} during the call, so one more release does not exceed the initial ${info.initial}`;
+  if (highest + op.n > info.initial) return null;
+  return `the value was at most ${highest} during the call, so ${op.n === 1 ? 'one more release' : `releasing ${op.n}`} does not exceed the initial ${info.initial}`;
 }
 
 /** Seqs of this instance's events during the call: "just after event m" are the instants values can change. */
@@ -109,7 +109,7 @@ function lowestValue(info: SemaphoreInfo, others: readonly Operation[], m: numbe
   let v = info.initial;
   for (const o of others) {
     if (o.op === 'acquire' && ((o.end?.kind === 'acquired' && o.end.seq <= m) || isOpenAfter(o, m))) v -= 1;
-    if (o.op === 'release' && o.end?.kind === 'released' && o.end.seq <= m) v += 1;
+    if (o.op === 'release' && o.end?.kind === 'released' && o.end.seq <= m) v += o.n;
   }
   return v;
 }
@@ -119,7 +119,7 @@ function highestValue(info: SemaphoreInfo, others: readonly Operation[], m: numb
   let v = info.initial;
   for (const o of others) {
     if (o.op === 'acquire' && o.end?.kind === 'acquired' && o.end.seq <= m) v -= 1;
-    if (o.op === 'release' && ((o.end?.kind === 'released' && o.end.seq <= m) || isOpenAfter(o, m))) v += 1;
+    if (o.op === 'release' && ((o.end?.kind === 'released' && o.end.seq <= m) || isOpenAfter(o, m))) v += o.n;
   }
   return v;
 }

@@ -1,7 +1,8 @@
 /**
  * Who holds a permit when: `acquired` starts a holding, the holder's `release` call ends it.
  * A release by an actor that holds nothing raises the instance's capacity by one, as Python
- * allows; if that release then fails (BoundedSemaphore), the raise is taken back.
+ * allows; if that release then fails (BoundedSemaphore), the raise is taken back. A holder's
+ * release(n) ends its holding and raises the capacity by the other n - 1.
  */
 import { actorKey } from '../models/operations.ts';
 import { semaphoreEvents, type HistoryEvent, type SemaphoreEvent } from '../src/contract/events.ts';
@@ -33,7 +34,8 @@ export function holderSnapshots(history: readonly HistoryEvent[]): readonly Hold
 function walk(history: readonly HistoryEvent[]): { snapshot: HolderSnapshot; total: number }[] {
   const holders = new Map<string, Holding[]>();
   const extra = new Map<string, number>();
-  const extraPending = new Set<string>();
+  /** Capacity a release in flight added, taken back if it fails. */
+  const extraPending = new Map<string, number>();
   const out: { snapshot: HolderSnapshot; total: number }[] = [];
   let total = 0;
   for (const e of semaphoreEvents(history)) {
@@ -50,12 +52,15 @@ function walk(history: readonly HistoryEvent[]): { snapshot: HolderSnapshot; tot
       if (mine >= 0) {
         hs.splice(mine, 1);
         total -= 1;
-      } else {
-        extra.set(e.sem, (extra.get(e.sem) ?? 0) + 1);
-        extraPending.add(key);
       }
-    } else if (e.op === 'release' && extraPending.delete(key) && e.kind === 'error') {
-      extra.set(e.sem, (extra.get(e.sem) ?? 0) - 1);
+      const added = (e.n ?? 1) - (mine >= 0 ? 1 : 0);
+      if (added > 0) {
+        extra.set(e.sem, (extra.get(e.sem) ?? 0) + added);
+        extraPending.set(key, added);
+      }
+    } else if (e.op === 'release' && extraPending.has(key)) {
+      if (e.kind === 'error') extra.set(e.sem, (extra.get(e.sem) ?? 0) - extraPending.get(key)!);
+      extraPending.delete(key);
     }
   }
   return out;

@@ -7,15 +7,18 @@
  *     'T0/A acquired',
  *     'T1 release sem=L t=0.5',  // plain thread T1 (no loop), instance "L", virtual time 0.5 from now on
  *     'T1/B error:wrong-loop',   // error ends T1/B's pending call (op inferred; acquire if none)
+ *     'T0/A record:1',           // the scenario's own events: record "1" (spawn:c4: task c4 created)
  *   ])
  *
- * Line: `<thread>[/<task>] <kind>|error:<class> [sem=<id>] [t=<seconds>] [step=<n>] [loop=<id>|none]`.
+ * Line: `<thread>[/<task>] <kind>|error:<class>|record:<tag>|spawn:<task> [sem=<id>] [t=<seconds>] [step=<n>] [loop=<id>|none] [n=<k>]`
+ * (`n`: a release(n)'s `release` event).
  * Defaults: sem "S" (or options.sem), step = seq + 1, time carried over from the previous line.
  */
 import { semaphoreEvents, type ErrorClass, type HistoryEvent, type OpName, type PyError, type SemaphoreEventKind } from '../../src/contract/events.ts';
 import type { BlockedThread, RunResult, RunStatus, SemaphoreFinal } from '../../src/contract/run-result.ts';
-import type { Scenario, SemaphoreDecl, ThreadDecl } from '../../src/scenario/types.ts';
+import type { Expectations, Scenario, SemaphoreDecl, ThreadDecl } from '../../src/scenario/types.ts';
 import type { RunView } from '../api.ts';
+import { extractOperations } from '../../models/operations.ts';
 
 const KINDS: readonly SemaphoreEventKind[] = ['acquire', 'waiting', 'acquired', 'not-acquired', 'release', 'released', 'cancelled'];
 
@@ -48,7 +51,8 @@ export function buildHistory(lines: readonly string[], options: { readonly sem?:
     } else throw new Error(`bad event kind in line ${seq}: '${line}'`);
     if (kind === 'acquire' || kind === 'release') open.set(key, op);
     else if (kind !== 'waiting') open.delete(key);
-    return { seq, step, time, thread, loop, task, sem, kind, op, ...(error === undefined ? {} : { error }) };
+    const n = kind === 'release' && opt.has('n') ? { n: Number(opt.get('n')) } : {};
+    return { seq, step, time, thread, loop, task, sem, kind, op, ...(error === undefined ? {} : { error }), ...n };
   });
 }
 
@@ -75,6 +79,10 @@ export interface RunViewOptions {
   readonly finals?: Readonly<Record<string, Partial<SemaphoreFinal>>>;
   /** Default: the largest step in the history. */
   readonly steps?: number;
+  /** The scenario's expectations (`records`, `parked`, ...); default none. */
+  readonly expect?: Expectations;
+  /** The scenario's threads; default one per thread of the history, without tasks. */
+  readonly threads?: readonly ThreadDecl[];
 }
 
 export function runView(history: readonly HistoryEvent[], options: RunViewOptions = {}): RunView {
@@ -88,8 +96,9 @@ export function runView(history: readonly HistoryEvent[], options: RunViewOption
   const semaphores: SemaphoreFinal[] = [...ids].map((id) => {
     const decl = decls[id.split('@')[0]!];
     if (decl === undefined) throw new Error(`runView: sem '${id}' is not declared`);
-    const mine = semaphoreEvents(history).filter((e) => e.sem === id);
-    const n = (kind: SemaphoreEventKind) => mine.filter((e) => e.kind === kind).length;
+    const mine = extractOperations(history).ops.filter((o) => o.sem === id);
+    // Permits, not calls: a release(n) that returned gave n.
+    const n = (kind: SemaphoreEventKind) => mine.filter((o) => o.end?.kind === kind).reduce((k, o) => k + o.n, 0);
     return {
       id,
       kind: decl.kind,
@@ -102,17 +111,20 @@ export function runView(history: readonly HistoryEvent[], options: RunViewOption
       ...options.finals?.[id],
     };
   });
-  const threads: ThreadDecl[] = [...new Set(history.map((e) => e.thread))].map((name) => ({
-    name,
-    loop: history.some((e) => e.thread === name && e.loop !== null),
-    tasks: [],
-  }));
+  const threads: readonly ThreadDecl[] =
+    options.threads ??
+    [...new Set(history.map((e) => e.thread))].map((name) => ({
+      name,
+      loop: history.some((e) => e.thread === name && e.loop !== null),
+      tasks: [],
+    }));
   const scenario: Scenario = {
     id: 'hand-written',
     title: 'hand-written history',
     semaphores: decls,
     threads,
     ...(options.impl === undefined ? {} : { impl: options.impl }),
+    ...(options.expect === undefined ? {} : { expect: options.expect }),
   };
   const run: RunResult = {
     status: options.status ?? 'completed',

@@ -42,6 +42,17 @@ describe('not-acquired: an acquire that ends without a permit', () => {
   });
 });
 
+describe('fifo with timeouts', () => {
+  it('a waiter that times out gives up its place; the next in line goes first, and a newcomer may not overtake it', () => {
+    const head = ['T0/H acquire', 'T0/H acquired', 'T0/A acquire', 'T0/A waiting', 'T0/B acquire', 'T0/B waiting', 'T0/A not-acquired'];
+    const fair = [...head, 'T0/H release', 'T0/H released', 'T0/C acquire', 'T0/C waiting', 'T0/B acquired', 'T0/B release', 'T0/B released', 'T0/C acquired'];
+    expect(violated(fair, { semaphores: asyncio1 })).toEqual({});
+    // C arrives after B parked and gets in first: barging, whatever happened to A.
+    const barging = [...head, 'T0/H release', 'T0/H released', 'T0/C acquire', 'T0/C acquired', 'T0/B acquired'];
+    expect(violated(barging, { semaphores: asyncio1 }).fifo?.[0]).toMatch(/T0\/C acquired .* before T0\/B/);
+  });
+});
+
 describe('release(n)', () => {
   it('returns n permits: counted by permit-conservation, at-most-n and the threading model', () => {
     const lines = ['T0 acquire', 'T0 acquired', 'T0 release n=2', 'T0 released', 'T1 acquire', 'T1 acquired', 'T2 acquire', 'T2 acquired'];

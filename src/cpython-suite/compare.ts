@@ -9,6 +9,7 @@ import type { ScenarioReport } from '../explore/report-types.ts';
 import { scenarioFromFile } from '../scenario/scenario-file.ts';
 import type { GroundTruth, TestResult } from './ground-truth.ts';
 import { hasScenario, SCENARIO_DIR, SUITE, type SuiteEntry } from './suite-map.ts';
+import { inRange, parseVersionRange } from '../scenario/version-expectations.ts';
 
 export interface Cell {
   readonly version: string;
@@ -16,8 +17,10 @@ export interface Cell {
   readonly cpython?: TestResult;
   /** semverify on the scenario, real backend, this interpreter; absent for tests without a scenario. */
   readonly semverify?: Pick<ScenarioReport, 'verdict' | 'expectationsMet' | 'coverage'> & { readonly kinds: readonly string[] };
-  /** Both present and they agree (pass <-> holds). */
+  /** Both present and they agree (pass <-> holds); absent for an internal cell. */
   readonly agrees?: boolean;
+  /** The test stopped at the entry's declared internal assertion here (InternalAssertion): not compared. */
+  readonly internal?: true;
 }
 
 export interface Row {
@@ -48,11 +51,12 @@ export async function compareWithSuite(root: string, gt: GroundTruth, onRow?: (r
         coverage: report.coverage,
         kinds: report.outcomes.map((o) => o.kind),
       };
+      const internal = cpython !== undefined && stoppedInternally(entry, cpython, interpreter.version);
       cells.push({
         version: interpreter.version,
         ...(cpython && { cpython }),
         semverify,
-        ...(cpython && { agrees: (cpython.outcome === 'pass') === (report.verdict === 'holds') }),
+        ...(internal ? { internal: true as const } : cpython && { agrees: (cpython.outcome === 'pass') === (report.verdict === 'holds') }),
       });
     }
     const row = { entry, cells };
@@ -60,6 +64,19 @@ export async function compareWithSuite(root: string, gt: GroundTruth, onRow?: (r
     rows.push(row);
   }
   return rows;
+}
+
+/** Whether the test failed on `version` exactly at the assertion on private state its entry declares. */
+export function stoppedInternally(entry: SuiteEntry, cpython: TestResult, version: string): boolean {
+  const internal = hasScenario(entry) ? entry.internal : undefined;
+  if (internal === undefined || cpython.outcome !== 'fail' || cpython.detail !== internal.detail) return false;
+  const range = parseVersionRange(internal.versions);
+  return typeof range !== 'string' && inRange(range, version);
+}
+
+function scenarioText(entry: Extract<SuiteEntry, { scenario: string }>): string {
+  const notes = [entry.note, entry.internal && `internal on ${entry.internal.versions}: ${entry.internal.why}`].filter((n) => n !== undefined);
+  return `\`${entry.scenario}\`${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
 }
 
 /** The table for docs/cpython-tests.md: one row per test, one column per interpreter. */
@@ -73,11 +90,9 @@ export function suiteTable(rows: readonly Row[], gt: GroundTruth): string[] {
       if (c.semverify === undefined) return cp;
       const found = c.semverify.kinds.filter((k) => k !== 'ok');
       const sv = c.semverify.verdict === 'holds' ? 'holds' : found.join('+');
-      return `${cp} / ${sv}${c.agrees === false ? ' ✗' : ''}`;
+      return `${cp}${c.internal ? ' (internal)' : ''} / ${sv}${c.agrees === false ? ' ✗' : ''}`;
     });
-    const where = hasScenario(entry)
-      ? `\`${entry.scenario}\`${entry.note ? ` (${entry.note})` : ''}`
-      : `${entry.pending === 'api' ? 'no interleaving' : 'pending (language)'}: ${entry.why}`;
+    const where = hasScenario(entry) ? scenarioText(entry) : `no interleaving: ${entry.why}`;
     out.push(`| ${entry.suite === 'threading' ? 'threading ' : ''}${entry.test} (${from}) | ${cellText.join(' | ')} | ${where} |`);
   }
   return out;

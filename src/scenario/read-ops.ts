@@ -21,6 +21,9 @@ const OP_KEYS: Readonly<Record<Op['op'], readonly string[]>> = {
   await: ['op', 'task'],
 };
 
+/** Every operation of the format (docs/scenario-format.md documents each). */
+export const OPERATIONS = Object.keys(OP_KEYS) as readonly Op['op'][];
+
 /** What an operation may refer to: the semaphores, and the tasks of its own thread. */
 export interface OpEnv {
   readonly r: FieldReader;
@@ -45,7 +48,7 @@ export function readOps(env: OpEnv, v: unknown, path: string, depth: number): Op
 
 function readOp(env: OpEnv, v: unknown, path: string, depth: number): Op {
   const { r } = env;
-  const kinds = Object.keys(OP_KEYS) as Op['op'][];
+  const kinds = OPERATIONS;
   // The kind decides which keys are allowed, so read it before checking the keys.
   const head = r.record(v, path);
   if (head.op === undefined) r.fail(childPath(path, 'op'), `missing (required: one of ${kinds.join(', ')})`);

@@ -7,7 +7,8 @@
  * it is not installed.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { realBackendFor, schedulingPoints } from './helpers.ts';
 import { CPythonBackend } from '../src/backends/cpython/backend.ts';
 import { findInterpreter } from '../src/backends/cpython/interpreters.ts';
 import { simRunner } from '../src/backends/sim/runner.ts';
@@ -78,29 +79,19 @@ const THREADING: Scenario = {
   ],
 };
 
-/** The scheduling points a run passed, in order (slots and timer ties are decisions only). */
-function points(run: RunResult): string[] {
-  return run.trace.filter((e) => e.occ !== undefined && !/:(slot|timers)$/.test(e.label)).map((e) => `${e.thread} ${e.label} #${e.occ}`);
-}
-
 function history(run: RunResult): string[] {
   return run.history.map((e) => `${e.thread}/${e.task ?? '-'} ${e.kind} ${'sem' in e ? e.sem : JSON.stringify(e.tag)} t=${e.time}`);
 }
 
 describe.skipIf(!py311)('the 3.11 port and real CPython 3.11 agree on the new paths', () => {
-  let real: CPythonBackend;
-  beforeAll(async () => {
-    real = await CPythonBackend.start(py311!);
-  });
-  afterAll(async () => {
-    await real?.close();
-  });
+  const backend = realBackendFor(py311);
 
   it('threading acquire(False), acquire(timeout) and release(n): the same points, and seeded sources the same schedules and histories', async () => {
+    const real = backend();
     const sim = simRunner(THREADING, 'gil');
     const simDefault = await sim.run({ schedule: [], recordTrace: true });
     const realDefault = await real.run({ scenario: THREADING, schedule: [], trace: true });
-    expect(points(realDefault)).toEqual(points(simDefault));
+    expect(schedulingPoints(realDefault)).toEqual(schedulingPoints(simDefault));
     // The default schedule reaches every new path: a refusal, timeouts that expire, release(2), a BoundedSemaphore's refusal.
     expect(history(simDefault).join('\n')).toMatch(/Q\/- not-acquired t[\s\S]*Q\/- waiting t[\s\S]*Q\/- not-acquired t[\s\S]*P\/- error b/);
     let deviations = 0;

@@ -51,12 +51,7 @@ export const SUITE: readonly SuiteEntry[] = [
   { suite: 'asyncio', test: 'test_acquire_cancel', scenario: 'test_acquire_cancel.json' },
   { suite: 'asyncio', test: 'test_acquire_cancel_before_awoken', scenario: 'test_acquire_cancel_before_awoken.json' },
   { suite: 'asyncio', test: 'test_acquire_hang', scenario: 'test_acquire_hang.json' },
-  {
-    suite: 'asyncio',
-    test: 'test_acquire_no_hang',
-    scenario: 'test_acquire_no_hang.json',
-    note: "main's 1 s sleep stands for the test's gather (c1 and c2 take no virtual time)",
-  },
+  { suite: 'asyncio', test: 'test_acquire_no_hang', scenario: 'test_acquire_no_hang.json', note: 'its gather of c1 and c2 is two awaits' },
   { suite: 'asyncio', test: 'test_acquire_fifo_order', scenario: 'test_acquire_fifo_order.json' },
   { suite: 'asyncio', test: 'test_acquire_fifo_order_2', scenario: 'test_acquire_fifo_order_2.json' },
   { suite: 'asyncio', test: 'test_acquire_fifo_order_3', scenario: 'test_acquire_fifo_order_3.json' },

@@ -41,8 +41,20 @@ export interface Operations {
   readonly malformed: readonly MalformedEvent[];
 }
 
+/** Histories are never changed once recorded: every property of a run shares one extraction. */
+const extracted = new WeakMap<readonly HistoryEvent[], Operations>();
+
 /** The semaphore operations of a history; the scenario's own events (`record`, `spawn`) are no operation's. */
 export function extractOperations(history: readonly HistoryEvent[]): Operations {
+  let ops = extracted.get(history);
+  if (ops === undefined) {
+    ops = extract(history);
+    extracted.set(history, ops);
+  }
+  return ops;
+}
+
+function extract(history: readonly HistoryEvent[]): Operations {
   // Built in place (runs on every explored run), frozen into the readonly shape on return.
   type Building = { -readonly [K in keyof Operation]: Operation[K] };
   const ops: Building[] = [];

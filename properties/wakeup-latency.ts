@@ -35,7 +35,7 @@ export const wakeupLatency: Property = {
   outcomes: [WAKEUP_LATENCY_OUTCOME],
   check: (view: RunView): readonly Violation[] => {
     const { ops } = extractOperations(view.history);
-    const timed = timedTasks(view.scenario);
+    let timed: Set<string> | undefined;
     const out: Violation[] = [];
     for (const sem of new Set(ops.map((o) => o.sem))) {
       const info = semaphoreInfo(view, sem);
@@ -44,6 +44,7 @@ export const wakeupLatency: Property = {
       const loop = [...loops][0];
       if (info?.kind !== 'asyncio' || loops.size !== 1 || loop === null || loop === undefined) continue;
       for (const d of dueWaiters(mine, info.initial)) {
+        timed ??= timedTasks(view.scenario);
         if (d.waiter.end === undefined || timed.has(d.waiter.call.task ?? '')) continue;
         const late = ranLater(view.history, ops, d, loop);
         if (late !== undefined) out.push(violation(sem, loop, d, late));

@@ -99,7 +99,7 @@ export interface ScenarioEvent extends EventBase {
 export type HistoryEvent = SemaphoreEvent | ScenarioEvent;
 
 export function isSemaphoreEvent(e: HistoryEvent): e is SemaphoreEvent {
-  return (SEMAPHORE_EVENT_KINDS as readonly string[]).includes(e.kind);
+  return e.kind !== 'record' && e.kind !== 'spawn';
 }
 
 /** The events of semaphore operations, in order: what models and most properties judge. */

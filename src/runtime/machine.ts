@@ -18,7 +18,7 @@ import { normaliseMessage } from '../contract/error-rules.ts';
 import { CLOCK_THREAD, LABELS, type PreemptionModel } from '../contract/names.ts';
 import type { DecisionSource } from '../scheduler/source.ts';
 import type { BlockedThread, RunFailure, RunStatus, TraceEntry } from '../contract/run-result.ts';
-import type { EventBase, HistoryEvent, OpName, PyError, ScenarioEventKind, SemaphoreEventKind } from '../contract/events.ts';
+import type { HistoryEvent, OpName, PyError, ScenarioEventKind, SemaphoreEvent, SemaphoreEventKind } from '../contract/events.ts';
 import { HappensBefore } from './happens-before.ts';
 
 export interface MachineOptions {
@@ -135,28 +135,44 @@ export class Machine {
   }
 
   /** Record a semaphore's history event; an `error` event carries the exception as classified at the observation boundary. */
-  emit(kind: SemaphoreEventKind, op: OpName, sem: string, detail: { readonly error?: PyError; readonly n?: number } = {}): void {
-    const { error, n } = detail;
-    const what = error ? `${kind} ${sem}: ${error.type}: ${error.message}` : `${kind} ${sem}${n === undefined ? '' : ` (n=${n})`}`;
-    this.pushEvent({ ...this.eventBase(), sem, kind, op, ...(error ? { error } : {}), ...(n !== undefined ? { n } : {}) }, what);
+  emit(kind: SemaphoreEventKind, op: OpName, sem: string, detail?: { readonly error?: PyError; readonly n?: number }): void {
+    const t = this.running;
+    const event: SemaphoreEvent = {
+      seq: this.history.length,
+      step: this.steps,
+      time: this.now,
+      thread: t.name,
+      loop: t.runningLoop?.id ?? null,
+      task: t.task?.actor ?? null,
+      sem,
+      kind,
+      op,
+    };
+    const error = detail?.error;
+    const n = detail?.n;
+    this.pushEvent(t, error === undefined && n === undefined ? event : { ...event, ...(error && { error }), ...(n !== undefined && { n }) });
   }
 
   /** Record one of the scenario's own events (`record`, `spawn`). */
   emitScenario(kind: ScenarioEventKind, tag: string): void {
-    this.pushEvent({ ...this.eventBase(), kind, tag }, `${kind} ${JSON.stringify(tag)}`);
+    const t = this.running;
+    this.pushEvent(t, {
+      seq: this.history.length,
+      step: this.steps,
+      time: this.now,
+      thread: t.name,
+      loop: t.runningLoop?.id ?? null,
+      task: t.task?.actor ?? null,
+      kind,
+      tag,
+    });
   }
 
-  private eventBase(): EventBase {
-    const t = this.running;
-    return { seq: this.history.length, step: this.steps, time: this.now, thread: t.name, loop: t.runningLoop?.id ?? null, task: t.task?.actor ?? null };
-  }
-
-  private pushEvent(event: HistoryEvent, what: string): void {
-    const t = this.running;
+  private pushEvent(t: SimThread, event: HistoryEvent): void {
     this.touch('history', 'w');
     this.history.push(event);
     if (this.options.recordTrace) {
-      this.trace.push({ step: this.steps, time: this.now, thread: t.name, task: this.actorTask(t), label: 'event', what });
+      this.trace.push({ step: this.steps, time: this.now, thread: t.name, task: this.actorTask(t), label: 'event', what: describeEvent(event) });
     }
   }
 
@@ -433,6 +449,13 @@ export class Machine {
 const STATE_CODE: Readonly<Record<ThreadState, number>> = { runnable: 0, blocked: 1, delayed: 2, done: 3 };
 const NO_ACCESS: ReadonlySet<string> = new Set();
 const CLOCK_WRITE: ReadonlySet<string> = new Set(['clock']);
+
+/** An event as a trace row says it: "acquired sem", "release sem (n=2)", "error sem: ValueError: ...", 'record "1"'. */
+function describeEvent(e: HistoryEvent): string {
+  if (!('sem' in e)) return `${e.kind} ${JSON.stringify(e.tag)}`;
+  if (e.error) return `${e.kind} ${e.sem}: ${e.error.type}: ${e.error.message}`;
+  return `${e.kind} ${e.sem}${e.n === undefined ? '' : ` (n=${e.n})`}`;
+}
 
 function clampIndex(i: number, n: number): number {
   return Number.isInteger(i) && i >= 0 && i < n ? i : 0;

@@ -135,8 +135,8 @@ export class ScenarioProgram {
           yield* this.observed('acquire', id, waitFor(machine, port.acquire(), op.timeout, `${actor}:wait_for`, actor), true);
           return;
         }
-        const options = { ...(op.blocking !== undefined && { blocking: op.blocking }), ...(op.timeout !== undefined && { timeout: op.timeout }) };
-        yield* this.observed('acquire', id, port.acquire(options));
+        const plain = op.blocking === undefined && op.timeout === undefined;
+        yield* this.observed('acquire', id, plain ? port.acquire() : port.acquire({ blocking: op.blocking ?? true, timeout: op.timeout ?? null }));
         return;
       }
       case 'release': {
@@ -213,7 +213,7 @@ export class ScenarioProgram {
    */
   private *observed(op: OpName, sem: string, call: Py<unknown>, timed = false, n?: number): Py<void> {
     const machine = this.rt.machine;
-    machine.emit(op, op, sem, n === undefined ? {} : { n });
+    machine.emit(op, op, sem, n === undefined ? undefined : { n });
     let result: unknown;
     try {
       result = yield* call;

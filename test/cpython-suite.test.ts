@@ -84,7 +84,8 @@ describe.skipIf(interps.length === 0)(`CPython's own Semaphore tests vs semverif
     }
   });
 
-  it('each simulated port agrees with the tests on the interpreter whose version it follows', async () => {
+  it('each simulated port agrees with the tests on the interpreter whose version it follows, and its counterexamples are confirmed there', async () => {
+    let confirmed = 0;
     for (const id of implementationIds()) {
       const follows = findImplementation(id)!.follows;
       const truth = gt.perInterpreter.find((p) => p.interpreter.version === follows);
@@ -96,10 +97,19 @@ describe.skipIf(interps.length === 0)(`CPython's own Semaphore tests vs semverif
         const test = truth.results.find((r) => r.suite === e.suite && r.name === e.test)!;
         if (stoppedInternally(e, test, follows)) continue; // its verdict says nothing about behaviour there
         const scenario = { ...scenarioFromFile(join(ROOT, SCENARIO_DIR, e.scenario)), impl: id };
-        const r = await checkScenario(scenario, { seed: 1, backend: 'sim', model: 'gil', confirm: false });
+        // Each minimal counterexample is replayed on that interpreter too: the same findings, or the port is wrong.
+        const r = await checkScenario(scenario, { seed: 1, backend: 'sim', model: 'gil' });
+        for (const o of r.outcomes) {
+          if (o.minimal === undefined) continue; // a kind with nothing to show (ok alone)
+          expect(o.minimal.confirmation?.status, `${e.test} on port ${id}, ${o.kind}: ${o.minimal.confirmation?.detail}`).toBe('confirmed');
+          confirmed += 1;
+        }
         expect(r.verdict === 'holds', `${e.test} on port ${id}: CPython ${follows} says ${test.outcome}, the port ${r.verdict}`).toBe(test.outcome === 'pass');
         expect(r.expectationsMet, `${e.test} on port ${id}: ${r.notes.map((n) => n.text).join('; ')}`).toBe(true);
       }
     }
+    console.log(`ports: ${confirmed} minimal counterexamples confirmed on the interpreters they follow`);
+    if (implementationIds().some((id) => gt.perInterpreter.some((p) => p.interpreter.version === findImplementation(id)!.follows)))
+      expect(confirmed).toBeGreaterThan(0);
   });
 });

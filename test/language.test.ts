@@ -15,7 +15,7 @@ import { simRunner } from '../src/backends/sim/runner.ts';
 import { ScenarioProgram } from '../src/backends/sim/interpret.ts';
 import type { SourceSpec } from '../src/backends/run-request.ts';
 import type { RunResult } from '../src/contract/run-result.ts';
-import { checkScenario } from '../src/explore/check.ts';
+import { checkScenario, type CheckOptions } from '../src/explore/check.ts';
 import { findImplementation } from '../src/ports/registry.ts';
 import { PyRuntime } from '../src/runtime/runtime.ts';
 import { OPERATIONS } from '../src/scenario/read-ops.ts';
@@ -125,6 +125,76 @@ describe.skipIf(!py311)('the 3.11 port and real CPython 3.11 agree on the new pa
         .map((e) => ('tag' in e ? e.tag : ''));
     expect(recordsOf(onReal)).toEqual(['1', '2', '4', '3', 'S', 'A']);
     expect(recordsOf(onSim)).toEqual(recordsOf(onReal));
+  });
+});
+
+describe.skipIf(!py311)('timeouts and parked waiters, judged on the real backend (CPython 3.11)', () => {
+  /** A holds the permit 0.5 s; B's acquire gives up after 0.1 s (unless B got in first), then B releases (a release without acquire if it gave up). */
+  const timed: Scenario = {
+    id: 'timed',
+    title: 'a timed-out acquire',
+    semaphores: { s: { kind: 'threading', value: 1 } },
+    threads: [
+      { name: 'A', loop: false, tasks: [{ name: 'a', ops: [{ op: 'hold', seconds: 0.5 }] }] },
+      { name: 'B', loop: false, tasks: [{ name: 'b', ops: [{ op: 'acquire', timeout: 0.1 }, { op: 'release' }] }] },
+    ],
+    explore: { runs: 20 },
+  };
+  const real = (extra: Partial<CheckOptions> = {}): CheckOptions => ({ seed: 1, backend: 'cpython', model: 'gil', python: py311!.path, ...extra });
+
+  it('a timed-out acquire takes no permit; one that keeps a permit is a lost permit (permit-conservation)', async () => {
+    const good = await checkScenario(timed, real());
+    expect(good.verdict).toBe('holds');
+    const leaky = await checkScenario(
+      timed,
+      real({ target: 'leaky_sem:LeakyTimeoutSemaphore', pythonpath: [new URL('./fixtures/targets', import.meta.url).pathname] }),
+    );
+    const lost = leaky.outcomes.find((o) => o.kind === 'lost-permit');
+    expect(lost?.minimal?.violations.find((v) => v.property === 'permit-conservation')?.message).toMatch(
+      /1 permit lost; 1 acquire ended without a permit \(timed out or refused\)/,
+    );
+  });
+
+  it('a waiter declared parked ends the run without a hang being flagged, on both backends; undeclared, it is a hang', async () => {
+    const stuck: Scenario = {
+      id: 'stuck',
+      title: 'B waits for a permit A never gives back',
+      semaphores: { s: { kind: 'asyncio', value: 1, scope: 'per-thread' } },
+      threads: [
+        {
+          name: 'T0',
+          loop: true,
+          tasks: [
+            { name: 'A', ops: [{ op: 'acquire' }] },
+            { name: 'B', ops: [{ op: 'acquire' }] },
+          ],
+        },
+      ],
+    };
+    for (const backend of ['sim', 'cpython'] as const) {
+      const opts = backend === 'sim' ? ({ seed: 1, backend, model: 'gil', confirm: false } as const) : real();
+      const declared = await checkScenario({ ...stuck, expect: { parked: ['B'] } }, opts);
+      expect(declared.verdict, backend).toBe('holds');
+      const undeclared = await checkScenario(stuck, opts);
+      expect(
+        undeclared.outcomes.map((o) => o.kind),
+        backend,
+      ).toEqual(['hang']);
+    }
+  });
+});
+
+describe('test_acquire_fifo_order_4 on the 3.11 port (no interpreter needed)', () => {
+  it('records [1, 2, 4, 3], and the wake-up latency that causes it, in its only schedule', async () => {
+    const scenario = scenarioFromFile(new URL('../scenarios/cpython-tests/test_acquire_fifo_order_4.json', import.meta.url).pathname);
+    const r = await checkScenario(scenario, { seed: 1, backend: 'sim', model: 'gil', confirm: false });
+    expect(r.coverage).toMatchObject({ method: 'exhaustive', complete: true });
+    expect(r.properties.filter((p) => p.status === 'violated').map((p) => p.name)).toEqual(['wakeup-latency', 'records']);
+    const minimal = r.outcomes.find((o) => o.kind === 'records')!.minimal!;
+    expect(minimal.history.flatMap((e) => (e.kind === 'record' ? [e.tag] : []))).toEqual(['1', '2', '4', '3']);
+    expect(minimal.violations.find((v) => v.property === 'wakeup-latency')?.message).toMatch(
+      /T0\/c3 was due .* while T0\/c4, created at step \d+, after that, ran/,
+    );
   });
 });
 

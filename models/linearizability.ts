@@ -22,7 +22,7 @@
  */
 import { semaphoreEvents, type HistoryEvent } from '../src/contract/events.ts';
 import { describeResult, type AcquireResult, type ModelDecl, type ReleaseResult, type SemaphoreModel } from './model.ts';
-import { extractOperations, type Operation } from './operations.ts';
+import { operationsOf, type Operation } from './operations.ts';
 
 export type ConformanceResult =
   | { readonly verdict: 'ok' }
@@ -68,7 +68,7 @@ export function checkLinearizable<S>(
   options: ConformanceOptions = {},
 ): ConformanceResult {
   const events = semaphoreEvents(history).filter((e) => e.sem === decl.id);
-  const { ops, malformed } = extractOperations(events);
+  const { ops, malformed } = operationsOf(history, decl.id);
   if (malformed.length > 0) {
     const m = malformed[0]!;
     return { verdict: 'violation', event: m.event, message: `malformed history on sem '${decl.id}': ${m.reason}` };

@@ -41,20 +41,29 @@ export interface Operations {
   readonly malformed: readonly MalformedEvent[];
 }
 
-/** Histories are never changed once recorded: every property of a run shares one extraction. */
-const extracted = new WeakMap<readonly HistoryEvent[], Operations>();
+/**
+ * Every property and the conformance check read the operations of the same finished history:
+ * they share one pass. Keyed by the array and its length, so a history that grew since is
+ * extracted afresh; the result is read-only to every caller.
+ */
+const extracted = new WeakMap<readonly HistoryEvent[], { readonly length: number; readonly ops: Operations }>();
 
 /** The semaphore operations of a history; the scenario's own events (`record`, `spawn`) are no operation's. */
 export function extractOperations(history: readonly HistoryEvent[]): Operations {
-  let ops = extracted.get(history);
-  if (ops === undefined) {
-    ops = extract(history);
-    extracted.set(history, ops);
-  }
+  const hit = extracted.get(history);
+  if (hit !== undefined && hit.length === history.length) return hit.ops;
+  const ops = extractFresh(history);
+  extracted.set(history, { length: history.length, ops });
   return ops;
 }
 
-function extract(history: readonly HistoryEvent[]): Operations {
+/** The operations of one semaphore instance: the same as extracting from its events alone (keys are per instance). */
+export function operationsOf(history: readonly HistoryEvent[], sem: string): Operations {
+  const all = extractOperations(history);
+  return { ops: all.ops.filter((op) => op.sem === sem), malformed: all.malformed.filter((m) => m.event.sem === sem) };
+}
+
+function extractFresh(history: readonly HistoryEvent[]): Operations {
   // Built in place (runs on every explored run), frozen into the readonly shape on return.
   type Building = { -readonly [K in keyof Operation]: Operation[K] };
   const ops: Building[] = [];

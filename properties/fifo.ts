@@ -14,7 +14,9 @@ import { semaphoreInfo } from './semaphores.ts';
 export const fifo: Property = {
   name: 'fifo',
   description: 'asyncio: waiters acquire in the order they began waiting, and newcomers do not barge ahead of them (per loop)',
-  appliesTo: (scenario: Scenario) => Object.values(scenario.semaphores).some((s) => s.kind === 'asyncio'),
+  // A program declares no semaphores (docs/programs.md): its runs say which they made.
+  appliesTo: (scenario: Scenario) => Object.keys(scenario.semaphores).length === 0 || Object.values(scenario.semaphores).some((s) => s.kind === 'asyncio'),
+  appliesToRun: (view: RunView) => Object.keys(view.scenario.semaphores).length > 0 || view.run.semaphores.some((s) => s.kind === 'asyncio'),
   check: (view: RunView): readonly Violation[] => {
     const acquired = extractOperations(view.history).ops.filter(
       (o) => o.op === 'acquire' && o.end?.kind === 'acquired' && semaphoreInfo(view, o.sem)?.kind === 'asyncio',

@@ -17,6 +17,7 @@ type Layer =
   | 'contract'
   | 'scenario-types'
   | 'scenario'
+  | 'program'
   | 'scheduler'
   | 'runtime'
   | 'ports'
@@ -26,6 +27,9 @@ type Layer =
   | 'explore'
   | 'report'
   | 'cli'
+  | 'project'
+  | 'api'
+  | 'vitest'
   | 'cpython-suite';
 
 /** The folder a file belongs to; the scenario types are their own layer, next to the contract (everyone reads scenarios). */
@@ -48,6 +52,7 @@ const ALL: readonly Layer[] = [
   'contract',
   'scenario-types',
   'scenario',
+  'program',
   'scheduler',
   'runtime',
   'ports',
@@ -69,10 +74,18 @@ const RULES: Readonly<Record<Layer, Rule>> = {
   properties: { imports: ['models', 'contract', 'scenario-types'] },
   // Expectation names are checked against the properties loaded: their type, not their code.
   scenario: { imports: ['contract', 'scenario-types'], types: ['properties'] },
+  // A Python program named on the command line: read, digested, described as a scenario to explore.
+  program: { imports: ['contract', 'scenario-types', 'scenario'] },
   backends: { imports: ['contract', 'scenario-types', 'scenario', 'scheduler', 'ports', 'runtime'] },
-  explore: { imports: ['backends', 'contract', 'scenario-types', 'scenario', 'scheduler', 'models', 'properties'] },
+  explore: { imports: ['backends', 'contract', 'scenario-types', 'scenario', 'program', 'scheduler', 'models', 'properties'] },
   report: { imports: ['backends', 'contract', 'scenario-types'], types: ['explore', 'properties'] },
-  cli: { imports: ALL },
+  // The user's project: config file, saved failures, exported tests, scenario selection.
+  project: { imports: ALL },
+  cli: { imports: [...ALL, 'project'] },
+  // The library (`import ... from 'semverify'`): the CLI's commands as functions.
+  api: { imports: [...ALL, 'project', 'cli'] },
+  // `semverify/vitest`: built on the library only.
+  vitest: { imports: ['api', 'contract', 'scenario-types'] },
   'cpython-suite': { imports: ALL },
 };
 

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { BACKENDS, PREEMPTION_MODELS } from '../src/contract/names.ts';
 import type { RunResult } from '../src/contract/run-result.ts';
-import { scheduleKey } from '../src/contract/schedule.ts';
+import { scheduleHashOf } from '../src/explore/run-summary.ts';
 import { backendNames, capabilitiesOf, DEFAULT_BACKEND, interpreterBackend, openRunner, registeredBackends } from '../src/backends/registry.ts';
 import { cpythonRunRequest, UnsupportedRequestError } from '../src/backends/run-request.ts';
 import type { Runner } from '../src/backends/runner.ts';
@@ -111,11 +111,11 @@ describe('enumeration through a Runner', () => {
     const direct: string[] = [];
     for (let prefix: number[] | null = []; prefix !== null; ) {
       const source = new PrefixSource(prefix, 0);
-      direct.push(scheduleKey(runSim(s, { source, model: 'gil' }).schedule));
+      direct.push(scheduleHashOf(runSim(s, { source, model: 'gil' }).schedule));
       prefix = nextPrefix(source.log);
     }
     const viaRunner: string[] = [];
-    const res = await boundedDfs(simRunner(s, 'gil'), s, builtinProperties, { limit: 5_000, budget: 0 }, (a) => viaRunner.push(scheduleKey(a.run.schedule)));
+    const res = await boundedDfs(simRunner(s, 'gil'), s, builtinProperties, { limit: 5_000, budget: 0 }, (r) => viaRunner.push(r.scheduleHash));
     expect(res).toEqual({ executions: direct.length, pruned: 0, complete: true, maxPreemptions: 0 });
     expect(viaRunner).toEqual(direct);
     expect(direct.length).toBeGreaterThan(1);

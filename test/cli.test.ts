@@ -15,7 +15,8 @@ import { runCli } from '../src/cli/program.ts';
 import type { ScenarioReport } from '../src/explore/report-types.ts';
 import { encodeToken, type ReplayToken } from '../src/explore/token.ts';
 import type { Scenario } from '../src/scenario/types.ts';
-import { captureIo } from './helpers.ts';
+import { captureIo, noEngine } from './helpers.ts';
+import { WorkerPool } from '../src/explore/pool/worker-pool.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'semverify.js');
@@ -95,9 +96,13 @@ describe('semverify (real process): bad input exits 2 with one line', () => {
     [['--frobnicate'], /^semverify: --frobnicate: unknown option/],
     [['check', 'asyncio-4-tasks', '--rnus', '3'], /^semverify: --rnus: unknown option \(did you mean --runs\?\)$/],
     [['--seed'], /^semverify: --seed: missing value$/],
-    [['check'], /^semverify: scenario: missing \(required argument\)$/],
+    [['check'], /^semverify: scenarios: missing \(required argument\)$/],
     [['chekc'], /^semverify: chekc: unknown command/],
     [['list', '--runs', '3'], /^semverify: --runs: does not apply to list$/],
+    [['replay', 'sv2.x', '--html', 'r.html'], /^semverify: --html: applies to check only$/],
+    [['check', 'asyncio-4-tasks', '--reporter', 'tap'], /^semverify: --reporter: expected "junit FILE", got "tap"$/],
+    [['help', 'chekc'], /^semverify: chekc: unknown command/],
+    [['export', 'sv2.x', '--format', 'python'], /^semverify: --output: missing \(required option\)|^semverify: .*-o, --output/],
     [['replay', 'sv2.x', '--seed', '3'], /^semverify: --seed: does not apply to replay/],
   ])('bad flags %j', (args, message) => {
     expect(expectInputError(...args)).toMatch(message);
@@ -155,6 +160,8 @@ function fakeReport(scenario: Scenario, opts: CheckOptions, met: boolean): Scena
 function fakeEngine(failing: ReadonlySet<string> = new Set()): Engine & { calls: { id: string; opts: CheckOptions }[] } {
   const calls: { id: string; opts: CheckOptions }[] = [];
   return {
+    ...noEngine,
+    openPool: async (size) => new WorkerPool(size),
     calls,
     async checkScenario(scenario, opts) {
       calls.push({ id: scenario.id, opts });

@@ -385,6 +385,7 @@ async function withBackend(use: (b: CPythonBackend) => Promise<void>): Promise<v
 function capturing(reports: ScenarioReport[], wallTimeMs: number | undefined): Engine {
   const real = defaultEngine();
   return {
+    ...real,
     async checkScenario(scenario, opts) {
       // checkScenario hands its options to openRunner, whose RunnerOptions take wallTimeMs; the
       // messages asserted above name the guard, so a guard that stopped getting through would show.

@@ -21,8 +21,12 @@ export interface Captured {
   err: () => string;
 }
 
-/** An io for runCli in-process: not a terminal, output kept for the test to read. */
-export function captureIo(env: Record<string, string> = {}): Captured {
+/**
+ * An io for runCli in-process: not a terminal, output kept for the test to read. Saved failures
+ * are off (SEMVERIFY_SAVE=0) unless `env` says otherwise: a test must not write .semverify/ into the checkout.
+ */
+export function captureIo(given: Record<string, string> = {}): Captured {
+  const env = { SEMVERIFY_SAVE: '0', ...given };
   let out = '';
   let err = '';
   return {
@@ -32,15 +36,20 @@ export function captureIo(env: Record<string, string> = {}): Captured {
   };
 }
 
-/** The InputError `f` throws; anything else it throws propagates, and throwing nothing fails the test. */
-export function inputErrorOf(f: () => unknown): InputError {
+/** The error of class `cls` that `f` throws; anything else it throws propagates, and throwing nothing fails the test. */
+export function thrownBy<E extends Error>(cls: abstract new (...args: never[]) => E, f: () => unknown): E {
   try {
     f();
   } catch (e) {
-    if (e instanceof InputError) return e;
+    if (e instanceof cls) return e;
     throw e;
   }
-  throw new Error('expected an InputError');
+  throw new Error(`expected a ${cls.name}`);
+}
+
+/** The InputError `f` throws, as thrownBy. */
+export function inputErrorOf(f: () => unknown): InputError {
+  return thrownBy(InputError, f);
 }
 
 /** The InputError `p` rejects with, as inputErrorOf. */
@@ -58,6 +67,9 @@ export async function rejectionOf(p: Promise<unknown>): Promise<InputError> {
 export const noEngine: Engine = {
   checkScenario: () => Promise.reject(new Error('the engine must not be reached')),
   replayToken: () => Promise.reject(new Error('the engine must not be reached')),
+  exploreShard: () => Promise.reject(new Error('the engine must not be reached')),
+  mergeShards: () => Promise.reject(new Error('the engine must not be reached')),
+  openPool: () => Promise.reject(new Error('the engine must not be reached')),
 };
 
 /** The scheduling points a run passed, in order: what a source is asked about (slots and timer ties are decisions only, on both backends). */

@@ -3,7 +3,7 @@ import type { TraceEntry } from '../src/contract/run-result.ts';
 import type { ScenarioReport } from '../src/explore/report-types.ts';
 import { jsonDocument } from '../src/report/json.ts';
 import { renderScenarioReport } from '../src/report/text.ts';
-import { renderTraceColumns, shortLabel } from '../src/report/trace-columns.ts';
+import { renderTraceColumns, shortLabel, wrap } from '../src/report/trace-columns.ts';
 
 const ACQ = 'asyncio/locks.py:Semaphore.acquire:373';
 
@@ -59,10 +59,21 @@ describe('renderTraceColumns', () => {
     expect(t0.indexOf('acquired sem')).toBe(lines[0]!.indexOf('T0'));
   });
 
-  it('fits the requested width by truncating cells', () => {
+  it('fits the requested width by wrapping cells onto continuation lines, never cutting them', () => {
+    const wide = renderTraceColumns(trace, { threads: ['T0', 'T1'], width: 200 });
     const narrow = renderTraceColumns(trace, { threads: ['T0', 'T1'], width: 60 });
     for (const l of narrow) expect([...l].length).toBeLessThanOrEqual(60);
-    expect(narrow.some((l) => l.includes('…'))).toBe(true);
+    expect(narrow.length).toBeGreaterThan(wide.length);
+    // Every word of the wide rendering is still there, only on more lines.
+    const text = (lines: readonly string[]) => lines.slice(2).join('').replace(/[\s│]/g, '');
+    expect(text(narrow)).toEqual(text(wide));
+    expect(narrow.some((l) => l.includes('…'))).toBe(false);
+  });
+
+  it('wraps after spaces and commas where it can, hard where it cannot', () => {
+    expect(wrap('r sem._value,sem._waiters w sem._value', 14)).toEqual(['r sem._value,', 'sem._waiters', 'w sem._value']);
+    expect(wrap('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+    expect(wrap('short', 10)).toEqual(['short']);
   });
 
   it('shortens labels to the file name', () => {
@@ -150,7 +161,8 @@ describe('renderScenarioReport', () => {
 describe('jsonDocument', () => {
   it('has exactly the documented keys', () => {
     const doc = jsonDocument([report], '0.1.0');
-    expect(Object.keys(doc)).toEqual(['tool', 'version', 'scenarios']);
+    expect(Object.keys(doc)).toEqual(['format', 'tool', 'version', 'scenarios']);
+    expect(doc.format).toBe('semverify/1');
     const s = doc.scenarios[0]!;
     expect(Object.keys(s).sort()).toEqual(
       [

@@ -172,8 +172,11 @@ describe('impl', () => {
 });
 
 describe('paths that are not scenario files', () => {
-  it('a directory says so', async () => {
-    expect(await cliInputError('check', tmp)).toBe(`semverify: ${tmp}: is a directory, not a scenario file`);
+  it('a directory with no scenario file in it says so (a directory of scenarios is checked: test/project.test.ts)', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'semverify-empty-'));
+    writeFileSync(join(empty, 'notes.txt'), 'not a scenario');
+    expect(await cliInputError('check', empty)).toBe(`semverify: ${empty}: is a directory with no scenario file (.json, .yaml, .yml) in it`);
+    rmSync(empty, { recursive: true, force: true });
   });
 
   it.skipIf(process.platform === 'win32')('/dev/null says it is not a regular file', async () => {

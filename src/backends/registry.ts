@@ -62,5 +62,9 @@ export async function openRunner(scenario: Scenario, opts: RunnerOptions): Promi
   if (options.target !== undefined && !backend.capabilities.runsTargets) {
     throw new InputError('--target', `requires --backend ${orList(backendsThat((c) => c.runsTargets))}`);
   }
+  // Nor may one that cannot run a program check something else in its place.
+  if (options.program !== undefined && !backend.capabilities.runsPrograms) {
+    throw new InputError('--backend', `a program runs on ${orList(backendsThat((c) => c.runsPrograms))} only (got ${name})`);
+  }
   return backend.open(scenario, options);
 }

@@ -8,6 +8,7 @@
 import type { Scenario } from '../scenario/types.ts';
 import type { Schedule } from '../contract/schedule.ts';
 import type { TargetSpec } from '../contract/target.ts';
+import type { ProgramSpec } from '../contract/program.ts';
 import type { DecisionSource } from '../scheduler/source.ts';
 import type { SourceSpec } from '../contract/source-spec.ts';
 
@@ -51,10 +52,16 @@ export function buildSource(spec: SourceSpec): DecisionSource {
 export function cpythonRunRequest(
   scenario: Scenario,
   req: RunRequest,
-  opts: { readonly maxSteps?: number | undefined; readonly wallTimeMs?: number | undefined; readonly target?: TargetSpec | undefined },
+  opts: {
+    readonly maxSteps?: number | undefined;
+    readonly wallTimeMs?: number | undefined;
+    readonly target?: TargetSpec | undefined;
+    readonly program?: ProgramSpec | undefined;
+  },
 ): CPythonRunRequest {
   return {
     scenario,
+    ...(opts.program ? { program: opts.program } : {}),
     ...(req.schedule ? { schedule: req.schedule } : {}),
     ...(req.source ? { source: wireSource(req.source) } : {}),
     ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),

@@ -7,6 +7,7 @@ import type { Scenario } from '../scenario/types.ts';
 import type { RunResult } from '../contract/run-result.ts';
 import type { BackendName, PreemptionModel } from '../contract/names.ts';
 import type { RunRequest } from './run-request.ts';
+import type { ProgramSpec } from '../contract/program.ts';
 
 export interface Runner {
   readonly describe: string;
@@ -15,6 +16,8 @@ export interface Runner {
   /** The CPython version whose code runs: the interpreter's ("3.11.7"), or the release a port follows. Per-version expectations match it. */
   readonly version: string;
   run(req: RunRequest): Promise<RunResult>;
+  /** A prefix search's session is over: its memory of states reached may go (backends that `prune`). */
+  endSession?(session: string): void;
   close(): Promise<void>;
 }
 
@@ -33,6 +36,11 @@ export interface OpenOptions {
    * for tests of blocking code: no flag sets it, and it is not the exploration's --time-limit.
    */
   readonly wallTimeMs?: number;
+  /**
+   * `runsPrograms` only: run this Python program as it is, instead of the scenario (docs/programs.md);
+   * the scenario then only carries the program's name and expectations.
+   */
+  readonly program?: ProgramSpec;
 }
 
 export interface BackendCapabilities {
@@ -64,6 +72,8 @@ export interface BackendCapabilities {
   readonly preemptionModels: readonly PreemptionModel[];
   /** Runs a user's class in place of the scenario's semaphores (--target, --pythonpath). */
   readonly runsTargets: boolean;
+  /** Runs a Python program as it is (`check script.py`), its threads and semaphores found as it runs. */
+  readonly runsPrograms: boolean;
 }
 
 export interface Backend {

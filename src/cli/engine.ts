@@ -9,12 +9,21 @@ import type { CheckOptions } from '../explore/check.ts';
 import type { ReplayToken } from '../explore/token.ts';
 import type { ReplayOptions } from '../explore/replay.ts';
 import type { ReplayResult } from '../explore/report-types.ts';
+import type { MergeOptions, ShardSpec } from '../explore/shard.ts';
+import type { ShardCheck } from '../explore/shard-document.ts';
+import type { WorkerPool } from '../explore/pool/worker-pool.ts';
 
 export type { CheckOptions } from '../explore/check.ts';
 
 export interface Engine {
   checkScenario(scenario: Scenario, opts: CheckOptions): Promise<ScenarioReport>;
   replayToken(token: ReplayToken, opts: ReplayOptions): Promise<ReplayResult>;
+  /** One shard of a check's exploration (`check --shard i/n`). */
+  exploreShard(scenario: Scenario, opts: CheckOptions, shard: ShardSpec): Promise<ShardCheck>;
+  /** The report of one scenario from all its shards (`merge`). */
+  mergeShards(checks: readonly ShardCheck[], opts: MergeOptions): Promise<ScenarioReport>;
+  /** A pool of `size` worker threads for the checks of one command (threads start on first use). */
+  openPool(size: number): Promise<WorkerPool>;
 }
 
 export function defaultEngine(): Engine {
@@ -26,6 +35,18 @@ export function defaultEngine(): Engine {
     async replayToken(token, opts) {
       const { replayToken } = await import('../explore/replay.ts');
       return replayToken(token, opts);
+    },
+    async exploreShard(scenario, opts, shard) {
+      const { exploreShard } = await import('../explore/shard.ts');
+      return exploreShard(scenario, opts, shard);
+    },
+    async mergeShards(checks, opts) {
+      const { mergeShardChecks } = await import('../explore/shard.ts');
+      return mergeShardChecks(checks, opts);
+    },
+    async openPool(size) {
+      const { WorkerPool } = await import('../explore/pool/worker-pool.ts');
+      return new WorkerPool(size);
     },
   };
 }

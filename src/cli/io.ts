@@ -36,9 +36,15 @@ export function processIo(): CliIo {
   };
 }
 
-/** https://no-color.org: colour only for a terminal, and never when NO_COLOR is set non-empty. */
+/**
+ * https://no-color.org: never when NO_COLOR is set non-empty; FORCE_COLOR (any value but "0" or
+ * "false") asks for colour when stdout is not a terminal (CI logs that render ANSI); otherwise a terminal only.
+ */
 export function useColor(io: CliIo): boolean {
-  return io.stdoutIsTTY && (io.env.NO_COLOR ?? '') === '';
+  if ((io.env.NO_COLOR ?? '') !== '') return false;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  return io.stdoutIsTTY;
 }
 
 export function isCI(env: CliIo['env']): boolean {

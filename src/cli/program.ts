@@ -10,10 +10,15 @@ import { Command, CommanderError } from 'commander';
 import { decodeToken } from '../explore/token.ts';
 import { InputError } from '../contract/input-error.ts';
 import { builtinScenarios } from '../scenario/load.ts';
-import { checkCommand, selectScenarios } from './check-command.ts';
+import { checkCommand, checkInput } from './check-command.ts';
+import { isProgramPath } from '../program/load.ts';
+import { mergeCommand } from './merge-command.ts';
+import { projectOf, withConfigDefaults } from './project.ts';
+import { configScenarios, selectScenarios } from '../project/scenarios.ts';
+
 import { defaultEngine, type Engine } from './engine.ts';
 import { EXIT, reportFailure } from './errors-out.ts';
-import { DEFAULT_MODEL, parseCheckFlags, parseListFlags, parseReplayFlags, type RawFlags } from './flags.ts';
+import { DEFAULT_MODEL, parseCheckFlags, parseListFlags, parseMergeFlags, parseReplayFlags, type RawFlags } from './flags.ts';
 import type { CliIo } from './io.ts';
 import { listCommand } from './list-command.ts';
 import { replayCommand } from './replay-command.ts';
@@ -23,7 +28,20 @@ import { packageVersion } from './version.ts';
 import { backendNames, DEFAULT_BACKEND } from '../backends/registry.ts';
 import { PREEMPTION_MODELS } from '../contract/names.ts';
 
-const COMMANDS = ['check', 'replay', 'list', 'interpreters', 'matrix', 'help'] as const;
+const COMMANDS = ['check', 'replay', 'merge', 'export', 'list', 'interpreters', 'matrix', 'help'] as const;
+
+/** `--reporter junit FILE` takes two words; commander options take one: read it as `--reporter junit=FILE`. */
+export function joinReporterFile(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 2];
+    if (argv[i] === '--reporter' && argv[i + 1] === 'junit' && next !== undefined && !next.startsWith('-')) {
+      out.push('--reporter', `junit=${next}`);
+      i += 2;
+    } else out.push(argv[i]!);
+  }
+  return out;
+}
 
 export async function runCli(argv: readonly string[], io: CliIo, engine: Engine = defaultEngine()): Promise<number> {
   const version = packageVersion();
@@ -36,6 +54,8 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: () => {}, outputError: () => {} })
     .configureHelp({ showGlobalOptions: true })
+    // Our own `help [command]` below (exit 0, one line for an unknown command).
+    .helpCommand(false)
     .option('--seed <n>', 'exploration seed (integer, default 1)')
     .option('--runs <n>', "runs per scenario (positive integer; default: the scenario's own)")
     .option('--backend <name>', `${backendNames().join(' | ')} (default ${DEFAULT_BACKEND})`)
@@ -53,17 +73,34 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
       ...(prev ?? []),
       dir,
     ])
+    .option('--workers <n>', 'threads to explore on (default: the cores available); the report does not depend on it')
+    .option('--shard <i/n>', 'run the i-th of n parts of the exploration and print a shard file for merge (needs --search bounded, random or pct)')
+    .option('--config <file>', 'config file (default: semverify.config.{ts,mts,js,mjs,json} in the working directory or above)')
     .option('--json', 'print a JSON document instead of text')
+    .option('--html <file>', 'check: also write a self-contained HTML report (timelines, census, counterexamples)')
+    .option('--reporter <junit>', 'check: `--reporter junit FILE` also writes a JUnit XML report')
+    .option('--no-save', 'check: neither replay nor write saved failures (.semverify/failures/)')
     .option('--no-progress', 'never draw a progress bar')
-    .option('--no-confirm', 'do not replay simulated counterexamples on the real interpreter');
+    .option('--no-confirm', 'do not replay simulated counterexamples on the real interpreter')
+    .option('--program <file.py>', 'check this Python program as it is (the same as naming it); replay: the program a token names')
+    .option(
+      '--expect <property=verdict>',
+      "a program's expected verdict for a property: holds | violated | any (repeatable)",
+      (e: string, prev: string[] | undefined) => [...(prev ?? []), e],
+    )
+    .option('--reachable <kinds>', "outcome kinds a program's exploration must reach, comma-separated (e.g. over-admission,hang)");
 
   program
     .command('check')
-    .description('check one scenario: a built-in id or a scenario file (.json, .yaml)')
-    .argument('<scenario>', 'built-in scenario id or file path')
-    .action(async (idOrPath: string, _opts: unknown, cmd: Command) => {
-      const flags = parseCheckFlags(cmd.optsWithGlobals<RawFlags>());
-      exitCode = await checkCommand(selectScenarios(idOrPath), flags, io, engine, version);
+    .description('check scenarios (built-in or config ids, scenario files, directories, globs), or a Python program (.py) as it is')
+    .argument('[inputs...]', "scenario ids, files, directories or globs; or file.py and the program's own arguments (after --, when they start with -)")
+    .action(async (words: string[], _opts: unknown, cmd: Command) => {
+      const raw = cmd.optsWithGlobals<RawFlags>();
+      if (words.length === 0 && raw.program === undefined) throw new InputError('scenarios', 'missing (required argument)');
+      const project = await projectOf(cmd, io.env);
+      const input = checkInput(words, raw, project.config);
+      const flags = parseCheckFlags(withConfigDefaults(cmd, project.config), input.program !== undefined);
+      exitCode = await checkCommand(input.scenarios(flags), flags, io, engine, version, project.context, input.program?.(flags));
     });
 
   program
@@ -72,15 +109,39 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
     .argument('<token>', 'replay token (sv2.…)')
     .action(async (text: string, _opts: unknown, cmd: Command) => {
       const flags = parseReplayFlags(cmd.optsWithGlobals<RawFlags>());
-      exitCode = await replayCommand(decodeToken(text), flags, io, engine, version);
+      const project = await projectOf(cmd, io.env);
+      exitCode = await replayCommand(decodeToken(text), flags, io, engine, version, project.context.properties);
+    });
+
+  program
+    .command('merge')
+    .description('combine the shard files of check --shard 1/n ... n/n into the report one machine would print')
+    .argument('<shards...>', 'shard files, one per shard')
+    .action(async (paths: string[], _opts: unknown, cmd: Command) => {
+      const flags = parseMergeFlags(cmd.optsWithGlobals<RawFlags>());
+      const project = await projectOf(cmd, io.env);
+      exitCode = await mergeCommand(paths, flags, io, engine, version, project.context.properties);
+    });
+
+  program
+    .command('export')
+    .description('write a regression test that replays a token: a standalone Python unittest, or a vitest file')
+    .argument('<token>', 'replay token (sv2.…)')
+    .requiredOption('--format <format>', 'python | vitest')
+    .requiredOption('-o, --output <file>', 'the file to write')
+    .action(async (text: string, opts: { format: string; output: string }, cmd: Command) => {
+      const { exportCommand } = await import('./export-command.ts');
+      const project = await projectOf(cmd, io.env);
+      exitCode = await exportCommand(decodeToken(text), opts, io, engine, project.context.properties);
     });
 
   program
     .command('list')
-    .description('list the built-in scenarios')
-    .action((_opts: unknown, cmd: Command) => {
+    .description("list the scenarios: the config's, then the built-ins")
+    .action(async (_opts: unknown, cmd: Command) => {
       const flags = parseListFlags(cmd.optsWithGlobals<RawFlags>());
-      exitCode = listCommand(builtinScenarios(), flags, io, version);
+      const project = await projectOf(cmd, io.env);
+      exitCode = listCommand([...configScenarios(project.config), ...builtinScenarios()], flags, io, version);
     });
 
   program
@@ -96,20 +157,41 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
     .description('run one scenario on every CPython found: a version x outcome table')
     .argument('<scenario>', 'built-in scenario id or file path')
     .action(async (idOrPath: string, _opts: unknown, cmd: Command) => {
-      const flags = parseCheckFlags(cmd.optsWithGlobals<RawFlags>());
+      const project = await projectOf(cmd, io.env);
+      const flags = parseCheckFlags(withConfigDefaults(cmd, project.config));
       if (flags.target !== undefined) throw new InputError('--target', 'does not apply to matrix (use check --backend cpython --python <version>)');
-      exitCode = await matrixCommand(selectScenarios(idOrPath)[0]!, flags, io, engine, version);
+      if (flags.shard !== undefined)
+        throw new InputError('--shard', 'does not apply to matrix (shard each interpreter with check --backend cpython --python <version>)');
+      if (isProgramPath(idOrPath) || flags.program !== undefined)
+        throw new InputError(
+          flags.program ?? idOrPath,
+          'matrix runs scenarios: check a program on one interpreter at a time, check <file.py> --python <version>',
+        );
+      exitCode = await matrixCommand(selectScenarios([idOrPath], project.config)[0]!, flags, io, engine, version);
     });
 
-  // No command: check every built-in. Stray words are then taken for a mistyped command.
+  program
+    .command('help')
+    .description('show help for semverify or one command')
+    .argument('[command]', 'the command')
+    .action((name: string | undefined) => {
+      if (name === undefined) return void program.outputHelp();
+      const sub = program.commands.find((c) => c.name() === name);
+      if (sub === undefined) throw new InputError(name, `unknown command (commands: ${COMMANDS.join(', ')})`);
+      sub.outputHelp();
+    });
+
+  // No command: check the config's scenarios, or every built-in. Stray words are then taken for a mistyped command.
   program.allowExcessArguments(true).action(async (_opts: unknown, cmd: Command) => {
     if (cmd.args.length > 0) throw new InputError(cmd.args[0]!, `unknown command (commands: ${COMMANDS.join(', ')})`);
-    const flags = parseCheckFlags(cmd.opts<RawFlags>());
-    exitCode = await checkCommand(selectScenarios(undefined), flags, io, engine, version);
+    const project = await projectOf(cmd, io.env);
+    const input = checkInput([], cmd.opts<RawFlags>(), project.config);
+    const flags = parseCheckFlags(withConfigDefaults(cmd, project.config), input.program !== undefined);
+    exitCode = await checkCommand(input.scenarios(flags), flags, io, engine, version, project.context, input.program?.(flags));
   });
 
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(joinReporterFile(argv), { from: 'user' });
     return exitCode;
   } catch (e) {
     // --help and --version end parsing through the same override, successfully.

@@ -7,6 +7,7 @@
  * that replays must not look like a success to a script.
  */
 import type { ReplayToken } from '../explore/token.ts';
+import type { Property } from '../../properties/api.ts';
 import { toJsonText } from '../report/json.ts';
 import { renderReplay, replayJson } from '../report/replay-text.ts';
 import type { Engine } from './engine.ts';
@@ -14,7 +15,8 @@ import { EXIT } from './errors-out.ts';
 import { checkCombination, type ReplayFlags } from './flags.ts';
 import { InputError } from '../contract/input-error.ts';
 import { outputWidth, useColor, type CliIo } from './io.ts';
-import { targetToRun } from '../explore/token-use.ts';
+import { programToRun, targetToRun } from '../explore/token-use.ts';
+import { programOnCommandLine } from '../program/load.ts';
 import { backendsThat, capabilitiesOf, orList } from '../backends/registry.ts';
 
 /**
@@ -26,6 +28,9 @@ export function effectiveToken(token: ReplayToken, flags: ReplayFlags): ReplayTo
   const model = flags.model ?? token.model;
   const target = targetToRun(token, flags.target === undefined ? undefined : { spec: flags.target, pythonpath: flags.pythonpath ?? [] });
   checkCombination(backend, model, flags.python, flags.target, flags.pythonpath);
+  if (token.program !== undefined && !capabilitiesOf(backend).runsPrograms) {
+    throw new InputError('--backend', `the token replays a program: it runs on ${orList(backendsThat((c) => c.runsPrograms))} only`);
+  }
   if (token.target !== undefined && !capabilitiesOf(backend).runsTargets) {
     const on = orList(backendsThat((c) => c.runsTargets));
     throw new InputError('--backend', `the token checks ${token.target.spec} (a --target class): it replays on ${on} only`);
@@ -35,9 +40,24 @@ export function effectiveToken(token: ReplayToken, flags: ReplayFlags): ReplayTo
   return { ...rest, backend, model, ...(python !== undefined && { python }), ...(target !== undefined && { target }) };
 }
 
-export async function replayCommand(token: ReplayToken, flags: ReplayFlags, io: CliIo, engine: Engine, version: string): Promise<number> {
+export async function replayCommand(
+  token: ReplayToken,
+  flags: ReplayFlags,
+  io: CliIo,
+  engine: Engine,
+  version: string,
+  properties?: readonly Property[],
+): Promise<number> {
   const effective = effectiveToken(token, flags);
-  const result = await engine.replayToken(effective, effective.target !== undefined ? { target: effective.target } : {});
+  // Read and held against the token here, before anything starts: a token never runs a program by itself.
+  const given = flags.program === undefined ? undefined : programOnCommandLine(flags.program);
+  const program = programToRun(effective, given);
+  // The config's properties beside the built-ins, when it has any: a token found by one of them names it.
+  const result = await engine.replayToken(effective, {
+    ...(effective.target !== undefined && { target: effective.target }),
+    ...(program !== undefined && { program }),
+    ...(properties !== undefined && { properties }),
+  });
   if (flags.json) io.stdout(toJsonText(replayJson(effective, result, version)));
   else io.stdout(`${renderReplay(effective, result, { color: useColor(io), width: outputWidth(io) }).join('\n')}\n`);
   return result.primary === 'ok' ? EXIT.ok : EXIT.expectationsNotMet;

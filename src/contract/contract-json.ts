@@ -9,7 +9,8 @@ import { ERROR_CLASSES, EVENT_KINDS, OP_NAMES, SCENARIO_EVENT_KINDS } from './ev
 import { BACKENDS, CLOCK_THREAD, DEFAULT_MAX_STEPS, LABELS, PREEMPTION_MODELS } from './names.ts';
 import { BUILTIN_OUTCOMES } from './outcomes.ts';
 import { PRNG_ALGORITHM, PRNG_VECTORS } from './prng.ts';
-import { HARNESS_FAILURE_KINDS, RUN_STATUSES } from './run-result.ts';
+import { HARNESS_FAILURE_KINDS, RUN_STATUSES, UNCONTROLLED_USES } from './run-result.ts';
+import { PROGRAM_MAIN_THREAD } from './program.ts';
 import { DEVIATION_KINDS } from './schedule.ts';
 
 /** Where the harness reads it. */
@@ -35,6 +36,8 @@ export function contractDocument() {
     messageNormalisation: MESSAGE_NORMALISATION,
     runStatuses: RUN_STATUSES,
     harnessFailureKinds: HARNESS_FAILURE_KINDS,
+    uncontrolledUses: UNCONTROLLED_USES,
+    programMainThread: PROGRAM_MAIN_THREAD,
     deviationKinds: DEVIATION_KINDS,
     outcomes: BUILTIN_OUTCOMES,
     prng: { algorithm: PRNG_ALGORITHM, vectors: PRNG_VECTORS },

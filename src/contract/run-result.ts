@@ -91,12 +91,21 @@ export type RunFailure =
   /** No progress for `seconds` of wall time: the code under test blocks outside what the harness controls. The process was killed. */
   | { readonly kind: 'wall-time'; readonly seconds: number }
   /** The harness's reply failed validation at `field`, a path such as "result.history[3].kind". */
-  | { readonly kind: 'protocol'; readonly field: string };
+  | { readonly kind: 'protocol'; readonly field: string }
+  /**
+   * A program reached what semverify cannot control (docs/programs.md): `subprocess` (another process),
+   * `socket` (a real socket), `select` (a wait on real file descriptors). Bad input, not a finding.
+   */
+  | { readonly kind: 'uncontrolled'; readonly what: UncontrolledUse };
+
+/** What a program may not use under semverify's control (the harness's guards.py). */
+export const UNCONTROLLED_USES = ['subprocess', 'socket', 'select'] as const;
+export type UncontrolledUse = (typeof UNCONTROLLED_USES)[number];
 
 export type RunFailureKind = RunFailure['kind'];
 
 /** The failure kinds the harness may report about a run itself; the others are its driver's. */
-export const HARNESS_FAILURE_KINDS = ['code-raised', 'code-exited', 'harness-error'] as const satisfies readonly RunFailureKind[];
+export const HARNESS_FAILURE_KINDS = ['code-raised', 'code-exited', 'harness-error', 'uncontrolled'] as const satisfies readonly RunFailureKind[];
 
 export interface RunResult {
   readonly status: RunStatus;
@@ -123,6 +132,10 @@ export interface RunResult {
    * the next prefix of a depth-first enumeration from it, on either backend.
    */
   readonly decisions?: readonly Decision[];
+  /** A program's run (docs/programs.md): every thread it started, in order, `main` first. */
+  readonly threads?: readonly string[];
+  /** A program's traced run: what it printed (stdout and stderr as written, object addresses normalised). */
+  readonly output?: string;
 }
 
 /**

@@ -75,9 +75,32 @@ export function keyOf(p: PointKey): string {
   return `${p.thread}|${p.label}|${p.occ}`;
 }
 
-/** Canonical text of a schedule, used to count distinct schedules. */
+/**
+ * Canonical text of a schedule, used to count distinct schedules (once per explored run, so
+ * built by hand rather than through JSON). Fields are joined with control characters no
+ * thread, label or task name contains, so distinct schedules never share a key.
+ */
 export function scheduleKey(schedule: Schedule): string {
-  return JSON.stringify(schedule);
+  let key = '';
+  for (const d of schedule) {
+    key += `${d.kind}\u0001${d.thread}\u0001${d.label}\u0001${d.occ}\u0001${deviationTarget(d)}\u0002`;
+  }
+  return key;
+}
+
+function deviationTarget(d: Deviation): string {
+  switch (d.kind) {
+    case 'switch':
+      return d.to ?? '';
+    case 'delay':
+      return '';
+    case 'cancel':
+      return d.task;
+    case 'wake':
+      return d.waiter;
+    case 'tie':
+      return d.order.join(',');
+  }
 }
 
 /**

@@ -3,11 +3,9 @@
  * something else. A run counts under every outcome kind it shows (an over-admission that later
  * hangs counts as both); `primary` counts the runs a kind headlines (its most severe kind).
  */
-import { maxConcurrency } from '../../properties/holders.ts';
 import type { Schedule } from '../contract/schedule.ts';
-import { preemptionCount, scheduleKey } from '../contract/schedule.ts';
 import { OUTCOME, severityRank } from '../contract/outcomes.ts';
-import type { RunAnalysis } from './analyse.ts';
+import { betterWitness, type RunSummary } from './run-summary.ts';
 
 export interface KindTally {
   /** Runs in which the kind occurred. */
@@ -23,6 +21,7 @@ export interface KindTally {
 
 export interface Census {
   runs: number;
+  /** Distinct schedules, by hash (RunSummary.scheduleHash). */
   readonly schedules: Set<string>;
   readonly kinds: Map<string, KindTally>;
   /** Runs in which each property was violated. */
@@ -50,33 +49,38 @@ export function newCensus(): Census {
   };
 }
 
-/** `preemptions`: what the run spent (switches and delays; a search knows it, else the applied schedule's count). */
-export function addToCensus(c: Census, a: RunAnalysis, preemptions: number = preemptionCount(a.run.schedule)): void {
+/**
+ * Count one run. Runs are added in exploration order (the order is part of the result: of equally
+ * good witnesses the first is kept), whether they ran here, in worker threads or in shards.
+ */
+export function addToCensus(c: Census, r: RunSummary): void {
   c.runs++;
-  c.schedules.add(scheduleKey(a.run.schedule));
-  const witness = { schedule: a.run.schedule, preemptions, steps: a.run.steps };
-  for (const kind of a.kinds) {
+  c.schedules.add(r.scheduleHash);
+  for (const kind of r.kinds) {
     const t = c.kinds.get(kind);
-    if (t === undefined) c.kinds.set(kind, { count: 1, primary: kind === a.primary ? 1 : 0, witness });
+    if (t === undefined) c.kinds.set(kind, { count: 1, primary: kind === r.primary ? 1 : 0, witness: witnessOf(r) });
     else {
       t.count++;
-      if (kind === a.primary) t.primary++;
-      if (preemptions < t.witness.preemptions || (preemptions === t.witness.preemptions && witness.steps < t.witness.steps)) t.witness = witness;
+      if (kind === r.primary) t.primary++;
+      if (betterWitness(r, t.witness)) t.witness = witnessOf(r);
     }
   }
-  if (a.run.status === 'error' && c.firstError === null) c.firstError = a.run.detail ?? 'no detail';
-  for (const [name, vs] of a.perProperty) {
-    c.applicable.add(name);
-    if (vs.length > 0) c.violatedRuns.set(name, (c.violatedRuns.get(name) ?? 0) + 1);
-  }
+  if (r.status === 'error' && c.firstError === null) c.firstError = r.detail ?? 'no detail';
+  for (const name of r.applicable) c.applicable.add(name);
+  for (const name of r.violated) c.violatedRuns.set(name, (c.violatedRuns.get(name) ?? 0) + 1);
   // Makespan is a property of scheduling, not of OS hiccups: runs with forced delays do not count.
-  if (a.run.status === 'completed' && !a.run.schedule.some((d) => d.kind === 'delay')) {
-    const t = a.run.endTime;
+  if (r.status === 'completed' && !r.delayed) {
+    const t = r.endTime;
     c.makespan = c.makespan ? { min: Math.min(c.makespan.min, t), max: Math.max(c.makespan.max, t) } : { min: t, max: t };
   }
-  const conc = maxConcurrency(a.run.history);
-  for (const [sem, n] of Object.entries(conc.perSemaphore)) c.perSemaphore[sem] = Math.max(c.perSemaphore[sem] ?? 0, n);
-  c.overall = Math.max(c.overall, conc.overall);
+  for (const [sem, n] of Object.entries(r.concurrency.perSemaphore)) c.perSemaphore[sem] = Math.max(c.perSemaphore[sem] ?? 0, n);
+  c.overall = Math.max(c.overall, r.concurrency.overall);
+}
+
+function witnessOf(r: RunSummary): KindTally['witness'] {
+  // pruneWitnessSchedules keeps the schedule of every run that can become a witness.
+  if (r.schedule === undefined) throw new Error('a run that became a witness has no schedule: its summary was pruned wrongly');
+  return { schedule: r.schedule, preemptions: r.preemptions, steps: r.steps };
 }
 
 /** Kinds that occurred, most severe first (`ok` last); equally severe ones by how often they occurred. */

@@ -7,6 +7,7 @@ import { InputError } from '../contract/input-error.ts';
 import type { PreemptionModel } from '../contract/names.ts';
 import type { OutcomeReport } from './report-types.ts';
 import { confirmOnInterpreter } from './confirm.ts';
+import { isUserImplementation } from '../contract/user-implementations.ts';
 
 export interface ConfirmOptions {
   readonly model: PreemptionModel;
@@ -21,6 +22,11 @@ export async function confirmAll(
   opts: ConfirmOptions,
 ): Promise<OutcomeReport[]> {
   if (!outcomes.some((o) => o.minimal)) return [...outcomes];
+  // A user's TypeScript implementation: stdlib CPython is not its reference, and comparing would call every bug "not reproduced".
+  if (isUserImplementation(scenario.impl)) {
+    const detail = `no reference interpreter: ${scenario.impl} is a TypeScript implementation that only the simulation runs`;
+    return outcomes.map((o) => (o.minimal ? { ...o, minimal: { ...o.minimal, confirmation: { interpreter: 'none', status: 'no-reference', detail } } } : o));
+  }
   const short = /(\d+\.\d+)/.exec(scenario.impl ?? '')?.[1] ?? '3.11';
   const unavailable = (detail: string): OutcomeReport[] =>
     outcomes.map((o) => (o.minimal ? { ...o, minimal: { ...o.minimal, confirmation: { interpreter: short, status: 'unavailable', detail } } } : o));

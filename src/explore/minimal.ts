@@ -21,6 +21,7 @@ import { kindsBySeverity, type Census } from './census.ts';
 import { oneMinimal, shrinkSchedule } from './shrink.ts';
 import { encodeToken } from './token.ts';
 import { explain } from './explain.ts';
+import type { ProgramSpec } from '../contract/program.ts';
 
 export interface MinimalOptions {
   readonly seed: number;
@@ -29,6 +30,8 @@ export interface MinimalOptions {
   readonly python?: string;
   readonly target?: string;
   readonly pythonpath?: readonly string[];
+  /** A program's counterexamples replay with program tokens (src/explore/token.ts). */
+  readonly program?: ProgramSpec;
   readonly signal?: AbortSignal;
   /** False when interrupted: counterexamples are the runs as found. */
   readonly shrink: boolean;
@@ -82,6 +85,7 @@ export async function minimalOutcomes(
         model: opts.model,
         ...(opts.python ? { python: opts.python } : {}),
         ...(opts.target !== undefined ? { target: { spec: opts.target, pythonpath: opts.pythonpath ?? [] } } : {}),
+        ...(opts.program !== undefined ? { program: opts.program } : {}),
         scenario,
         schedule: shrunk.schedule,
         properties: properties.map((p) => p.name),
@@ -91,6 +95,7 @@ export async function minimalOutcomes(
       violations: analysis.violations,
       kinds: analysis.kinds,
       endTime: replay.endTime,
+      ...(replay.output !== undefined && { output: replay.output }),
       shrunk: opts.shrink && opts.signal?.aborted !== true,
       provenMinimal: proven && opts.shrink,
       minimality: minimality(preemptions, proven && opts.shrink, opts.provenBound),

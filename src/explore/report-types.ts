@@ -7,6 +7,7 @@ import type { RunResult, TraceEntry } from '../contract/run-result.ts';
 import type { Schedule } from '../contract/schedule.ts';
 import type { Violation } from '../../properties/api.ts';
 import type { Explanation } from './explain.ts';
+import type { ProgramSpec } from '../contract/program.ts';
 
 import type { BackendName, PreemptionModel } from '../contract/names.ts';
 
@@ -16,10 +17,27 @@ export type { BackendName, PreemptionModel };
 export interface Confirmation {
   /** Full version of the interpreter used, e.g. "3.11.7". */
   readonly interpreter: string;
-  readonly status: 'confirmed' | 'not-reproduced' | 'divergence' | 'unavailable';
+  /** `no-reference`: a user's TypeScript implementation, which no interpreter runs: nothing to compare with. */
+  readonly status: 'confirmed' | 'not-reproduced' | 'divergence' | 'unavailable' | 'no-reference';
   readonly detail: string;
   /** The schedule that reproduced it on the interpreter, when it differs from the simulated one. */
   readonly schedule?: Schedule;
+}
+
+/** A failure saved by an earlier check (.semverify/failures/), replayed before this one (src/project/failures.ts). */
+export interface SavedReplay {
+  readonly kind: string;
+  /** Relative to the project root. */
+  readonly file: string;
+  /**
+   * `still-fails`: the run shows its kind again; `fixed`: it no longer does (the file is removed);
+   * `changed`: the scenario changed since it was saved, `unreadable`: the file is not a saved failure
+   * (both replaced by what this check finds); `cannot-replay`: a property it names is not loaded, or its backend cannot start.
+   */
+  readonly status: 'still-fails' | 'fixed' | 'changed' | 'unreadable' | 'cannot-replay';
+  /** The replayed run's kinds, most severe first (empty when it was not replayed). */
+  readonly kinds: readonly string[];
+  readonly detail?: string;
 }
 
 /** What replaying a token yields (src/explore/replay.ts `replayToken`). */
@@ -46,6 +64,8 @@ export interface Counterexample {
   readonly kinds: readonly string[];
   /** Virtual time at the end of the run. */
   readonly endTime: number;
+  /** A program's counterexample: what the program printed in this run (docs/programs.md). */
+  readonly output?: string;
   /** Simulated counterexamples only: the same schedule replayed on the real interpreter of the same version. */
   readonly confirmation?: Confirmation;
   /** False when the exploration was interrupted before this run could be shrunk: then it is not minimal. */
@@ -106,11 +126,15 @@ export interface ScenarioReport {
   readonly id: string;
   readonly title: string;
   readonly claim?: string;
+  /** A program checked as it is (docs/programs.md): its path, content digest and arguments. */
+  readonly program?: ProgramSpec;
   readonly backend: BackendName;
   readonly model: PreemptionModel;
   readonly seed: number;
   /** The CPython version whose code ran: the interpreter's, or the release the simulated port follows. */
   readonly version: string;
+  /** The implementation that ran (`cpython-3.11`, or a user's registered one). */
+  readonly impl?: string;
   /** Runs executed. */
   readonly runs: number;
   /** Distinct decision sequences (schedules) among them. */
@@ -134,4 +158,6 @@ export interface ScenarioReport {
   readonly notes: readonly { readonly level: 'mismatch' | 'flag'; readonly text: string }[];
   /** Wall-clock seconds spent (reports only; never asserted). */
   readonly seconds: number;
+  /** Failures saved by earlier checks, replayed before this one (absent when none were, or with --no-save). */
+  readonly savedFailures?: readonly SavedReplay[];
 }

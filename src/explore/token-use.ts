@@ -9,9 +9,11 @@
  *
  * Pure: no runtime, no properties loaded (the CLI calls it before starting anything).
  */
+import { shellWord } from '../contract/shell-word.ts';
 import { delimiter } from 'node:path';
 import type { Property } from '../../properties/api.ts';
 import type { TargetSpec } from '../contract/target.ts';
+import type { ProgramSpec } from '../contract/program.ts';
 import { InputError } from '../contract/input-error.ts';
 import type { ReplayToken } from './token.ts';
 
@@ -40,6 +42,33 @@ export function targetToRun(token: ReplayToken, given: TargetSpec | undefined): 
 }
 
 /**
+ * The program a replay may run: the one the command line names (`given`, read and digested there),
+ * after checking it is the token's by content. A token never runs a program by itself: it names a
+ * path that may hold anything by now, and running a program is running code.
+ */
+export function programToRun(token: ReplayToken, given: ProgramSpec | undefined): ProgramSpec | undefined {
+  const wanted = token.program;
+  if (wanted === undefined) {
+    if (given !== undefined) throw new InputError('--program', 'this token replays a scenario, not a program: leave --program out');
+    return undefined;
+  }
+  if (given === undefined) {
+    throw new InputError(
+      'token',
+      `this token replays the program ${wanted.path}; a token never runs code by itself: name it, semverify replay <token> --program ${shellWord(wanted.path)}`,
+    );
+  }
+  if (given.digest !== wanted.digest) {
+    throw new InputError(
+      '--program',
+      `${given.path} is not the program this token was made with: its content changed (sha256 ${given.digest.slice(0, 12)}…, the token's ${wanted.digest.slice(0, 12)}…); check it again for a new token`,
+    );
+  }
+  // The command line's file, with the token's arguments: the arguments are part of the run.
+  return { ...given, args: wanted.args };
+}
+
+/**
  * The properties to re-check: those the token names, in its order, taken from `loaded`; every
  * loaded property when the token names none (a token made without recording them).
  */
@@ -56,9 +85,4 @@ export function propertiesToCheck(token: ReplayToken, loaded: readonly Property[
     }
     return p;
   });
-}
-
-/** A word the shell reads back as itself. */
-function shellWord(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

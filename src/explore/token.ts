@@ -23,6 +23,9 @@ import type { Schedule } from '../contract/schedule.ts';
 import { PREEMPTION_MODELS, type BackendName, type PreemptionModel } from '../contract/names.ts';
 import { backendNames, backendsThat, capabilitiesOf, orList } from '../backends/registry.ts';
 import { targetShapeProblem, type TargetSpec } from '../contract/target.ts';
+import type { ProgramSpec } from '../contract/program.ts';
+import { CLOCK_THREAD } from '../contract/names.ts';
+import { programScenario, readProgramSpec, scheduleScenario } from '../program/spec.ts';
 
 export interface ReplayToken {
   readonly v: 2;
@@ -32,6 +35,11 @@ export interface ReplayToken {
   readonly python?: string;
   /** cpython only: the user's class that stood in for the scenario's semaphores (`--target`). */
   readonly target?: TargetSpec;
+  /**
+   * A program token (docs/programs.md): the program that ran, by path and content digest. The
+   * token's JSON then carries no scenario: `scenario` is the program's description, made on reading.
+   */
+  readonly program?: ProgramSpec;
   readonly scenario: Scenario;
   readonly schedule: Schedule;
   readonly maxSteps?: number;
@@ -59,7 +67,9 @@ const BAD_BASE64URL = /[^A-Za-z0-9_-]/;
 
 export function encodeToken(t: TokenContent): string {
   const { v: _written, ...content } = t;
-  return sealToken(JSON.stringify({ v: 2, ...content }));
+  // A program's description is made from the program when the token is read: only the program is written.
+  const { scenario: _scenario, ...programContent } = content;
+  return sealToken(JSON.stringify({ v: 2, ...(t.program !== undefined ? programContent : content) }));
 }
 
 /** The layer under encodeToken: any JSON text, compressed and sealed with its digest (tests build odd tokens with it). */
@@ -124,9 +134,11 @@ export function parseReplayToken(value: unknown): ReplayToken {
   const o = r.object(
     value,
     '',
-    ['v', 'backend', 'model', 'python', 'target', 'scenario', 'schedule', 'maxSteps', 'properties'],
-    ['v', 'backend', 'model', 'scenario', 'schedule'],
+    ['v', 'backend', 'model', 'python', 'target', 'program', 'scenario', 'schedule', 'maxSteps', 'properties'],
+    ['v', 'backend', 'model', 'schedule'],
   );
+  if (o.program === undefined && o.scenario === undefined) r.fail('scenario', 'missing (required)');
+  if (o.program !== undefined && o.scenario !== undefined) r.fail('program', 'a token replays a scenario or a program, not both');
   if (o.v !== 2) r.fail('v', `unsupported token version ${describeValue(o.v)} (this semverify reads version 2)`);
   const backend = r.oneOf(o.backend, 'backend', backendNames());
   const model = r.oneOf(o.model, 'model', PREEMPTION_MODELS);
@@ -134,8 +146,12 @@ export function parseReplayToken(value: unknown): ReplayToken {
   const target = o.target === undefined ? undefined : readTarget(r, o.target, 'target');
   if (target !== undefined && !capabilitiesOf(backend).runsTargets)
     r.fail('target', `only a ${orList(backendsThat((c) => c.runsTargets))} token can carry a target`);
-  const scenario = readScenario(r, o.scenario, 'scenario');
-  const schedule = readSchedule(r, o.schedule, 'schedule', scenario);
+  const program = o.program === undefined ? undefined : readProgramSpec(r, o.program, 'program');
+  if (program !== undefined && !capabilitiesOf(backend).runsPrograms)
+    r.fail('program', `only a ${orList(backendsThat((c) => c.runsPrograms))} token can carry a program`);
+  if (program !== undefined && target !== undefined) r.fail('target', 'a program token carries no target');
+  const scenario = program !== undefined ? programScenario(program) : readScenario(r, o.scenario, 'scenario');
+  const schedule = readSchedule(r, o.schedule, 'schedule', program !== undefined ? scheduleScenario(scenario, o.schedule, CLOCK_THREAD) : scenario);
   const maxSteps = o.maxSteps === undefined ? undefined : r.integer(o.maxSteps, 'maxSteps', 1, Number.MAX_SAFE_INTEGER);
   const properties = o.properties === undefined ? undefined : readPropertyNames(r, o.properties, 'properties');
   return {
@@ -144,6 +160,7 @@ export function parseReplayToken(value: unknown): ReplayToken {
     model,
     ...(python !== undefined && { python }),
     ...(target !== undefined && { target }),
+    ...(program !== undefined && { program }),
     scenario,
     schedule,
     ...(maxSteps !== undefined && { maxSteps }),

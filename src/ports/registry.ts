@@ -5,6 +5,7 @@
  */
 import type { Implementation } from './port.ts';
 import { SIMULATED_IMPLEMENTATIONS, type SimulatedImplementation } from '../contract/implementations.ts';
+import { findUserImplementation, userImplementationIds } from './user-registry.ts';
 import { createAsyncioSemaphore311 } from './cpython-3.11/asyncio-semaphore.ts';
 import { createThreadingSemaphore311 } from './cpython-3.11/threading-semaphore.ts';
 import { createAsyncioSemaphore39 } from './cpython-3.9/asyncio-semaphore.ts';
@@ -17,9 +18,10 @@ const implementations: Readonly<Record<SimulatedImplementation, Implementation>>
 };
 
 export function implementationIds(): string[] {
-  return [...SIMULATED_IMPLEMENTATIONS];
+  return [...SIMULATED_IMPLEMENTATIONS, ...userImplementationIds()];
 }
 
 export function findImplementation(id: string): Implementation | undefined {
-  return Object.hasOwn(implementations, id) ? implementations[id as SimulatedImplementation] : undefined;
+  // A user's implementation (ports/user-registry.ts) when no built-in port has the id.
+  return Object.hasOwn(implementations, id) ? implementations[id as SimulatedImplementation] : findUserImplementation(id);
 }

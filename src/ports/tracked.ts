@@ -22,15 +22,18 @@ interface Owner {
 export function trackFields(cls: { readonly prototype: object }, names: readonly string[]): void {
   for (const name of names) {
     const slot = Symbol(name);
+    const suffix = `.${name}`;
     Object.defineProperty(cls.prototype, name, {
       configurable: false,
       enumerable: false,
       get(this: Owner & Record<symbol, unknown>) {
-        this.rt.machine.touch(`${this.id}.${name}`, 'r');
+        const m = this.rt.machine;
+        if (m.tracking) m.touch(this.id + suffix, 'r');
         return this[slot];
       },
       set(this: Owner & Record<symbol, unknown>, v: unknown) {
-        this.rt.machine.touch(`${this.id}.${name}`, 'w');
+        const m = this.rt.machine;
+        if (m.tracking) m.touch(this.id + suffix, 'w');
         this[slot] = v;
       },
     });

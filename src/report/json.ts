@@ -3,7 +3,7 @@
  * (never by spreading ScenarioReport) so that adding a field to the internal report does
  * not silently change the public format.
  */
-import type { Confirmation } from '../explore/report-types.ts';
+import type { Confirmation, SavedReplay } from '../explore/report-types.ts';
 import type { TraceEntry } from '../contract/run-result.ts';
 import type { Counterexample, OutcomeReport, PropertyReport, ScenarioReport } from '../explore/report-types.ts';
 import type { HistoryEvent } from '../contract/events.ts';
@@ -37,6 +37,8 @@ export interface JsonCounterexample {
   readonly explanation?: { readonly race: string; readonly text: string };
   /** Simulated counterexamples: the replay on the real interpreter of the same version. */
   readonly confirmation?: Confirmation;
+  /** A program's counterexample: what the program printed in that run. */
+  readonly output?: string;
 }
 
 export interface JsonOutcome {
@@ -50,11 +52,15 @@ export interface JsonOutcome {
 
 export interface JsonScenario {
   readonly id: string;
+  /** A program checked as it is (docs/programs.md): its path, content digest and arguments. */
+  readonly program?: { readonly path: string; readonly digest: string; readonly args: readonly string[] };
   readonly backend: ScenarioReport['backend'];
   readonly model: ScenarioReport['model'];
   readonly seed: number;
   /** The CPython version whose code ran (the interpreter's, or the release the port follows). */
   readonly version: string;
+  /** The implementation that ran: a CPython port's id, or a user's registered implementation. */
+  readonly impl?: string;
   readonly runs: number;
   readonly schedules: number;
   readonly exhaustive: boolean;
@@ -70,9 +76,15 @@ export interface JsonScenario {
   readonly notes: ScenarioReport['notes'];
   /** Present when interrupted: the report covers only the runs done before the signal. */
   readonly partial?: { readonly signal: string };
+  /** Failures saved by earlier checks (.semverify/failures/), replayed before this check. */
+  readonly savedFailures?: readonly SavedReplay[];
 }
 
+/** The document's format: bumped when a field changes meaning or goes away (a new field does not bump it). Schema: schema/report.schema.json. */
+export const JSON_FORMAT = 'semverify/1';
+
 export interface JsonDocument {
+  readonly format: typeof JSON_FORMAT;
   readonly tool: 'semverify';
   readonly version: string;
   /** True when an interrupt stopped the command: scenarios after the interrupted one are missing. */
@@ -82,16 +94,18 @@ export interface JsonDocument {
 
 export function jsonDocument(reports: readonly ScenarioReport[], version: string): JsonDocument {
   const partial = reports.some((r) => r.partial !== undefined);
-  return { tool: 'semverify', version, ...(partial && { partial: true as const }), scenarios: reports.map(scenarioJson) };
+  return { format: JSON_FORMAT, tool: 'semverify', version, ...(partial && { partial: true as const }), scenarios: reports.map(scenarioJson) };
 }
 
 export function scenarioJson(r: ScenarioReport): JsonScenario {
   return {
     id: r.id,
+    ...(r.program !== undefined && { program: { path: r.program.path, digest: r.program.digest, args: [...r.program.args] } }),
     backend: r.backend,
     model: r.model,
     seed: r.seed,
     version: r.version,
+    ...(r.impl !== undefined && { impl: r.impl }),
     runs: r.runs,
     schedules: r.schedules,
     exhaustive: r.exhaustive,
@@ -105,6 +119,15 @@ export function scenarioJson(r: ScenarioReport): JsonScenario {
     expectationsMet: r.expectationsMet,
     notes: r.notes.map((n) => ({ level: n.level, text: n.text })),
     ...(r.partial !== undefined && { partial: { signal: r.partial.signal } }),
+    ...(r.savedFailures !== undefined && {
+      savedFailures: r.savedFailures.map((f) => ({
+        kind: f.kind,
+        file: f.file,
+        status: f.status,
+        kinds: [...f.kinds],
+        ...(f.detail !== undefined && { detail: f.detail }),
+      })),
+    }),
   };
 }
 
@@ -130,6 +153,7 @@ function counterexampleJson(m: Counterexample): JsonCounterexample {
     minimality: m.minimality,
     ...(m.explanation !== undefined && { explanation: { race: m.explanation.race, text: m.explanation.text } }),
     ...(m.confirmation ? { confirmation: m.confirmation } : {}),
+    ...(m.output !== undefined && { output: m.output }),
   };
 }
 
@@ -150,6 +174,8 @@ export interface JsonReplay {
     readonly trace: readonly TraceEntry[];
     readonly history: readonly HistoryEvent[];
     readonly violations: readonly Violation[];
+    /** A program's run: what it printed. */
+    readonly output?: string;
   };
 }
 

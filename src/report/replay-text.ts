@@ -20,7 +20,10 @@ const INDENT = '  ';
 export function renderReplay(token: ReplayToken, result: ReplayResult, opts: ReplayTextOptions): string[] {
   const c = colors(opts.color);
   const { run } = result;
-  const python = (token.python !== undefined ? ` (python ${token.python})` : '') + (token.target !== undefined ? ` (target ${token.target.spec})` : '');
+  const python =
+    (token.python !== undefined ? ` (python ${token.python})` : '') +
+    (token.target !== undefined ? ` (target ${token.target.spec})` : '') +
+    (token.program !== undefined ? ` (program ${token.program.path}${token.program.args.map((a) => ` ${a}`).join('')})` : '');
   const out: string[] = [
     c.bold(`replay of ${token.scenario.id} — ${token.scenario.title}`),
     c.dim(`${INDENT}backend ${token.backend}${python}, model ${token.model}: ${run.status}, ${run.steps} steps, ends ${formatTime(run.endTime)}`),
@@ -62,6 +65,17 @@ export function renderReplay(token: ReplayToken, result: ReplayResult, opts: Rep
     }
   }
 
+  if (run.output !== undefined) {
+    out.push('', c.bold(`output${run.output === '' ? ': none' : ' (what the program printed in this run)'}`));
+    if (run.output !== '')
+      out.push(
+        ...run.output
+          .replace(/\n$/, '')
+          .split('\n')
+          .map((l) => `${INDENT}${c.dim('│')} ${l}`),
+      );
+  }
+
   out.push('', c.bold(`violations${result.violations.length === 0 ? ': none' : ''}`));
   for (const v of result.violations) out.push(INDENT + c.red(formatViolation(v)));
 
@@ -89,6 +103,7 @@ export function replayJson(token: ReplayToken, result: ReplayResult, version: st
       trace: run.trace,
       history: run.history,
       violations: result.violations,
+      ...(run.output !== undefined && { output: run.output }),
     },
   };
 }

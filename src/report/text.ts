@@ -6,8 +6,11 @@
  * Colour is decided by the caller (TTY and NO_COLOR) and passed in; nothing here reads
  * the environment.
  */
+import { shellWord } from '../contract/shell-word.ts';
+import { relative } from 'node:path';
 import picocolors from 'picocolors';
 import type { Counterexample, OutcomeReport, PropertyReport, ScenarioReport } from '../explore/report-types.ts';
+import { isUserImplementation } from '../contract/user-implementations.ts';
 import { capabilitiesOf } from '../backends/registry.ts';
 import { formatViolation } from './history-text.ts';
 import { describeDeviation, formatTime, renderTraceColumns, shortLabel } from './trace-columns.ts';
@@ -44,6 +47,7 @@ export function renderScenarioReport(report: ScenarioReport, opts: TextOptions):
   const c = colors(opts.color);
   const out: string[] = [];
   out.push(...header(report, c));
+  if (report.savedFailures !== undefined && report.savedFailures.length > 0) out.push('', ...savedSection(report.savedFailures, c));
   out.push('', ...propertiesSection(report.properties, c));
   out.push('', ...outcomesSection(report.outcomes, c));
   const makespan = makespanLine(report, c);
@@ -51,7 +55,7 @@ export function renderScenarioReport(report: ScenarioReport, opts: TextOptions):
   out.push(concurrencyLine(report));
   for (const o of report.outcomes) {
     // An "ok" run is not a counterexample of anything; --json still carries it.
-    if (o.minimal !== undefined) out.push('', ...counterexampleSection(o.kind, o.minimal, opts, c));
+    if (o.minimal !== undefined) out.push('', ...counterexampleSection(o.kind, o.minimal, { ...opts, program: programPath(report) }, c));
   }
   if (report.notes.length > 0) {
     out.push('', c.bold('notes'));
@@ -63,12 +67,32 @@ export function renderScenarioReport(report: ScenarioReport, opts: TextOptions):
   return out;
 }
 
+/** Failures saved by earlier checks, replayed first (src/project/failures.ts). */
+function savedSection(saved: NonNullable<ScenarioReport['savedFailures']>, c: Colors): string[] {
+  const lines = [c.bold('saved failures, replayed first')];
+  for (const f of saved) {
+    const what =
+      f.status === 'still-fails'
+        ? c.red(`still fails (${f.kinds.join(', ')})`)
+        : f.status === 'fixed'
+          ? c.green(`no longer fails (${f.kinds.join(', ') || 'ok'}): removed`)
+          : c.dim(`${f.status}${f.detail !== undefined ? `: ${f.detail}` : ''}`);
+    lines.push(`${INDENT}${f.kind.padEnd(15)} ${what}  ${c.dim(f.file)}`);
+  }
+  return lines;
+}
+
 function header(r: ScenarioReport, c: Colors): string[] {
   const lines = [c.bold(`${r.id} — ${r.title}`)];
   if (r.claim !== undefined) lines.push(`${INDENT}claim: ${c.italic(r.claim)}`);
   const explored = `${plural(r.runs, 'run')}, ${plural(r.schedules, 'distinct schedule')}`;
-  const code = capabilitiesOf(r.backend).executes === 'port' ? `port of CPython ${r.version}` : `CPython ${r.version}`;
+  const code = isUserImplementation(r.impl)
+    ? `${r.impl}, your implementation, judged as CPython ${r.version}`
+    : capabilitiesOf(r.backend).executes === 'port'
+      ? `port of CPython ${r.version}`
+      : `CPython ${r.version}`;
   lines.push(c.dim(`${INDENT}backend ${r.backend} (${code}), model ${r.model}, seed ${r.seed}: ${explored}, ${r.seconds.toFixed(1)}s wall`));
+  if (r.program !== undefined) lines.push(c.dim(`${INDENT}${programLine(r.program)}`));
   lines.push(`${INDENT}${c.bold('verdict')}: ${verdictLine(r)}`);
   if (r.partial !== undefined)
     lines.push(c.yellow(c.bold(`${INDENT}PARTIAL: interrupted by ${r.partial.signal}; this covers only the ${plural(r.runs, 'run')} done`)));
@@ -153,7 +177,34 @@ function concurrencyLine(r: ScenarioReport): string {
   return `most holders at once: ${r.concurrency.overall} overall${per.length > 0 ? ` (${per.join(', ')})` : ''}`;
 }
 
-function counterexampleSection(kind: string, m: Counterexample, opts: TextOptions, c: Colors): string[] {
+/** What ran, for a program: it runs on the real interpreter only, its threads and semaphores found as it runs. */
+function programLine(p: NonNullable<ScenarioReport['program']>): string {
+  const args = p.args.length > 0 ? ` ${p.args.join(' ')}` : '';
+  return `program ${shownPath(p.path)}${args} (sha256 ${p.digest.slice(0, 12)}…) run as __main__, unmodified: a program runs on the real interpreter only; its threads and semaphores are found as it runs (docs/programs.md)`;
+}
+
+/** A path as a user would type it from here: relative to the working directory when inside it. */
+function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel !== '' && !rel.startsWith('..') ? rel : path;
+}
+
+function programPath(r: ScenarioReport): string | undefined {
+  return r.program === undefined ? undefined : shownPath(r.program.path);
+}
+
+/** A program's output in a counterexample: at most this many lines, then how many more. */
+const OUTPUT_LINES = 20;
+
+function outputLines(output: string, c: Colors): string[] {
+  const lines = output.replace(/\n$/, '').split('\n');
+  if (output === '') return [`${INDENT}output: none`];
+  const shown = lines.slice(0, OUTPUT_LINES).map((l) => `${INDENT}${INDENT}${c.dim('│')} ${l}`);
+  const more = lines.length > OUTPUT_LINES ? [`${INDENT}${INDENT}… ${lines.length - OUTPUT_LINES} more lines (replay shows them all)`] : [];
+  return [`${INDENT}output (what the program printed in this run):`, ...shown, ...more];
+}
+
+function counterexampleSection(kind: string, m: Counterexample, opts: TextOptions & { readonly program?: string | undefined }, c: Colors): string[] {
   const lines = [
     // An `ok` minimal is shown only where other outcomes exist: the least it takes to come out clean.
     (kind === 'ok' ? c.bold(c.green(`── ${kind}`)) : c.bold(c.red(`── ${kind}`))) +
@@ -169,8 +220,11 @@ function counterexampleSection(kind: string, m: Counterexample, opts: TextOption
   }
   if (m.confirmation !== undefined) {
     const k = m.confirmation;
-    const text = `${INDENT}${k.status === 'confirmed' ? `confirmed on CPython ${k.interpreter}` : `${k.status} on CPython ${k.interpreter}`}: ${k.detail}`;
-    lines.push(k.status === 'confirmed' ? c.green(text) : k.status === 'unavailable' ? c.dim(text) : c.red(text));
+    const text =
+      k.status === 'no-reference'
+        ? `${INDENT}${k.detail}`
+        : `${INDENT}${k.status === 'confirmed' ? `confirmed on CPython ${k.interpreter}` : `${k.status} on CPython ${k.interpreter}`}: ${k.detail}`;
+    lines.push(k.status === 'confirmed' ? c.green(text) : k.status === 'unavailable' || k.status === 'no-reference' ? c.dim(text) : c.red(text));
   }
   lines.push(`${INDENT}schedule:${m.schedule.length === 0 ? ' default choices only' : ''}`);
   for (const d of m.schedule) lines.push(`${INDENT}${INDENT}${d.thread} at ${shortLabel(d.label)} #${d.occ}  ${c.cyan(describeDeviation(d))}`);
@@ -187,12 +241,14 @@ function counterexampleSection(kind: string, m: Counterexample, opts: TextOption
   lines.push(`${INDENT}violations:${m.violations.length === 0 ? ' none' : ''}`);
   for (const v of m.violations.slice(0, max)) lines.push(`${INDENT}${INDENT}${c.red(formatViolation(v))}`);
   if (m.violations.length > max) lines.push(`${INDENT}${INDENT}… and ${m.violations.length - max} more`);
-  lines.push(`${INDENT}replay: ${replayCommand(m.replay)}`);
+  if (m.output !== undefined) lines.push(...outputLines(m.output, c));
+  lines.push(`${INDENT}replay: ${replayCommand(m.replay, opts.program)}`);
   return lines;
 }
 
-export function replayCommand(token: string): string {
-  return `npx semverify replay ${token}`;
+/** The command that replays a token; a program token names its program on the command line (a token runs no code by itself). */
+export function replayCommand(token: string, program?: string): string {
+  return `npx semverify replay ${token}${program !== undefined ? ` --program ${shellWord(program)}` : ''}`;
 }
 
 /** The closing line when several scenarios were checked. */

@@ -10,7 +10,8 @@
  * Runs of plain points ("point") of one thread at one instant collapse into one row with a
  * step range; the deviations the schedule took get a marker row of their own, because they
  * are what the reader is looking for. Every row fills exactly one cell, so a long cell runs
- * on over the empty cells to its right instead of being cut; only the line width truncates.
+ * on over the empty cells to its right; what is still too long for the line wraps onto
+ * continuation lines under its cell, so no label or message is ever cut.
  * Pure: returns lines, no colour unless `mark` adds it.
  */
 import { isSemaphoreState } from '../contract/run-result.ts';
@@ -197,12 +198,39 @@ export function renderTraceColumns(trace: readonly TraceEntry[], opts: ColumnOpt
     // over them rather than be cut at the column edge.
     const k = threads.indexOf(r.thread);
     const room = cellWidth + (threads.length - 1 - k) * (SEP.length + cellWidth);
-    const cells = threads.slice(0, k + 1).map((t) => {
-      if (t !== r.thread) return blank;
-      const cell = fit(r.text, Math.min(room, Math.max(cellWidth, [...r.text].length)));
-      return r.marker ? mark(cell) : cell;
+    const pieces = wrap(r.text, room);
+    pieces.forEach((piece, n) => {
+      const cells = threads.slice(0, k + 1).map((t) => {
+        if (t !== r.thread) return blank;
+        const cell = fit(piece, Math.min(room, Math.max(cellWidth, [...piece].length)));
+        return r.marker ? mark(cell) : cell;
+      });
+      out.push(line(n === 0 ? left : ' '.repeat(leftWidth), cells));
     });
-    out.push(line(left, cells));
   });
+  return out;
+}
+
+/** `text` in lines of at most `width` characters, broken after spaces or commas where possible. */
+export function wrap(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const chars = [...text];
+  const out: string[] = [];
+  let start = 0;
+  while (chars.length - start > w) {
+    let cut = -1;
+    for (let i = start + w; i > start; i--) {
+      if (chars[i - 1] === ' ' || chars[i - 1] === ',') {
+        cut = i;
+        break;
+      }
+    }
+    // No break inside the width: a hard break (a long label or token).
+    if (cut === -1) cut = start + w;
+    out.push(chars.slice(start, cut).join('').trimEnd());
+    start = cut;
+    while (chars[start] === ' ') start++;
+  }
+  out.push(chars.slice(start).join(''));
   return out;
 }

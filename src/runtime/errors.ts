@@ -6,11 +6,17 @@
  */
 
 export class PyException extends Error {
-  constructor(
-    readonly pyType: string,
-    message: string,
-  ) {
+  readonly pyType: string;
+
+  constructor(pyType: string, message: string) {
+    // Simulated Python exceptions are control flow, raised on hot paths (every cancelled
+    // waiter, every wrong-loop error): a JS stack trace would be the most expensive part of
+    // raising one and nobody reads it. SimulationError, a real bug, keeps its stack.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
+    this.pyType = pyType;
   }
 }
 

@@ -35,6 +35,7 @@ export class TimerHandle extends Handle {
 const SELECT_LABEL = LABELS.select;
 const SLOT_LABEL = LABELS.slot;
 const TIMERS_LABEL = LABELS.timers;
+const NONE: readonly string[] = [];
 
 export class EventLoop {
   private ready: Handle[] = [];
@@ -49,11 +50,19 @@ export class EventLoop {
   private readonly declaredCancellations = new Set<string>();
   private readonly firedCancellations = new Set<string>();
   currentTask: Task<unknown> | null = null;
+  // The loop's shared fields, named once (touched at every slot of every run).
+  private readonly readyField: string;
+  private readonly timersField: string;
+  private readonly selectorField: string;
 
   constructor(
     readonly machine: Machine,
     readonly id: string,
-  ) {}
+  ) {
+    this.readyField = `${id}.ready`;
+    this.timersField = `${id}.timers`;
+    this.selectorField = `${id}.selector`;
+  }
 
   time(): number {
     this.machine.touch('clock', 'r');
@@ -101,7 +110,7 @@ export class EventLoop {
   callSoon(cb: Callback): Handle {
     this.checkClosed();
     // Any thread may append (a future resolved elsewhere schedules its callbacks here): shared.
-    this.machine.touch(`${this.id}.ready`, 'w');
+    this.machine.touch(this.readyField, 'w');
     const h = new Handle(cb);
     this.ready.push(h);
     return h;
@@ -120,7 +129,7 @@ export class EventLoop {
 
   callAt(when: number, cb: Callback): TimerHandle {
     this.checkClosed();
-    this.machine.touch(`${this.id}.timers`, 'w');
+    this.machine.touch(this.timersField, 'w');
     const h = new TimerHandle(when, this.timerSeq++, cb);
     this.scheduled.push(h);
     this.scheduled.sort((a, b) => a.when - b.when || a.seq - b.seq);
@@ -146,7 +155,7 @@ export class EventLoop {
   }
 
   private writeToSelf(): void {
-    this.machine.touch(`${this.id}.selector`, 'w');
+    this.machine.touch(this.selectorField, 'w');
     this.pipeWoken = true;
     const o = this.owner;
     if (o && o.blocker?.kind === 'select' && o.blocker.loop === this) this.machine.unblock(o);
@@ -186,8 +195,8 @@ export class EventLoop {
 
   // CPython 3.11 Lib/asyncio/base_events.py BaseEventLoop._run_once
   private *runOnce(): Py<void> {
-    this.machine.touch(`${this.id}.timers`, 'w');
-    this.machine.touch(`${this.id}.ready`, 'w');
+    this.machine.touch(this.timersField, 'w');
+    this.machine.touch(this.readyField, 'w');
     while (this.scheduled.length && this.scheduled[0]!.cancelled) this.scheduled.shift();
     let timeout: number | null = null;
     if (this.ready.length || this.stopping) timeout = 0;
@@ -204,7 +213,7 @@ export class EventLoop {
 
     const ntodo = this.ready.length;
     for (let i = 0; i < ntodo; i++) {
-      this.machine.touch(`${this.id}.ready`, 'w');
+      this.machine.touch(this.readyField, 'w');
       const h = this.ready.shift()!;
       this.maybeCancel();
       if (h.cancelled) continue;
@@ -231,6 +240,10 @@ export class EventLoop {
 
   /** A loop slot: a declared cancellation may fire here, as if another callback called task.cancel(). */
   private maybeCancel(): void {
+    if (this.declaredCancellations.size === 0) {
+      this.machine.slotDecision(SLOT_LABEL, NONE);
+      return;
+    }
     const cancellable = [...this.declaredCancellations].filter((name) => {
       const t = this.findTask(name);
       return t !== undefined && !t.done() && !this.firedCancellations.has(name);
@@ -244,7 +257,7 @@ export class EventLoop {
 
   /** The virtual selector: returns at once on timeout 0 or a pending self-pipe write; else blocks. */
   private *select(timeout: number | null): Py<void> {
-    this.machine.touch(`${this.id}.selector`, 'w');
+    this.machine.touch(this.selectorField, 'w');
     if (this.pipeWoken) {
       this.pipeWoken = false;
       return;
@@ -252,7 +265,7 @@ export class EventLoop {
     if (timeout === 0) return;
     const until = timeout === null ? null : this.time() + timeout;
     yield { t: 'block', label: SELECT_LABEL, blocker: { kind: 'select', loop: this, until } };
-    this.machine.touch(`${this.id}.selector`, 'w');
+    this.machine.touch(this.selectorField, 'w');
     this.pipeWoken = false;
   }
 }

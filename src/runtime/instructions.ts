@@ -45,7 +45,19 @@ export function ftPoint(label: string): PointInstr {
   return { t: 'point', label, ft: true };
 }
 
-/** Label helper: `at('asyncio/locks.py', 'Semaphore.acquire')(373)`. */
+/**
+ * Label helper: `at('asyncio/locks.py', 'Semaphore.acquire')(373)`. Each label string is built
+ * once and handed out again: the machine keys occurrence counts by label at every point, and
+ * one string object hashes once.
+ */
 export function labeller(file: string, qualname: string): (line: number | string) => string {
-  return (line) => `${file}:${qualname}:${line}`;
+  const built = new Map<number | string, string>();
+  return (line) => {
+    let label = built.get(line);
+    if (label === undefined) {
+      label = `${file}:${qualname}:${line}`;
+      built.set(line, label);
+    }
+    return label;
+  };
 }

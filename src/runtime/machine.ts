@@ -76,7 +76,8 @@ export class Machine {
   private writes = new Set<string>();
   /** State-changing decisions taken in the running step, for the happens-before fingerprint. */
   private choices: string[] = [];
-  private readonly tracking: boolean;
+  /** Whether steps' accesses are collected (traces or the fingerprint need them); callers may skip building field names when not. */
+  readonly tracking: boolean;
   private readonly hb: HappensBefore | null;
   /** Threads the last clock advance woke: their next step depends on it. */
   private readonly wokenByClock = new Set<SimThread>();
@@ -128,6 +129,7 @@ export class Machine {
 
   /** The running step ends: its accesses and choices go to the fingerprint; the sets start afresh. */
   private endStep(t: SimThread): void {
+    if (!this.tracking) return; // nothing was collected: touch() and the fingerprint are off
     this.hb?.endStep(t.index, this.reads, this.writes, this.choices.join(';'));
     this.reads = new Set();
     this.writes = new Set();
@@ -208,7 +210,7 @@ export class Machine {
     const task = this.options.source.slot({ key, cancellable });
     if (task === null || !cancellable.includes(task)) return null;
     this.record({ kind: 'cancel', ...key, task });
-    this.choices.push(`cancel ${task}`);
+    if (this.tracking) this.choices.push(`cancel ${task}`);
     return task;
   }
 
@@ -219,7 +221,7 @@ export class Machine {
     const options = waiters.map((w) => w.name);
     const i = clampIndex(this.options.source.wake({ key, options }), options.length);
     if (i !== 0) this.record({ kind: 'wake', ...key, waiter: options[i]! });
-    this.choices.push(`wake ${options[i]!}`);
+    if (this.tracking) this.choices.push(`wake ${options[i]!}`);
     return waiters[i]!;
   }
 
@@ -230,11 +232,11 @@ export class Machine {
     const identity = [...Array(n).keys()];
     const order = this.options.source.tie({ key, options: identity.map(String) });
     if (!order || !isPermutation(order, n) || order.every((v, i) => v === i)) {
-      this.choices.push(`tie ${identity.join(',')}`);
+      if (this.tracking) this.choices.push(`tie ${identity.join(',')}`);
       return identity;
     }
     this.record({ kind: 'tie', ...key, order: [...order] });
-    this.choices.push(`tie ${order.join(',')}`);
+    if (this.tracking) this.choices.push(`tie ${order.join(',')}`);
     return order;
   }
 
@@ -341,8 +343,15 @@ export class Machine {
     const { reads, writes } = this;
     // The step ends at this point, before the decision: the state the decision is taken in.
     this.endStep(t);
-    const others = this.threads.filter((x) => x !== t && x.state === 'runnable').map((x) => x.name);
-    const canDelay = blocker === null && this.threads.some((x) => x !== t && x.state !== 'done');
+    // One pass, no intermediate arrays: this runs at every point of every run.
+    const others: string[] = [];
+    let othersAlive = false;
+    for (const x of this.threads) {
+      if (x === t) continue;
+      if (x.state === 'runnable') others.push(x.name);
+      if (x.state !== 'done') othersAlive = true;
+    }
+    const canDelay = blocker === null && othersAlive;
     const stateKey = () => this.stateKey(t, blocker !== null);
     const choice = this.options.source.point({ key, step: this.steps, others, canDelay, blocking: blocker !== null, stateKey });
     let decision: Deviation | undefined;

@@ -2,18 +2,18 @@
  * Built-in scenarios (`scenarios/*.json` at the repository top) and resolution of what the
  * user names on the command line: a built-in id or a scenario file.
  *
- * The directory is found from this module's URL, not the working directory, so
+ * The directory is found from the package's root (src/contract/package-root.ts), not the working directory, so
  * `npx semverify` works from anywhere.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, extname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InputError } from '../contract/input-error.ts';
 import type { Scenario } from './types.ts';
 import { scenarioFromFile } from './scenario-file.ts';
 import { clip } from './field-reader.ts';
+import { packageRoot } from '../contract/package-root.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const REPO_ROOT = packageRoot();
 export const BUILTIN_DIR = join(REPO_ROOT, 'scenarios');
 
 /**

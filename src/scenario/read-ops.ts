@@ -8,7 +8,8 @@ import { childPath, describeValue, type FieldReader, indexPath } from './field-r
 import { LIMITS } from './limits.ts';
 import type { Op, SemaphoreDecl, TaskDecl } from './types.ts';
 
-const OP_KEYS: Readonly<Record<Op['op'], readonly string[]>> = {
+/** Each op's allowed keys; schema/scenario.schema.json must list the same (test/schema.test.ts). */
+export const OP_KEYS: Readonly<Record<Op['op'], readonly string[]>> = {
   acquire: ['op', 'sem', 'timeout', 'blocking'],
   release: ['op', 'sem', 'n'],
   with: ['op', 'sem', 'body'],

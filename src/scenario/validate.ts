@@ -8,7 +8,7 @@
 import { childPath, describeValue, FieldReader, indexPath, NAME, NAME_HINT } from './field-reader.ts';
 import { readOps, spawnedTasks, type OpEnv } from './read-ops.ts';
 import { LIMITS } from './limits.ts';
-import { KNOWN_IMPLEMENTATIONS } from '../contract/implementations.ts';
+import { knownImplementations } from '../contract/user-implementations.ts';
 import { overlaps, parseVersionRange, type VersionRange } from './version-expectations.ts';
 import type {
   DeclaredCancellation,
@@ -30,6 +30,9 @@ const PROPERTY_VERDICTS: readonly PropertyVerdict[] = ['holds', 'violated', 'any
 const SEMAPHORE_KINDS: readonly SemaphoreKind[] = ['asyncio', 'threading'];
 const SCOPES = ['shared', 'per-thread'] as const;
 
+/** Each op's allowed keys; schema/scenario.schema.json must list the same (test/schema.test.ts). */
+export { OP_KEYS } from './read-ops.ts';
+
 // ---------------------------------------------------------------------------------------
 // The scenario format.
 
@@ -46,7 +49,8 @@ export function readScenario(r: FieldReader, value: unknown, path: string): Scen
   const o = r.object(
     value,
     path,
-    ['id', 'title', 'claim', 'impl', 'semaphores', 'threads', 'cancellations', 'expect', 'explore'],
+    // `$schema` lets editors complete fields from schema/scenario.schema.json; it means nothing here.
+    ['$schema', 'id', 'title', 'claim', 'impl', 'semaphores', 'threads', 'cancellations', 'expect', 'explore'],
     ['id', 'title', 'semaphores', 'threads'],
   );
   const at = (key: string): string => childPath(path, key);
@@ -54,7 +58,7 @@ export function readScenario(r: FieldReader, value: unknown, path: string): Scen
   const id = r.name(o.id, at('id'));
   const title = r.string(o.title, at('title'), { nonEmpty: true });
   const claim = o.claim === undefined ? undefined : r.string(o.claim, at('claim'), { nonEmpty: true });
-  const impl = o.impl === undefined ? undefined : r.oneOf(o.impl, at('impl'), KNOWN_IMPLEMENTATIONS);
+  const impl = o.impl === undefined ? undefined : r.oneOf(o.impl, at('impl'), knownImplementations());
   const semaphores = readSemaphores(r, o.semaphores, at('semaphores'));
   const { threads, taskThread } = readThreads(r, o.threads, at('threads'), semaphores);
   const cancellations = o.cancellations === undefined ? undefined : readCancellations(r, o.cancellations, at('cancellations'), taskThread);
@@ -171,7 +175,11 @@ interface Actors {
   readonly threads: readonly ThreadDecl[];
 }
 
-function readExpectations(r: FieldReader, v: unknown, path: string, actors: Actors): Expectations {
+/**
+ * An `expect` block (a scenario's, or a program's sidecar file's: src/program/load.ts). `actors`: what
+ * `expect.parked` may name, when the tasks are known (a scenario's; a program names its own).
+ */
+export function readExpectations(r: FieldReader, v: unknown, path: string, actors?: Actors): Expectations {
   const o = r.object(v, path, [...EXPECTATION_KEYS, 'records', 'parked', 'versions']);
   const at = (key: string): string => childPath(path, key);
   const base = readExpectationFields(r, o, path);
@@ -188,8 +196,10 @@ function readExpectations(r: FieldReader, v: unknown, path: string, actors: Acto
   };
 }
 
-function readParked(r: FieldReader, v: unknown, path: string, { taskThread, threads }: Actors): string {
+function readParked(r: FieldReader, v: unknown, path: string, actors: Actors | undefined): string {
   const name = r.name(v, path);
+  if (actors === undefined) return name;
+  const { taskThread, threads } = actors;
   if (taskThread.has(name) || threads.some((t) => t.name === name && !t.loop)) return name;
   const plain = threads.filter((t) => !t.loop).map((t) => t.name);
   return r.fail(
@@ -256,7 +266,8 @@ function readExpectationFields(r: FieldReader, o: Record<string, unknown>, path:
   };
 }
 
-function readExploreHints(r: FieldReader, v: unknown, path: string): ExploreHints {
+/** An `explore` block (a scenario's, or a program's sidecar file's). */
+export function readExploreHints(r: FieldReader, v: unknown, path: string): ExploreHints {
   const o = r.object(v, path, ['runs']);
   return o.runs === undefined ? {} : { runs: r.integer(o.runs, childPath(path, 'runs'), 1, LIMITS.runs) };
 }

@@ -93,9 +93,12 @@ export class PrefixSource implements DecisionSource {
   }
 }
 
-/** Next prefix in depth-first order after a run that took `log`, or null when the space is exhausted. */
-export function nextPrefix(log: readonly Decision[]): number[] | null {
-  for (let i = log.length - 1; i >= 0; i--) {
+/**
+ * Next prefix in depth-first order after a run that took `log`, or null when the space is
+ * exhausted. `floor`: the decisions before it are fixed (the search is of the subtree below them).
+ */
+export function nextPrefix(log: readonly Decision[], floor = 0): number[] | null {
+  for (let i = log.length - 1; i >= floor; i--) {
     const d = log[i]!;
     if (d.chosen + 1 < d.arity) return [...log.slice(0, i).map((x) => x.chosen), d.chosen + 1];
   }

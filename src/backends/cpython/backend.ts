@@ -10,8 +10,9 @@ import { DEFAULT_MAX_STEPS } from '../../contract/names.ts';
 import type { SourceSpec } from '../../contract/source-spec.ts';
 import type { Interpreter } from './interpreters.ts';
 import { HarnessError, PythonProcess } from './process.ts';
-import { TargetError } from './target.ts';
+import { ProgramError, TargetError } from './target.ts';
 import type { TargetSpec } from '../../contract/target.ts';
+import type { ProgramSpec } from '../../contract/program.ts';
 import { readHello, readRunReply } from './reply.ts';
 import type { HarnessInfo } from './harness-info.ts';
 import { observedFailure, RunSoFar } from './failed-run.ts';
@@ -45,6 +46,8 @@ export interface CPythonRunRequest {
   readonly tellAll?: boolean;
   /** A user's semaphore class in place of every semaphore of the scenario (check it first with checkTarget). */
   readonly target?: TargetSpec;
+  /** A Python program run as it is, instead of the scenario (docs/programs.md; check it first with checkProgram). */
+  readonly program?: ProgramSpec;
 }
 
 /** Generous: a run takes milliseconds, and the harness reports progress every thousand points. */
@@ -116,6 +119,24 @@ export class CPythonBackend {
     return next;
   }
 
+  /**
+   * Have the harness read the program, check it is the file with this digest and uses nothing it
+   * cannot control, and import the standard library it needs. Throws ProgramError (one line) when not.
+   */
+  checkProgram(program: ProgramSpec): Promise<void> {
+    const next = this.queue.then(async () => {
+      const proc = await this.ensure();
+      try {
+        await proc.request({ op: 'program', program }, { timeoutMs: START_TIMEOUT_MS });
+      } catch (e) {
+        if (e instanceof HarnessError && e.field === 'program') throw new ProgramError(e.message);
+        throw e;
+      }
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
   /** Run one scenario under one schedule (or decision source). Never throws for a failed run: status "error". */
   run(req: CPythonRunRequest): Promise<RunResult> {
     const next = this.queue.then(() => this.runNow(req));
@@ -124,7 +145,8 @@ export class CPythonBackend {
   }
 
   private async runNow(req: CPythonRunRequest): Promise<RunResult> {
-    const soFar = new RunSoFar(req.scenario);
+    const program = req.program !== undefined;
+    const soFar = new RunSoFar(req.scenario, program);
     let proc: PythonProcess;
     try {
       proc = await this.ensure();
@@ -140,12 +162,13 @@ export class CPythonBackend {
           source: req.source ?? null,
           maxSteps: req.maxSteps ?? DEFAULT_MAX_STEPS,
           target: req.target ?? null,
+          ...(req.program !== undefined && { program: req.program }),
           trace: req.trace ?? true,
           tellAll: req.tellAll ?? false,
         },
         { timeoutMs: req.wallTimeMs ?? DEFAULT_WALL_TIME_MS, onProgress: (line) => soFar.add(line) },
       );
-      const { result, restart } = readRunReply(resp, req.scenario);
+      const { result, restart } = readRunReply(resp, req.scenario, program);
       if (restart) proc.kill(); // it could not unwind the run's threads: the next run starts afresh
       return result;
     } catch (e) {

@@ -17,6 +17,8 @@ export const cpython: Backend = {
     // Real interpreters have a GIL (no free-threaded build is driven here: docs/execution-model.md).
     preemptionModels: ['gil'],
     runsTargets: true,
+    // A program runs as __main__ in the harness, its threads and semaphores controlled as they appear (docs/programs.md).
+    runsPrograms: true,
   },
   async open(scenario, options) {
     const { cpythonRunner } = await import('./runner.ts');

@@ -12,17 +12,21 @@ import type { Deviation } from '../../contract/schedule.ts';
 import type { RunFailure, RunResult, TraceEntry } from '../../contract/run-result.ts';
 import { HarnessError } from './process.ts';
 import { progressReader, ProtocolError, type Progress } from './reply.ts';
+import { PROGRAM_MAIN_THREAD } from '../../contract/program.ts';
 
 export class RunSoFar {
   private readonly read: (value: unknown) => Progress;
   private readonly history: HistoryEvent[] = [];
   private readonly trace: TraceEntry[] = [];
   private readonly schedule: Deviation[] = [];
+  /** A program's run: the threads it started so far, `main` first. */
+  private readonly threads: string[] | undefined;
   private step = 0;
   private time = 0;
 
-  constructor(scenario: Scenario) {
-    this.read = progressReader(scenario);
+  constructor(scenario: Scenario, program = false) {
+    this.read = progressReader(scenario, program);
+    this.threads = program ? [PROGRAM_MAIN_THREAD] : undefined;
   }
 
   /** One progress line; throws ProtocolError when it does not fit. */
@@ -33,6 +37,7 @@ export class RunSoFar {
     if (p.kind === 'deviation') this.schedule.push(p.deviation);
     else if (p.kind === 'event') this.history.push(p.event);
     else if (p.kind === 'trace') this.trace.push(p.entry);
+    else if (p.kind === 'thread') this.threads?.push(p.thread);
   }
 
   /** The run as far as it was told, failed. */
@@ -47,6 +52,7 @@ export class RunSoFar {
       schedule: [...this.schedule],
       detail,
       failure,
+      ...(this.threads !== undefined && { threads: [...this.threads] }),
     };
   }
 

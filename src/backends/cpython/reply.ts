@@ -17,7 +17,17 @@ import type { Scenario, SemaphoreKind } from '../../scenario/types.ts';
 import type { Decision, Deviation } from '../../contract/schedule.ts';
 import { childPath, FieldReader, indexPath } from '../../scenario/field-reader.ts';
 import { readSchedule } from '../../scenario/read-schedule.ts';
-import type { BlockedThread, RunFailure, RunResult, RunStatus, SemaphoreFinal, TraceEntry } from '../../contract/run-result.ts';
+import {
+  UNCONTROLLED_USES,
+  type BlockedThread,
+  type RunFailure,
+  type RunResult,
+  type RunStatus,
+  type SemaphoreFinal,
+  type TraceEntry,
+} from '../../contract/run-result.ts';
+import { PROGRAM_MAIN_THREAD } from '../../contract/program.ts';
+import { CLOCK_THREAD } from '../../contract/names.ts';
 import type { HarnessInfo } from './harness-info.ts';
 
 /** The harness said something this side cannot use. `field` is where, `problem` what. */
@@ -84,11 +94,14 @@ const OPS: Readonly<Record<OpName, true>> = { acquire: true, release: true };
 const ERROR_CLASSES: Readonly<Record<ErrorClass, true>> = { 'wrong-loop': true, 'future-other-loop': true, 'released-too-many': true, other: true };
 const SEMAPHORE_KINDS: Readonly<Record<SemaphoreKind, true>> = { asyncio: true, threading: true };
 /** The failures the harness may report itself; the others are this side's to observe. */
-const HARNESS_FAILURES: Readonly<Record<'code-raised' | 'code-exited' | 'harness-error', true>> = {
+const HARNESS_FAILURES: Readonly<Record<'code-raised' | 'code-exited' | 'harness-error' | 'uncontrolled', true>> = {
   'code-raised': true,
   'code-exited': true,
   'harness-error': true,
+  uncontrolled: true,
 };
+/** A program's thread names are the program's own (`T0`, `Thread-1 (worker)`), made unique by the harness. */
+const MAX_THREAD_NAME = 80;
 const keys = <K extends string>(set: Readonly<Record<K, true>>): readonly K[] => Object.keys(set) as K[];
 
 const INT = Number.MAX_SAFE_INTEGER;
@@ -110,12 +123,23 @@ export function readHello(value: unknown): HarnessInfo {
   };
 }
 
-/** A run request's reply: `{id, ok: true, result, restart?}`. */
-export function readRunReply(value: unknown, scenario: Scenario): { readonly result: RunResult; readonly restart: boolean } {
+/**
+ * A run request's reply: `{id, ok: true, result, restart?}`. A program's run (`program`) declares
+ * its threads in `result.threads`; everything else in it may name only those.
+ */
+export function readRunReply(value: unknown, scenario: Scenario, program = false): { readonly result: RunResult; readonly restart: boolean } {
   const r = new ReplyReader();
   const o = r.object(value, '', ['id', 'ok', 'result', 'restart'], ['result']);
   const restart = o.restart === undefined ? false : r.boolean(o.restart, 'restart');
-  return { result: readRunResult(r, o.result, 'result', new Names(scenario)), restart };
+  const names = new Names(scenario, program);
+  if (program) {
+    const declared = r.record(o.result, 'result').threads;
+    const list = r.array(declared, 'result.threads', { nonEmpty: true });
+    if (list[0] !== PROGRAM_MAIN_THREAD)
+      r.fail('result.threads[0]', `expected "${PROGRAM_MAIN_THREAD}" (the program's main thread), got ${JSON.stringify(list[0])}`);
+    for (const [i, n] of list.entries()) names.declare(r, n, indexPath('result.threads', i));
+  }
+  return { result: readRunResult(r, o.result, 'result', names), restart };
 }
 
 /** What the harness tells while a run is in flight (see Sched.tell in the harness). */
@@ -124,13 +148,16 @@ export type Progress = { readonly step: number; readonly time: number } & (
   | { readonly kind: 'event'; readonly event: HistoryEvent }
   | { readonly kind: 'trace'; readonly entry: TraceEntry }
   | { readonly kind: 'steps' }
+  /** A program started a thread: later lines may name it. */
+  | { readonly kind: 'thread'; readonly thread: string }
 );
 
-const PROGRESS_KINDS: Readonly<Record<Progress['kind'], true>> = { deviation: true, event: true, trace: true, steps: true };
+const PROGRESS_KINDS: Readonly<Record<Progress['kind'], true>> = { deviation: true, event: true, trace: true, steps: true, thread: true };
 
-/** A reader of one run's progress lines. */
-export function progressReader(scenario: Scenario): (value: unknown) => Progress {
-  const names = new Names(scenario);
+/** A reader of one run's progress lines (a program's run: `program`, its threads told as they start). */
+export function progressReader(scenario: Scenario, program = false): (value: unknown) => Progress {
+  const names = new Names(scenario, program);
+  if (program) names.declare(new ReplyReader(), PROGRAM_MAIN_THREAD, '');
   return (value) => readProgress(value, names);
 }
 
@@ -149,14 +176,39 @@ function readProgress(value: unknown, names: Names): Progress {
     case 'steps':
       if (o.value !== undefined) r.fail('value', 'unexpected for "steps"');
       return { ...at, kind };
+    case 'thread':
+      if (!names.program) r.fail('progress', 'a scenario run starts no threads');
+      return { ...at, kind, thread: names.declare(r, o.value, 'value') };
   }
 }
 
-/** The scenario's names, which the harness's threads must use. */
+/**
+ * The thread names a reply may use: the scenario's, or, for a program's run, those the harness
+ * declared (`declare`: told as the program starts them, listed in the result).
+ */
 class Names {
-  readonly threads: ReadonlySet<string>;
-  constructor(readonly scenario: Scenario) {
-    this.threads = new Set(scenario.threads.map((t) => t.name));
+  private readonly threads: Set<string>;
+  private view: Scenario | undefined;
+  constructor(
+    private readonly base: Scenario,
+    readonly program: boolean,
+  ) {
+    this.threads = new Set(program ? [] : base.threads.map((t) => t.name));
+    this.view = program ? undefined : base;
+  }
+  /** The scenario that schedules are read against: a program's with its threads declared so far. */
+  get scenario(): Scenario {
+    this.view ??= { ...this.base, threads: [...this.threads].map((name) => ({ name, loop: false, tasks: [] })) };
+    return this.view;
+  }
+  declare(r: ReplyReader, value: unknown, path: string): string {
+    const name = r.string(value, path, { nonEmpty: true });
+    if (name.length > MAX_THREAD_NAME || name === CLOCK_THREAD || name !== name.trim())
+      r.fail(path, `not a thread name the harness makes: ${JSON.stringify(name)}`);
+    if (this.threads.has(name)) r.fail(path, `thread "${name}" declared twice`);
+    this.threads.add(name);
+    this.view = undefined;
+    return name;
   }
   thread(r: ReplyReader, o: Record<string, unknown>, path: string, extra?: string): string {
     const name = r.str(o, 'thread', path);
@@ -169,9 +221,11 @@ function readRunResult(r: ReplyReader, value: unknown, path: string, names: Name
   const o = r.object(
     value,
     path,
-    ['status', 'history', 'trace', 'semaphores', 'blocked', 'endTime', 'steps', 'schedule', 'detail', 'failure', 'decisions'],
+    ['status', 'history', 'trace', 'semaphores', 'blocked', 'endTime', 'steps', 'schedule', 'detail', 'failure', 'decisions', 'threads', 'output'],
     ['status', 'history', 'trace', 'semaphores', 'endTime', 'steps', 'schedule'],
   );
+  if (!names.program && o.threads !== undefined) r.fail(childPath(path, 'threads'), 'unexpected for a scenario run');
+  const output = o.output === undefined ? undefined : r.str(o, 'output', path, false);
   const at = (key: string) => childPath(path, key);
   const status = r.member(o, 'status', path, STATUSES);
   const failure = o.failure === undefined ? undefined : readFailure(r, o.failure, at('failure'));
@@ -194,6 +248,8 @@ function readRunResult(r: ReplyReader, value: unknown, path: string, names: Name
     ...(detail !== undefined && { detail }),
     ...(failure !== undefined && { failure }),
     ...(decisions !== undefined && { decisions }),
+    ...(names.program && { threads: r.array(o.threads, at('threads')).map((n, i) => r.string(n, indexPath(at('threads'), i))) }),
+    ...(output !== undefined && { output }),
   };
 }
 
@@ -211,6 +267,10 @@ function readFailure(r: ReplyReader, value: unknown, path: string): RunFailure {
   if (kind === 'harness-error') {
     const o = r.object(value, path, ['kind', 'traceback']);
     return { kind, ...(o.traceback !== undefined && { traceback: r.str(o, 'traceback', path, false) }) };
+  }
+  if (kind === 'uncontrolled') {
+    const o = r.object(value, path, ['kind', 'what'], ['kind', 'what']);
+    return { kind, what: r.oneOf(o.what, childPath(path, 'what'), UNCONTROLLED_USES) };
   }
   const o = r.object(value, path, ['kind', 'exception'], ['kind', 'exception']);
   return { kind, exception: r.str(o, 'exception', path) };

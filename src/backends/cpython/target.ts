@@ -9,3 +9,15 @@ export class TargetError extends Error {
     this.name = 'TargetError';
   }
 }
+
+/**
+ * The harness will not run a program (src/contract/program.ts): unreadable, changed, not Python,
+ * or using what semverify cannot control (a subprocess, a socket): one line.
+ */
+export class ProgramError extends Error {
+  readonly field = 'program';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProgramError';
+  }
+}

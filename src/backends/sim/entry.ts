@@ -17,6 +17,8 @@ export const sim: Backend = {
     preemptionModels: PREEMPTION_MODELS,
     // The ports are CPython's code: a user's Python class has nothing to run on here.
     runsTargets: false,
+    // Nor a user's program: it runs on a real interpreter only.
+    runsPrograms: false,
   },
   async open(scenario, options) {
     const { simRunner } = await import('./runner.ts');

@@ -52,6 +52,9 @@ export function simRunner(scenario: Scenario, model: PreemptionModel, maxSteps?:
         return prunedRun(e);
       }
     },
+    endSession: (session) => {
+      sessions.delete(session);
+    },
     close: async () => {
       sessions.clear();
     },

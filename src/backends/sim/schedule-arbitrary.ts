@@ -42,7 +42,13 @@ export function scheduleArbitrary(scenario: Scenario, opts: ScheduleArbitraryOpt
   const deviation: fc.Arbitrary<Deviation> = fc.oneof(
     {
       weight: 4,
-      arbitrary: fc.record({ at: fc.constantFrom(...points), to: fc.constantFrom(...threads) }).map(({ at, to }): Deviation => ({ kind: 'switch', ...at, to })),
+      // A switch goes to another thread: "switch from T0 to T0" is no deviation, only a misleading line in a trace.
+      arbitrary: fc.constantFrom(...points).chain((at) => {
+        const others = threads.filter((t) => t !== at.thread);
+        return others.length === 0
+          ? fc.constant<Deviation>({ kind: 'delay', ...at })
+          : fc.constantFrom(...others).map((to): Deviation => ({ kind: 'switch', ...at, to }));
+      }),
     },
     { weight: 1, arbitrary: fc.constantFrom(...points).map((at): Deviation => ({ kind: 'delay', ...at })) },
   );

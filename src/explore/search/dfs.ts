@@ -5,25 +5,30 @@
  * A switch or an OS delay spends budget; lock wake-ups, timer ties, declared cancellations and
  * clock wake-ups are free, so all of them are enumerated at every bound.
  *
- * On a backend that `prunes`, the runs of one search share a session: a run that reaches a
- * state an equivalent schedule (same happens-before relation) reached with no more preemptions
- * is abandoned there (`pruned`), because that schedule's future was explored in full.
+ * The search runs as units (partition.ts): the default run, then the subtrees branching off it,
+ * grouped into a fixed number of units that any executor may run in parallel; merged in order,
+ * their runs are the sequential depth-first order.
+ *
+ * On a backend that `prunes`, the runs of one unit share a session: a run that reaches a state an
+ * equivalent schedule (same happens-before relation) reached with no more preemptions is
+ * abandoned there (`pruned`), because that schedule's future was explored in full.
  */
 import type { Scenario } from '../../scenario/types.ts';
 import type { Property } from '../../../properties/api.ts';
-import type { Decision } from '../../contract/schedule.ts';
 import type { Runner } from '../../backends/runner.ts';
-import { UnsupportedRequestError } from '../../backends/run-request.ts';
-import { nextPrefix } from '../../scheduler/prefix-source.ts';
-import { analyseRun, type RunAnalysis } from '../analyse.ts';
-import { yieldToEventLoop, YIELD_EVERY } from '../yield.ts';
+import { inlineExecutor, type UnitExecutor } from '../pool/executor.ts';
+import type { RunSummary } from '../run-summary.ts';
+import type { MergedSearch } from './partition.ts';
+import { runPlan, searchPlan } from './static-plan.ts';
+
+export { preemptionsOf } from './units.ts';
 
 export interface DfsOptions {
   /** Preemptions (switches and delays) allowed in one run. */
   readonly budget: number;
   /** Runs (executions, not counting pruned ones) before the search stops, incomplete. */
   readonly limit: number;
-  /** A session id for backends that prune equivalent schedules; absent: no reduction. */
+  /** A session name for backends that prune equivalent schedules (one per unit is derived from it); absent: no reduction. */
   readonly session?: string;
   readonly signal?: AbortSignal;
 }
@@ -39,47 +44,24 @@ export interface DfsResult {
   readonly maxPreemptions: number;
 }
 
-/** Preemptions a run spent: its non-default choices at decisions that cost budget. */
-export function preemptionsOf(decisions: readonly Decision[]): number {
-  let n = 0;
-  for (const d of decisions) if (d.preempts && d.chosen !== 0) n++;
-  return n;
-}
-
-/** `scenario` is what judges the runs (the implementation the runner really executes). `record` sees every executed run. */
+/** One search on `runner`, here and now; `record` sees every executed run in depth-first order. */
 export async function boundedDfs(
   runner: Runner,
   scenario: Scenario,
   properties: readonly Property[],
   opts: DfsOptions,
-  record: (a: RunAnalysis, preemptions: number) => void,
-  onProgress?: (done: number, total: number) => void,
+  record: (r: RunSummary) => void,
 ): Promise<DfsResult> {
-  let prefix: readonly number[] | null = [];
-  let executions = 0;
-  let pruned = 0;
-  let maxPreemptions = 0;
-  while (prefix !== null && executions < opts.limit && opts.signal?.aborted !== true) {
-    const source = { kind: 'prefix' as const, prefix, budget: opts.budget, ...(opts.session !== undefined && { session: opts.session }) };
-    const run = await runner.run({ source });
-    if (run.decisions === undefined) {
-      // A run that failed may end before it reports what it met: the subtree below it is unknown, so the search is partial.
-      if (run.status === 'error') {
-        record(analyseRun(scenario, run, properties), 0);
-        return { executions: executions + 1, pruned, complete: false, maxPreemptions };
-      }
-      throw new UnsupportedRequestError(runner.describe, "a 'prefix' source (its run reported no decisions)");
-    }
-    if (run.status === 'pruned') pruned++;
-    else {
-      const preemptions = preemptionsOf(run.decisions);
-      maxPreemptions = Math.max(maxPreemptions, preemptions);
-      record(analyseRun(scenario, run, properties), preemptions);
-      executions++;
-      if (onProgress && executions % 50 === 0) onProgress(executions, opts.limit);
-    }
-    if ((executions + pruned) % YIELD_EVERY === 0) await yieldToEventLoop();
-    prefix = nextPrefix(run.decisions);
-  }
-  return { executions, pruned, complete: prefix === null, maxPreemptions };
+  const exec = inlineExecutor(runner, scenario, properties, { ...(opts.signal && { signal: opts.signal }), deadlineEpochMs: Number.POSITIVE_INFINITY });
+  const session = opts.session;
+  const res = await boundedSearch(exec, opts.budget, opts.limit, (u) => (session === undefined ? undefined : `${session} unit ${u}`));
+  for (const r of res.runs) record(r);
+  return { executions: res.executions, pruned: res.pruned, complete: res.complete, maxPreemptions: res.maxPreemptions };
+}
+
+/** One search of at most `limit` executions on `exec`: the default run, then its subtrees as units, merged in depth-first order. */
+export async function boundedSearch(exec: UnitExecutor, bound: number, limit: number, session: (unit: number) => string | undefined): Promise<MergedSearch> {
+  if (limit <= 0) return { runs: [], executions: 0, pruned: 0, complete: false, maxPreemptions: 0 };
+  const outcome = await runPlan(exec, searchPlan(bound, limit, session));
+  return outcome.search!;
 }

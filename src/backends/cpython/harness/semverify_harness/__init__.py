@@ -18,6 +18,10 @@ The modules follow the TypeScript rooms (see docs/cpython-backend.md):
     interpreter  the scenario interpreter: one op interpreter, driven in loop threads and plain threads
     final_state  the semaphores' final state and what blocked threads wait on
     run          one run, from start to unwinding
+    observe      program mode: the program's semaphores, found at construction, and its calls on them
+    guards       program mode: what a program may not do (other processes, sockets, os._exit)
+    pthreads     program mode: the threads a program starts, as controlled threads
+    program      program mode: a Python program run as __main__, one run from start to unwinding
     protocol     the request loop
 
 This package is imported by semverify_launcher.py, beside it, before anything of the user's is

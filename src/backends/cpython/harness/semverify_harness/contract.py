@@ -26,6 +26,8 @@ CLOCK_THREAD = DOC['clockThread']
 DEFAULT_MAX_STEPS = DOC['defaultMaxSteps']
 ERROR_RULES = DOC['errorRules']
 PRNG_VECTORS = DOC['prng']['vectors']
+UNCONTROLLED_USES = DOC['uncontrolledUses']
+PROGRAM_MAIN_THREAD = DOC['programMainThread']
 
 # Replacements are literal text (a function, so that Python does not read backslashes in them
 # the way JavaScript would read `$`): the contract's are plain strings.

@@ -106,8 +106,12 @@ def describe_blocked(s):
             if loop._ready:
                 e['on'] = on + ' with %d ready handle(s) (lost wake-up)' % len(loop._ready)
             tasks = []
-            for name, task in s.tasks.items():  # the thread's tasks, spawned ones included, in creation order
-                if s.task_loop.get(name) is loop and not task.done():
+            # The loop's tasks, in creation order: a scenario's declared and spawned ones, or those a
+            # program's loop created (observe.py).
+            names = [n for n, lp in s.task_loop.items() if lp is loop]
+            for name in names:
+                task = s.tasks.get(name)
+                if task is not None and not task.done():
                     tasks.append({'task': name, 'awaits': _describe_fut(s, getattr(task, '_fut_waiter', None))})
             e['tasks'] = tasks
         out.append(e)

@@ -50,6 +50,24 @@ def index_module(mod):
             _walk_code(obj.__code__, obj.__qualname__)
 
 
+def index_script(code):
+    """Qualified names of the code objects of a compiled script (a program run as __main__), from its
+    module code: a class body's functions are `Class.f`, a function's are `f.<locals>.g`."""
+    if real.PY >= (3, 11):
+        return
+
+    def walk(c, qual, in_class):
+        for k in c.co_consts:
+            if hasattr(k, 'co_code'):
+                # A class body is neither optimised nor given new locals; a function is both.
+                q = k.co_name if qual is None else qual + ('.' if in_class else '.<locals>.') + k.co_name
+                _QUALNAMES.setdefault(k, q)
+                walk(k, q, not (k.co_flags & 0x3))
+
+    _QUALNAMES.setdefault(code, '<module>')
+    walk(code, None, False)
+
+
 def add_under_test(filename, label_path, prefixes=None, module=None):
     """Make a source file code under test, its labels starting with `label_path`. False when it
     already was (a standard-library module keeps its labels and its qualname filter)."""

@@ -10,6 +10,11 @@ on its private stdout (docs/cpython-backend.md, "Protocol"):
                        (and "event"|"trace" when the request has "tellAll": true)
     {"id": 3, "op": "target", "target": {...}, "scenario": {...}}   -> {"id": 3, "ok": true, "target": {...}}
                                   (a bad target: {"id": 3, "ok": false, "error": "...", "field": "--target"})
+    {"id": 5, "op": "program", "program": {"path": "/abs/x.py", "digest": "<sha256>", "args": [...]}}
+                                                  -> {"id": 5, "ok": true, "program": {"file": ..., "digest": ...}}
+                                  (one that cannot run: {"id": 5, "ok": false, "error": "...", "field": "program"})
+    a `run` with "program" runs that program (program.py) and tells each thread it starts as it does
+    ({"progress": "thread", "value": name}); its result also has "threads" and, traced, "output"
     {"id": 4, "op": "exit"}
 """
 import gc
@@ -18,7 +23,7 @@ import os
 import sys
 import traceback
 
-from . import points, real, run, targets, tracer, wire
+from . import points, program, real, run, targets, tracer, wire
 
 # A collection every so many runs (the GC is off during a run).
 GC_EVERY_RUNS = 200
@@ -41,8 +46,10 @@ def answer(req, state):
     if op == 'target':
         t = targets.check_target(req.get('target') or {}, req.get('scenario') or {})
         return {'id': rid, 'ok': True, 'target': {'spec': t.spec, 'file': t.file, 'async': t.async_acquire}}, False
+    if op == 'program':
+        return {'id': rid, 'ok': True, 'program': program.check_program(req.get('program') or {})}, False
     if op == 'run':
-        result, clean = run.do_run(req)
+        result, clean = program.do_run(req) if req.get('program') else run.do_run(req)
         state['runs'] += 1
         if state['runs'] % GC_EVERY_RUNS == 0:
             gc.collect()
@@ -80,6 +87,8 @@ def main():
             resp, stop = answer(req, state)
         except targets.TargetProblem as e:
             resp = {'id': req.get('id'), 'ok': False, 'error': str(e), 'field': '--target'}
+        except program.ProgramProblem as e:
+            resp = {'id': req.get('id'), 'ok': False, 'error': str(e), 'field': 'program'}
         except BaseException as e:  # even SystemExit or KeyboardInterrupt: answer, and serve the next request
             resp = {'id': req.get('id'), 'ok': False, 'error': '%s: %s' % (type(e).__name__, e),
                     'traceback': traceback.format_exc()}

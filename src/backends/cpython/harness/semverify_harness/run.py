@@ -68,7 +68,7 @@ def do_run(req):
         else:
             s.status = 'completed'
             s.final = final_state.snapshot_sems(s)
-        clean = _unwind(s)
+        clean = unwind(s)
     finally:
         s.aborting = True
         virtual.unpatch(old_policy)
@@ -83,10 +83,10 @@ def do_run(req):
             t.frame_states.clear()
         if gc_was:
             gc.enable()
-    return _result(s, source), clean
+    return result_of(s, source), clean
 
 
-def _unwind(s):
+def unwind(s):
     """Resume every unfinished thread with the abort flag set, one at a time, so that its next
     blocking operation or point raises Abort and real cleanup runs (no longer recorded). False
     when a thread does not exit."""
@@ -108,7 +108,8 @@ def _unwind(s):
     return True
 
 
-def _result(s, source):
+def result_of(s, source):
+    """The reply's `result` of decided run `s` (a RunResult)."""
     res = {'status': s.status, 'history': s.history, 'trace': s.trace, 'semaphores': s.final or [],
            'endTime': round(s.end_time, 9), 'steps': s.end_steps, 'schedule': s.applied}
     if s.blocked is not None and s.status in ('hang', 'step-limit'):

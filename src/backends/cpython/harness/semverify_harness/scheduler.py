@@ -58,6 +58,8 @@ class CThread(object):
         self.thread = None
         self.frame_states = {}
         self.op = None  # [kind, sem_id, task, waiting_emitted] of a blocking scenario call in progress
+        self.daemon = bool(decl.get('daemon'))  # a program's daemon thread: abandoned when the program ends
+        self.open_ops = 0  # a program's semaphore calls in progress in this thread (observe.py)
 
 
 class Sched(object):
@@ -107,6 +109,18 @@ class Sched(object):
         self.failure = None  # why the run failed (RunFailure in src/contract/run-result.ts), with status error
         self.scenario_excs = []  # exceptions a semaphore call raised (recorded as error/cancelled events)
         self.target = None  # Target standing in for every semaphore, or None (the standard library's)
+        # Program mode (program.py): the observer of the program's semaphores (observe.py), and whether
+        # the program has ended (its threads done but for daemons, none of them inside a semaphore call).
+        self.observer = None
+        self.program_over = None
+
+    def add_thread(self, decl):
+        """A controlled thread the running program starts (program mode): runnable, last in index order."""
+        t = CThread(len(self.threads), decl)
+        self.threads.append(t)
+        self.by_name[t.name] = t
+        self.tell('thread', t.name)
+        return t
 
     # -- helpers --------------------------------------------------------------------------
     def controlled(self):
@@ -390,6 +404,9 @@ class Sched(object):
         """`t` finished its part of the scenario."""
         t.state = 'finished'
         t.delayed = False
+        if self.program_over is not None and self.program_over():
+            self.end('completed', None)  # the daemons left are abandoned, as at interpreter exit
+            return
         self.reschedule(t)
 
     def end(self, status, detail):

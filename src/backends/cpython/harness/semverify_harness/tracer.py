@@ -40,6 +40,9 @@ def make_tracer(sched, t):
     uses_lines = model.uses_lines
     K_CALL = points.K_CALL
     CO_GENLIKE = points.CO_GENLIKE
+    # Program mode: semaphore constructors and calls the observer records (observe.py).
+    observer = sched.observer
+    hooked = observer.codes if observer is not None else frozenset()
 
     def tracer(frame, event, arg):
         if event != 'call':
@@ -65,6 +68,8 @@ def make_tracer(sched, t):
             st = [None, None, False, None]
             st.append(model.local_tracer(sched, info, st))
             states[frame] = st
+            if code in hooked:
+                st[4] = observer.first_entry(t, frame, info, st[4])
         else:
             st[0] = None
             st[2] = False

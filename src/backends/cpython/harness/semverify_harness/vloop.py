@@ -126,12 +126,41 @@ class VLoop(asyncio.SelectorEventLoop):
         s = scheduler.CURRENT
         t = s.by_ident.get(real.get_ident()) if s is not None else None
         self.sv_id = name if name is not None else ('loop@' + t.name if t is not None else 'loop@?')
+        program = s is not None and s.observer is not None
+        if program:
+            # A program may run several loops in one thread, one after another: each its own id.
+            taken = set(lp.sv_id for lp in s.loops)
+            base, k = self.sv_id, 1
+            while self.sv_id in taken:
+                k += 1
+                self.sv_id = '%s#%d' % (base, k)
         super(VLoop, self).__init__(selector=sel)
         sel.loop = self
         if s is not None:
             s.loops.append(self)
-            if t is not None and t.loop is None:
+            # A scenario thread has one loop; a program thread's loop is the one running in it (run_forever).
+            if t is not None and t.loop is None and not program:
                 t.loop = self
+
+    def run_forever(self):
+        """As the base loop's; in a program, the loop running is its thread's loop meanwhile."""
+        s = scheduler.CURRENT
+        t = s.by_ident.get(real.get_ident()) if s is not None and s.observer is not None else None
+        if t is None:
+            return super(VLoop, self).run_forever()
+        before, t.loop = t.loop, self
+        try:
+            return super(VLoop, self).run_forever()
+        finally:
+            t.loop = before
+
+    def create_task(self, coro, *args, **kw):
+        """As the base loop's; a program's tasks are named per run (Task-1, ...), as in a fresh interpreter."""
+        task = super(VLoop, self).create_task(coro, *args, **kw)
+        s = scheduler.CURRENT
+        if s is not None and s.observer is not None:
+            s.observer.task_created(task, self, kw.get('name') is not None)
+        return task
 
     # no real self-pipe
     def _make_self_pipe(self):
@@ -211,3 +240,12 @@ class VPolicy(asyncio.DefaultEventLoopPolicy):
     def new_event_loop(self):
         """A fresh VLoop."""
         return VLoop()
+
+    def get_event_loop(self):
+        """As the default policy's. A program's main thread is not the interpreter's main thread here,
+        but gets the loop the real one would (asyncio.get_event_loop() at module level, 3.9's Semaphore())."""
+        s = scheduler.CURRENT
+        if (s is not None and s.observer is not None and self._local._loop is None and not self._local._set_called
+                and s.threads and s.by_ident.get(real.get_ident()) is s.threads[0]):
+            self.set_event_loop(self.new_event_loop())
+        return super(VPolicy, self).get_event_loop()

@@ -3,6 +3,7 @@
  * test body gives on that interpreter. Agreement means: the test passes exactly where semverify
  * finds nothing, and fails (or errs, or hangs) exactly where it finds a violation.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { checkScenario } from '../explore/check.ts';
 import type { ScenarioReport } from '../explore/report-types.ts';
@@ -28,17 +29,19 @@ export interface Row {
   readonly cells: readonly Cell[];
 }
 
+/**
+ * Checks run this many interpreters at once: each check's work is its harness process's, so a
+ * second one uses a second core (results keep the interpreters' order).
+ */
+const CONCURRENT_INTERPRETERS = Math.max(1, Math.min(2, availableParallelism()));
+
 export async function compareWithSuite(root: string, gt: GroundTruth, onRow?: (row: Row) => void): Promise<Row[]> {
   const rows: Row[] = [];
   for (const entry of SUITE) {
     const scenario = hasScenario(entry) ? scenarioFromFile(join(root, SCENARIO_DIR, entry.scenario), `${SCENARIO_DIR}/${entry.scenario}`) : undefined;
-    const cells: Cell[] = [];
-    for (const { interpreter, results } of gt.perInterpreter) {
+    const cells = await inOrder(gt.perInterpreter, CONCURRENT_INTERPRETERS, async ({ interpreter, results }): Promise<Cell> => {
       const cpython = results.find((r) => r.suite === entry.suite && r.name === entry.test);
-      if (scenario === undefined) {
-        cells.push({ version: interpreter.version, ...(cpython && { cpython }) });
-        continue;
-      }
+      if (scenario === undefined) return { version: interpreter.version, ...(cpython && { cpython }) };
       const report = await checkScenario(scenario, {
         seed: 1,
         backend: 'cpython',
@@ -52,18 +55,32 @@ export async function compareWithSuite(root: string, gt: GroundTruth, onRow?: (r
         kinds: report.outcomes.map((o) => o.kind),
       };
       const internal = cpython !== undefined && stoppedInternally(entry, cpython, interpreter.version);
-      cells.push({
+      return {
         version: interpreter.version,
         ...(cpython && { cpython }),
         semverify,
         ...(internal ? { internal: true as const } : cpython && { agrees: (cpython.outcome === 'pass') === (report.verdict === 'holds') }),
-      });
-    }
+      };
+    });
     const row = { entry, cells };
     onRow?.(row);
     rows.push(row);
   }
   return rows;
+}
+
+/** `f` over `items`, at most `limit` at a time, the results in the items' order. */
+async function inOrder<T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 /** Whether the test failed on `version` exactly at the assertion on private state its entry declares. */

@@ -15,7 +15,8 @@ import { awaitFuture, type Future } from '../../runtime/future.ts';
 import type { EventLoop } from '../../runtime/event-loop.ts';
 import { getRunningLoop } from '../../runtime/asyncio.ts';
 import type { PyRuntime } from '../../runtime/runtime.ts';
-import type { SemaphoreArgs, SemaphorePort, SemaphoreSnapshot } from '../port.ts';
+import type { AcquireOptions, SemaphoreArgs, SemaphorePort, SemaphoreSnapshot } from '../port.ts';
+import { takesNoArgument } from '../arguments.ts';
 import { trackFields } from '../tracked.ts';
 
 const LOCKS = 'asyncio/locks.py';
@@ -79,7 +80,8 @@ export class AsyncioSemaphore39 implements SemaphorePort {
   }
 
   // CPython 3.9 Lib/asyncio/locks.py Semaphore.acquire
-  *acquire(): Py<boolean> {
+  *acquire(options?: AcquireOptions): Py<boolean> {
+    takesNoArgument('Semaphore.acquire', options);
     yield point(acquireAt(402));
     let registered = false;
     while (this._wakeup_scheduled || this._value <= 0) {
@@ -105,7 +107,8 @@ export class AsyncioSemaphore39 implements SemaphorePort {
   }
 
   // CPython 3.9 Lib/asyncio/locks.py Semaphore.release
-  *release(): Py<void> {
+  *release(n?: number): Py<void> {
+    takesNoArgument('Semaphore.release', n);
     yield point(releaseAt(426));
     this._value += 1;
     yield* this.wakeUpNext();
@@ -126,7 +129,8 @@ export class AsyncioBoundedSemaphore39 extends AsyncioSemaphore39 {
   }
 
   // CPython 3.9 Lib/asyncio/locks.py BoundedSemaphore.release
-  override *release(): Py<void> {
+  override *release(n?: number): Py<void> {
+    takesNoArgument('BoundedSemaphore.release', n);
     yield point(boundedReleaseAt(451));
     if (this._value >= this.boundValue) {
       const err = new ValueError('BoundedSemaphore released too many times');

@@ -17,10 +17,13 @@ import type { Scenario } from '../src/scenario/types.ts';
 import type { RunResult } from '../src/contract/run-result.ts';
 import { builtin } from './helpers.ts';
 import { findInterpreter } from '../src/backends/cpython/interpreters.ts';
+import { semaphoreEvents } from '../src/contract/events.ts';
 
 /** A history as both searches must find it: who did what to which semaphore, and how the run ended. */
 function historyKey(run: RunResult): string {
-  return `${run.history.map((e) => `${e.thread}/${e.task ?? '-'} ${e.kind} ${e.sem} ${e.error?.class ?? ''}`).join(';')}|${run.status}`;
+  return `${semaphoreEvents(run.history)
+    .map((e) => `${e.thread}/${e.task ?? '-'} ${e.kind} ${e.sem} ${e.error?.class ?? ''}`)
+    .join(';')}|${run.status}`;
 }
 
 interface Search {

@@ -6,6 +6,7 @@
  * same outcome kinds on both backends, per version, over the same bounded space. Versions without
  * an installed interpreter are skipped, and the skip says so.
  */
+import { semaphoreEvents } from '../src/contract/events.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CPythonBackend } from '../src/backends/cpython/backend.ts';
 import { findInterpreters } from '../src/backends/cpython/interpreters.ts';
@@ -50,7 +51,7 @@ const points = (trace: readonly TraceEntry[]) =>
     .filter((t) => t.occ !== undefined && !t.label.endsWith(':slot') && !t.label.endsWith(':timers'))
     .map((t) => `${t.thread} ${t.label}#${t.occ}${t.decision ? ` ${t.decision.kind}${'to' in t.decision && t.decision.to ? `>${t.decision.to}` : ''}` : ''}`);
 const events = (run: RunResult) =>
-  run.history.map((e) => `${e.thread}/${e.task ?? '-'} ${e.kind} ${e.sem}${e.error ? ` ${e.error.type}(${e.error.class})` : ''}`);
+  semaphoreEvents(run.history).map((e) => `${e.thread}/${e.task ?? '-'} ${e.kind} ${e.sem}${e.error ? ` ${e.error.type}(${e.error.class})` : ''}`);
 
 /** Per-thread BoundedSemaphores built by their threads (the constructors' points), and a release past the bound inside `with self._cond`. */
 const overRelease: Scenario = {

@@ -100,9 +100,10 @@ export class EventLoop {
     return new Future<T>(this, purpose);
   }
 
-  createTask<T>(coro: Py<T>, name: string): Task<T> {
+  /** `actor`: the scenario task whose operation the new task runs (wait_for's inner task runs its caller's acquire). */
+  createTask<T>(coro: Py<T>, name: string, actor?: string): Task<T> {
     this.checkClosed();
-    return new Task<T>(this, coro, name);
+    return new Task<T>(this, coro, name, actor);
   }
 
   // CPython 3.11 Lib/asyncio/base_events.py BaseEventLoop.call_soon: no thread check (debug off), no wake-up.

@@ -8,9 +8,7 @@
 import type { Machine, SimThread } from './machine.ts';
 import type { Py } from './instructions.ts';
 import { RuntimeError } from './errors.ts';
-
-/** The harness's virtual clock tolerance (scheduler.EPS): a deadline this close has passed. */
-const DEADLINE_EPS = 1e-9;
+import { CLOCK_EPSILON } from './blocker.ts';
 
 export class SimLock {
   private held = false;
@@ -36,38 +34,36 @@ export class SimLock {
   }
 
   /**
-   * lock.acquire(blocking, timeout). `label` is where the caller would block: a blocking point,
-   * before every block (a woken waiter that finds the lock taken again blocks at a new point).
-   * An uncontended acquire is atomic (C code, no eval-breaker check). `timeout` >= 0 is a deadline
-   * in virtual time, as the harness's virtual lock keeps it: past it, False.
+   * lock.acquire(blocking, timeout). `label` is where the caller would block: a blocking point.
+   * An uncontended acquire is atomic (C code, no eval-breaker check). With a timeout the thread
+   * blocks until the virtual deadline at most, and returns False if the lock is still taken then.
    */
-  *acquire(label: string, blocking = true, timeout = -1): Py<boolean> {
+  *acquire(label: string, blocking = true, timeout: number | null = null): Py<boolean> {
     this.machine.touch(this.obj, 'w');
     if (!this.held) {
       this.held = true;
       return true;
     }
     if (!blocking) return false;
-    const deadline = timeout >= 0 ? this.machine.now + timeout : null;
-    const t = this.machine.running;
+    const until = timeout === null || timeout < 0 ? null : this.machine.now + timeout;
     while (this.held) {
-      if (deadline !== null && this.machine.now >= deadline - DEADLINE_EPS) {
-        // Already due: the blocking point, but no block (Machine.block sees the deadline passed).
-        yield { t: 'block', label, blocker: { kind: 'lock', lock: this, until: this.machine.now } };
-        return false;
-      }
       // Blocking registers this thread as a waiter: a write the releaser's choice depends on.
-      yield { t: 'block', label, blocker: deadline === null ? { kind: 'lock', lock: this } : { kind: 'lock', lock: this, until: deadline } };
+      yield { t: 'block', label, blocker: { kind: 'lock', lock: this, until } };
       this.machine.touch(this.obj, 'w');
-      const i = this.waiters.indexOf(t);
-      if (i >= 0) {
-        // Still a waiter: the clock woke it, not a release.
-        this.waiters.splice(i, 1);
+      if (until !== null && this.machine.now >= until - CLOCK_EPSILON) {
+        // The deadline woke it (or had passed): no longer a waiter. A release that came first
+        // still lets it in, as a real lock's timed acquire that loses the race to the timer.
+        this.removeWaiter(this.machine.running);
         if (this.held) return false;
       }
     }
     this.held = true;
     return true;
+  }
+
+  private removeWaiter(t: SimThread): void {
+    const i = this.waiters.indexOf(t);
+    if (i >= 0) this.waiters.splice(i, 1);
   }
 
   /** lock.release(). `label` is the point after the call, which keys a `wake` decision. */

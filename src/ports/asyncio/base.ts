@@ -3,6 +3,7 @@
  * own acquire/release, `async with` through _ContextManagerMixin, BoundedSemaphore.release (the
  * same in 3.6-3.13), and `release(n)`, which asyncio never accepted.
  */
+import { takesNoArgument } from '../arguments.ts';
 import type { Py } from '../../runtime/instructions.ts';
 import { PyException, ValueError } from '../../runtime/errors.ts';
 import type { PyRuntime } from '../../runtime/runtime.ts';
@@ -30,8 +31,17 @@ export abstract class AsyncioSemaphorePort implements SemaphorePort {
     this.boundValue = bounded ? value : null;
   }
 
-  /** `await sem.acquire()`; asyncio's acquire takes no blocking/timeout (a timeout is wait_for around it). */
-  abstract acquire(options?: AcquireOptions): Py<boolean>;
+  /**
+   * `await sem.acquire()`. asyncio's acquire takes no blocking/timeout (a timeout is wait_for
+   * around it): given one, Python raises TypeError at the call, before any frame runs.
+   */
+  acquire(options?: AcquireOptions): Py<boolean> {
+    takesNoArgument(this.v.minor >= 10 ? 'Semaphore.acquire' : 'acquire', options); // BoundedSemaphore inherits it
+    return this.acquireWalk();
+  }
+
+  /** This version's Semaphore.acquire, walked. */
+  protected abstract acquireWalk(): Py<boolean>;
 
   /** Semaphore._wake_up_next of this version (3.13's says whether it woke one). */
   protected abstract wakeUpNext(): Py<unknown>;

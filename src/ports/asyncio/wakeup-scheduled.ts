@@ -34,7 +34,7 @@ export class WakeupScheduledSemaphore extends WaiterDequeSemaphore {
   }
 
   // CPython 3.9 Lib/asyncio/locks.py Semaphore.acquire
-  override *acquire(): Py<boolean> {
+  protected override *acquireWalk(): Py<boolean> {
     const f = this.frame('Semaphore.acquire');
     yield* f.start();
     const onPark = this.parker();

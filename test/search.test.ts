@@ -6,6 +6,7 @@
  * same way: each kind's reported minimum equals the smallest bound at which plain search first
  * shows it. Counts are printed, so a reader of the log sees what each claim rests on.
  */
+import { verdictLine } from '../src/report/text.ts';
 import { describe, expect, it } from 'vitest';
 import { runSim } from '../src/backends/sim/run.ts';
 import { PrefixSource, PrunedRun, nextPrefix, type SeenStates } from '../src/scheduler/prefix-source.ts';
@@ -131,6 +132,12 @@ describe('what a verdict covers', () => {
     expect(r.verdict).toBe('holds');
     expect(r.coverage).toMatchObject({ method: 'bounded-exhaustive', preemptionBound: 1, complete: true });
     expect(r.coverage.sampledBeyond).toBeGreaterThan(0);
+    // The bound-2 search that the budget cut short is named with its runs: every run is accounted for.
+    expect(r.coverage.searchedBeyond?.bound).toBe(2);
+    expect(r.coverage.executions + (r.coverage.searchedBeyond?.runs ?? 0) + (r.coverage.sampledBeyond ?? 0)).toBe(r.runs);
+    expect(verdictLine(r)).toContain(
+      `then ${r.coverage.searchedBeyond!.runs.toLocaleString('en-US')} runs of the bound-2 search (cut short at the run budget) and`,
+    );
   });
 
   it('a single-threaded scenario is exhaustive: no run ever reached the bound', async () => {

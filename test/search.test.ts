@@ -82,10 +82,10 @@ describe('happens-before caching is sound: the same outcome kinds and the same h
     expect(reduced.executions).toBeLessThanOrEqual(plain.executions);
   });
 
-  it('and it does reduce: asyncio-shared-3-threads at bound 2 needs fewer executions than plain search (3,928)', () => {
+  it('and it does reduce: asyncio-shared-3-threads at bound 2 needs fewer executions than plain search (4,133)', () => {
     const plain = dfs(builtin('asyncio-shared-3-threads'), 2, false);
     const reduced = dfs(builtin('asyncio-shared-3-threads'), 2, true);
-    expect(plain.executions).toBe(3928);
+    expect(plain.executions).toBe(4133); // the issue measured 3,928 on a port without the points after create_future() and in __init__
     expect(reduced.executions).toBeLessThan(plain.executions);
   });
 });

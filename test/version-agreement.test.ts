@@ -16,7 +16,6 @@ import { checkScenario } from '../src/explore/check.ts';
 import { PyRuntime } from '../src/runtime/runtime.ts';
 import type { Implementation } from '../src/ports/port.ts';
 import { findImplementation } from '../src/ports/registry.ts';
-import { ASYNCIO_FAMILIES, versionPorts } from '../src/ports/versions.ts';
 import type { SourceSpec } from '../src/contract/source-spec.ts';
 import type { RunResult, TraceEntry } from '../src/contract/run-result.ts';
 import type { Scenario } from '../src/scenario/types.ts';
@@ -25,9 +24,9 @@ import { builtin } from './helpers.ts';
 const interps = findInterpreters();
 const VERSIONS = ['3.6', '3.7', '3.8', '3.9', '3.10', '3.11', '3.12', '3.13'] as const;
 
-/** The ports each version runs here. 3.11's registered port is hand-labelled; its family's walking port is checked against 3.11 too. */
+/** The port each version runs here: the registered one. */
 function portsOf(v: (typeof VERSIONS)[number]): Implementation {
-  return v === '3.11' ? versionPorts('3.11', '3.11.7', ASYNCIO_FAMILIES.handOff) : findImplementation(`cpython-${v}`)!;
+  return findImplementation(`cpython-${v}`)!;
 }
 
 function simRun(scenario: Scenario, impl: Implementation, spec: SourceSpec | null): RunResult {

@@ -2,7 +2,7 @@
  * What a user needs to write a semaphore in TypeScript against the simulated runtime, and
  * nothing more: the library re-exports this (`import { point, labeller, ... } from 'semverify'`),
  * so the runtime's internals can change behind it. Documented in docs/api.md ("Checking your own
- * implementation"), with the CPython ports beside it (src/ports/cpython-3.11/) as worked examples.
+ * implementation"), with a worked example in test/fixtures/project/racy-semaphore.mjs.
  *
  * - Scheduling points: `yield point(label)` where another thread may take over (under the GIL and
  *   free-threaded), `yield ftPoint(label)` where only a free-threaded build switches; `labeller`

@@ -32,7 +32,7 @@ import time
 import traceback
 import types
 
-from . import contract, guards, observe, points, pthreads, real, run, scheduler, sources, targets, tracer, virtual
+from . import contract, guards, observe, points, pthreads, real, run, scheduler, sources, targets, tracer, virtual, wire
 
 # Output kept per run: a counterexample shows it; beyond this it is cut.
 MAX_OUTPUT = 64 * 1024
@@ -290,6 +290,7 @@ def do_run(req):
         t.baton.release()
         # No time limit here: a program that blocks outside the virtual primitives is the driver's to stop.
         s.done.acquire()
+        wire.flush()  # unwinding runs the program's own cleanup, which may end the process
         clean = run.unwind(s)
     finally:
         s.aborting = True

@@ -8,7 +8,7 @@ import asyncio.events
 import gc
 import threading
 
-from . import contract, final_state, interpreter, real, scheduler, sources, targets, virtual, vloop
+from . import contract, final_state, interpreter, real, scheduler, sources, targets, virtual, vloop, wire
 
 
 def do_run(req):
@@ -68,6 +68,10 @@ def do_run(req):
         else:
             s.status = 'completed'
             s.final = final_state.snapshot_sems(s)
+        if s.target is not None:
+            wire.flush()  # unwinding runs the target's cleanup, which may end the process
+        else:
+            wire.drop()  # the reply says it all; unwinding runs only the standard library
         clean = unwind(s)
     finally:
         s.aborting = True

@@ -7,6 +7,7 @@ the run's schedule when they take effect; the history and the trace.
 Semantics: docs/execution-model.md, as the simulated machine (src/runtime/machine.ts) has them.
 """
 import asyncio
+import sys
 
 from . import contract, final_state, real, sources, wire
 
@@ -168,15 +169,16 @@ class Sched(object):
             self.tell('deviation', d)
 
     def tell(self, kind, value=None):
-        """One progress line about the run in flight. If the process then dies (os._exit, a signal,
-        the driver's wall-time guard), what was told is all the driver knows of the run: the
-        deviations taken, so that the run replays to the same end; with `tell_all`, also the
-        history and the trace so far, so that its counterexample shows where it died."""
+        """One progress item about the run in flight (written in batches: wire.py). If the process
+        then dies (os._exit, a signal, the driver's wall-time guard), what was told is all the
+        driver knows of the run: the deviations taken, so that the run replays to the same end;
+        with `tell_all`, also the history and the trace so far, so that its counterexample shows
+        where it died."""
         if self.recording:
-            msg = {'id': self.rid, 'progress': kind, 'step': self.step, 'time': round(self.now, 9)}
+            msg = {'progress': kind, 'step': self.step, 'time': round(self.now, 9)}
             if value is not None:
                 msg['value'] = value
-            wire.send(msg)
+            wire.tell(self.rid, msg)
 
     # -- points ---------------------------------------------------------------------------
     def point(self, label, what='point', blocking=False, slot_loop=None, decision_only=False):
@@ -191,6 +193,7 @@ class Sched(object):
         self.step += 1
         if self.step % HEARTBEAT_STEPS == 0:
             self.tell('steps')
+            wire.flush()  # the driver's wall-time guard hears the run is alive
         if self.step > self.max_steps:
             self.record_trace(t, label, what, occ=occ)
             self.end('step-limit', 'more than %d scheduling points' % self.max_steps)
@@ -231,6 +234,8 @@ class Sched(object):
                 self.take(d)
                 decision = d
         self.record_trace(t, label, what, decision, occ)
+        if wire._told and sys.gettrace() is not None:
+            wire.flush()  # the code under test goes on from here
         if target is not None:
             self.transfer(t, target)
         elif delay:
@@ -300,6 +305,7 @@ class Sched(object):
     def transfer(self, t, nxt):
         """t (running, still runnable) hands the CPU to nxt and waits for its turn."""
         self.cur = nxt
+        wire.flush()
         nxt.baton.release()
         self.park(t)
 
@@ -366,6 +372,7 @@ class Sched(object):
         if nxt is t:
             return
         self.cur = nxt
+        wire.flush()
         nxt.baton.release()
         if t.state != 'finished':
             self.park(t)

@@ -374,9 +374,8 @@ def _plain_thread(s, t, shared):
 
 
 def thread_entry(s, t, shared_box):
-    """The body of controlled OS thread `t`: waits for its first turn, traces, runs its part."""
-    t.ident = real.get_ident()
-    s.by_ident[t.ident] = t
+    """The body of controlled thread `t` (registered by the main thread, run by a pooled OS
+    thread): waits for its first turn, traces, runs its part."""
     t.baton.acquire()  # wait for the first turn
     if s.aborting:
         return

@@ -56,7 +56,7 @@ class CThread(object):
         self.ident = None
         self.loop = None  # VLoop of a loop thread
         self.plain_task = None  # task name running in a plain thread (for the trace only)
-        self.thread = None
+        self.thread = None  # its OS thread (a pool.Worker in a scenario): join() and is_alive()
         self.frame_states = {}
         self.op = None  # [kind, sem_id, task, waiting_emitted] of a blocking scenario call in progress
         self.daemon = bool(decl.get('daemon'))  # a program's daemon thread: abandoned when the program ends

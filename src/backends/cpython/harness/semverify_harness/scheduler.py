@@ -9,7 +9,7 @@ Semantics: docs/execution-model.md, as the simulated machine (src/runtime/machin
 import asyncio
 import sys
 
-from . import contract, final_state, real, sources, wire
+from . import contract, final_state, real, sources, tracer, wire
 
 # A run in flight reports progress at least this often (in scheduling points): the driver's
 # wall-time guard measures time without progress, so a long run that keeps stepping is not cut.
@@ -57,6 +57,8 @@ class CThread(object):
         self.loop = None  # VLoop of a loop thread
         self.plain_task = None  # task name running in a plain thread (for the trace only)
         self.thread = None  # its OS thread (a pool.Worker in a scenario): join() and is_alive()
+        self.tracer = None  # its global trace function, made when it first runs
+        self.wide = False  # traces everywhere, not only in the gates (tracer.widen)
         self.frame_states = {}
         self.op = None  # [kind, sem_id, task, waiting_emitted] of a blocking scenario call in progress
         self.daemon = bool(decl.get('daemon'))  # a program's daemon thread: abandoned when the program ends
@@ -101,6 +103,7 @@ class Sched(object):
         self.declared_cancels = [c['task'] for c in (scenario.get('cancellations') or [])]
         self.fired_cancels = set()
         self.tasks = {}  # task name -> asyncio.Task
+        self.harness_tasks = {}  # id -> the tasks running the harness's own coroutines (vloop.py: their steps need no trace)
         self.task_names = {}  # id(task) -> name
         self.task_loop = {}  # task name -> VLoop
         self.sems = []  # (id, decl, obj)
@@ -423,14 +426,16 @@ class Sched(object):
         self.detail = detail
         self.end_time = self.now
         self.end_steps = self.step
+        # A target's state may be properties, its futures' reprs its own: its code, traced as anywhere.
+        gated = self.target is not None and self.controlled()
         try:
-            self.final = final_state.snapshot_sems(self)
+            self.final = tracer.traced(self.cur, final_state.snapshot_sems, self) if gated else final_state.snapshot_sems(self)
         except Exception as e:  # pragma: no cover
             self.final = []
             self.detail = (detail or '') + ' (snapshot failed: %r)' % (e,)
         if status in ('hang', 'step-limit'):
             try:
-                self.blocked = final_state.describe_blocked(self)
+                self.blocked = tracer.traced(self.cur, final_state.describe_blocked, self) if gated else final_state.describe_blocked(self)
             except Exception as e:  # pragma: no cover
                 self.blocked = [{'thread': '?', 'on': 'describe failed: %r' % (e,)}]
         self.recording = False

@@ -17,7 +17,8 @@
  *   hand-off is what makes the model FIFO.
  * - A handed actor that returns simply keeps its permit (`grant`). If it is cancelled instead,
  *   the permit goes back and moves on to the next in line (CPython 3.11+; gh-90155 is the bug of
- *   losing it). A waiting actor that is cancelled leaves the line.
+ *   losing it). A waiting actor that is cancelled leaves the line. A timeout is a cancellation
+ *   (asyncio.wait_for cancels the acquire); one that came before the acquire ran has no effect.
  *
  * CPython hands out permits lazily (a woken waiter wakes the next when it runs); the model hands
  * them out at once. Linearizability absorbs the difference: a grant may take effect at any
@@ -60,6 +61,10 @@ export function asyncioModel(options: AsyncioModelOptions): SemaphoreModel<Async
     acquire,
     grant,
     cancel,
+    // wait_for cancels the acquire when the time is up: a timed-out waiter is a cancelled one.
+    timeOut: cancel,
+    // A wait_for whose time was up before its acquire ran (timeout 0) cancelled it before it could act.
+    refuse: (s) => s,
     release,
     key: (s) => `${s.value}|${s.queue.join(',')}|${s.granted.join(',')}|${s.bound ?? ''}`,
     describe,
@@ -94,11 +99,11 @@ function cancel(s: AsyncioState, actor: string): AsyncioState | null {
   return handOver({ ...s, value: s.value + 1, granted: without(s.granted, g) });
 }
 
-function release(s: AsyncioState, _caller: Caller): Step<AsyncioState, ReleaseResult> {
-  if (s.limit !== null && s.value + 1 > s.limit) {
+function release(s: AsyncioState, _caller: Caller, n = 1): Step<AsyncioState, ReleaseResult> {
+  if (s.limit !== null && s.value + n > s.limit) {
     return { state: s, result: { kind: 'error', error: 'released-too-many' } };
   }
-  return { state: handOver({ ...s, value: s.value + 1 }), result: { kind: 'released' } };
+  return { state: handOver({ ...s, value: s.value + n }), result: { kind: 'released' } };
 }
 
 /** Give free permits to the head of the line, keeping the invariant "value > 0 implies nobody waits". */

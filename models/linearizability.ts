@@ -5,11 +5,13 @@
  *
  * Operations become the model's steps:
  *   acquire without waiting   [acquire, acquired|error]   model.acquire must give the same result
+ *   acquire without a permit  [acquire, not-acquired]     model.refuse (acquire(False), a timeout before it waited)
  *   acquire that waited       [acquire, first waiting]    model.acquire must give `enqueued`
  *                             [waiting, acquired]         model.grant
  *                             [waiting, cancelled]        model.cancel
+ *                             [waiting, not-acquired]     model.timeOut
  *                             [waiting, error]            nothing explains it
- *   release                   [release, released|error]   model.release must give the same result
+ *   release                   [release, released|error]   model.release(n) must give the same result
  * An acquire cancelled before it parked has no effect and is ignored. Pending operations (the run
  * ended before they returned) may take effect with any result, or never.
  *
@@ -18,7 +20,7 @@
  * order that makes it so. Memoised on (position, which open operations took effect, model state).
  * A sequential history never branches, so the common case is linear in its length.
  */
-import type { HistoryEvent } from '../src/contract/events.ts';
+import { semaphoreEvents, type HistoryEvent } from '../src/contract/events.ts';
 import { describeResult, type AcquireResult, type ModelDecl, type ReleaseResult, type SemaphoreModel } from './model.ts';
 import { operationsOf, type Operation } from './operations.ts';
 
@@ -39,8 +41,8 @@ export interface ConformanceOptions {
 /** One atomic step the search may place between two positions of the history. Plain data: it is built per run. */
 interface Step {
   readonly op: Operation;
-  /** acquire/release: the model's call step; leave: grant and/or cancel; never: nothing explains it. */
-  readonly kind: 'acquire' | 'release' | 'leave' | 'never';
+  /** acquire/release: the model's call step; refuse: returns without a permit; leave: grant, cancel or timeOut; never: nothing explains it. */
+  readonly kind: 'acquire' | 'release' | 'refuse' | 'leave' | 'never';
   /** Position (index into the instance's events) of the call; the step may take effect only after it. */
   readonly callPos: number;
   /** Position of the return (must take effect before it), or Infinity when pending. */
@@ -52,6 +54,7 @@ interface Step {
   /** leave: which ways out of the line the history allows. */
   readonly mayGrant: boolean;
   readonly mayCancel: boolean;
+  readonly mayTimeOut: boolean;
   /** What the history shows this step returned: "acquired", "waiting", "error wrong-loop", ... */
   readonly observed: string;
 }
@@ -64,7 +67,7 @@ export function checkLinearizable<S>(
   decl: ModelDecl,
   options: ConformanceOptions = {},
 ): ConformanceResult {
-  const events = history.filter((e) => e.sem === decl.id);
+  const events = semaphoreEvents(history).filter((e) => e.sem === decl.id);
   const { ops, malformed } = operationsOf(history, decl.id);
   if (malformed.length > 0) {
     const m = malformed[0]!;
@@ -100,8 +103,12 @@ export function checkLinearizable<S>(
         return st.expect === null || sameResult(r.result, st.expect) ? [r.state] : [];
       }
       case 'release': {
-        const r = model.release(s, st.op);
+        const r = model.release(s, st.op, st.op.n);
         return st.expect === null || sameResult(r.result, st.expect) ? [r.state] : [];
+      }
+      case 'refuse': {
+        const r = model.refuse(s, st.op);
+        return r === null ? [] : [r];
       }
       case 'leave': {
         const out: S[] = [];
@@ -109,6 +116,8 @@ export function checkLinearizable<S>(
         if (g !== null) out.push(g);
         const c = st.mayCancel ? model.cancel(s, st.op.actor) : null;
         if (c !== null) out.push(c);
+        const t = st.mayTimeOut ? model.timeOut(s, st.op.actor) : null;
+        if (t !== null) out.push(t);
         return out;
       }
       case 'never':
@@ -202,9 +211,12 @@ function why<S>(model: SemaphoreModel<S>, step: Step, s: S): string {
     case 'acquire':
       return `acquire() gives ${describeResult(model.acquire(s, step.op).result)}`;
     case 'release':
-      return `release() gives ${describeResult(model.release(s, step.op).result)}`;
+      return `release(${step.op.n === 1 ? '' : step.op.n}) gives ${describeResult(model.release(s, step.op, step.op.n).result)}`;
+    case 'refuse':
+      return 'acquire() cannot fail to take a free permit';
     case 'leave':
-      return step.mayGrant ? `${step.op.actor} may not take a permit` : `${step.op.actor} is not waiting`;
+      if (step.mayGrant) return `${step.op.actor} may not take a permit`;
+      return step.mayTimeOut ? `${step.op.actor} may not give up while a permit is free for it` : `${step.op.actor} is not waiting`;
     case 'never':
       return 'acquire() cannot fail after the caller parked';
   }
@@ -223,7 +235,7 @@ function stepsOf(op: Operation, pos: (e: HistoryEvent) => number, out: Step[]): 
     from: number,
     to: number,
     expect: Step['expect'],
-    leave: 'grant' | 'cancel' | 'either' | null,
+    leave: 'grant' | 'cancel' | 'timeout' | 'either' | null,
     afterPrevious = false,
     obs = observed,
   ): Step => ({
@@ -235,6 +247,7 @@ function stepsOf(op: Operation, pos: (e: HistoryEvent) => number, out: Step[]): 
     expect,
     mayGrant: leave === 'grant' || leave === 'either',
     mayCancel: leave === 'cancel' || leave === 'either',
+    mayTimeOut: leave === 'timeout',
     observed: obs,
   });
 
@@ -253,6 +266,8 @@ function stepsOf(op: Operation, pos: (e: HistoryEvent) => number, out: Step[]): 
       // Pending before parking: it may have taken effect either way, and if it joined the line it may have left it.
       out.push(step('acquire', callPos, endPos, null, null));
       out.push(step('leave', callPos, endPos, null, 'either', true));
+    } else if (end.kind === 'not-acquired') {
+      out.push(step('refuse', callPos, endPos, null, null));
     } else if (end.kind !== 'cancelled') {
       // (cancelled before it ran: no effect)
       out.push(step('acquire', callPos, endPos, failure ?? { kind: 'acquired' }, null));
@@ -264,6 +279,7 @@ function stepsOf(op: Operation, pos: (e: HistoryEvent) => number, out: Step[]): 
   if (end === undefined) out.push(step('leave', waitPos, endPos, null, 'either'));
   else if (end.kind === 'acquired') out.push(step('leave', waitPos, endPos, null, 'grant'));
   else if (end.kind === 'cancelled') out.push(step('leave', waitPos, endPos, null, 'cancel'));
+  else if (end.kind === 'not-acquired') out.push(step('leave', waitPos, endPos, null, 'timeout'));
   else out.push(step('never', waitPos, endPos, null, null));
 }
 

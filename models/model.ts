@@ -58,8 +58,18 @@ export interface SemaphoreModel<S> {
   grant(state: S, actor: string): S | null;
   /** A waiting caller leaves `acquire()` with CancelledError; null when the model does not allow it now. */
   cancel(state: S, actor: string): S | null;
-  /** `release()` is called and returns or fails. Always enabled. */
-  release(state: S, caller: Caller): Step<S, ReleaseResult>;
+  /**
+   * A waiting caller gives up without a permit (its timeout expired: threading's acquire(timeout)
+   * returned False, asyncio's wait_for cancelled it); null when the model does not allow it now.
+   */
+  timeOut(state: S, actor: string): S | null;
+  /**
+   * `acquire()` returns without a permit and without having waited (threading's acquire(False), a
+   * timeout that expired before it could wait); null when the model does not allow it now.
+   */
+  refuse(state: S, caller: Caller): S | null;
+  /** `release()` (threading: `release(n)`) is called and returns or fails. Always enabled. */
+  release(state: S, caller: Caller, n?: number): Step<S, ReleaseResult>;
   /** Canonical text of a state: equal keys mean equal futures (used for memoisation). */
   key(state: S): string;
   /** The state in words, for violation messages: "value 0, waiting [A, B], bound to loop@T0". */

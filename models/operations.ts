@@ -2,7 +2,7 @@
  * From events to operations: pairs each call with its return, per semaphore instance and actor.
  * An actor's operations on one semaphore are sequential, so at most one is open at a time.
  */
-import type { HistoryEvent, OpName } from '../src/contract/events.ts';
+import { isSemaphoreEvent, type HistoryEvent, type OpName, type SemaphoreEvent } from '../src/contract/events.ts';
 
 /**
  * The caller's identity, qualified by its thread: "T1/B" for a task, "T1" for a plain thread.
@@ -17,18 +17,20 @@ export interface Operation {
   readonly actor: string;
   readonly sem: string;
   readonly op: OpName;
+  /** Permits a release gives back (threading's release(n)); 1 for every other call. */
+  readonly n: number;
   readonly thread: string;
   readonly loop: string | null;
   /** The `acquire` or `release` event. */
-  readonly call: HistoryEvent;
+  readonly call: SemaphoreEvent;
   /** The first `waiting` event of an acquire (a caller may park more than once; joining the line is what counts). */
-  readonly waiting?: HistoryEvent;
-  /** `acquired` / `released` / `cancelled` / `error`; absent while the call is pending. */
-  readonly end?: HistoryEvent;
+  readonly waiting?: SemaphoreEvent;
+  /** `acquired` / `not-acquired` / `released` / `cancelled` / `error`; absent while the call is pending. */
+  readonly end?: SemaphoreEvent;
 }
 
 export interface MalformedEvent {
-  readonly event: HistoryEvent;
+  readonly event: SemaphoreEvent;
   readonly reason: string;
 }
 
@@ -46,6 +48,7 @@ export interface Operations {
  */
 const extracted = new WeakMap<readonly HistoryEvent[], { readonly length: number; readonly ops: Operations }>();
 
+/** The semaphore operations of a history; the scenario's own events (`record`, `spawn`) are no operation's. */
 export function extractOperations(history: readonly HistoryEvent[]): Operations {
   const hit = extracted.get(history);
   if (hit !== undefined && hit.length === history.length) return hit.ops;
@@ -67,6 +70,7 @@ function extractFresh(history: readonly HistoryEvent[]): Operations {
   const malformed: MalformedEvent[] = [];
   const open = new Map<string, Building>();
   for (const e of history) {
+    if (!isSemaphoreEvent(e)) continue;
     const k = `${e.sem}\u0000${actorKey(e)}`;
     const current = open.get(k);
     if (e.kind === 'acquire' || e.kind === 'release') {
@@ -74,7 +78,7 @@ function extractFresh(history: readonly HistoryEvent[]): Operations {
         malformed.push({ event: e, reason: `${e.kind}() called while ${current.op}() at seq ${current.call.seq} has not returned` });
         continue;
       }
-      const op: Building = { actor: actorKey(e), sem: e.sem, op: e.kind, thread: e.thread, loop: e.loop, call: e };
+      const op: Building = { actor: actorKey(e), sem: e.sem, op: e.kind, n: e.n ?? 1, thread: e.thread, loop: e.loop, call: e };
       open.set(k, op);
       ops.push(op);
       continue;
@@ -86,7 +90,7 @@ function extractFresh(history: readonly HistoryEvent[]): Operations {
     const fits =
       e.op === current.op &&
       (e.kind === 'error' ||
-        (current.op === 'acquire' && (e.kind === 'waiting' || e.kind === 'acquired' || e.kind === 'cancelled')) ||
+        (current.op === 'acquire' && (e.kind === 'waiting' || e.kind === 'acquired' || e.kind === 'not-acquired' || e.kind === 'cancelled')) ||
         (current.op === 'release' && e.kind === 'released'));
     if (!fits) {
       malformed.push({ event: e, reason: `${e.kind} (${e.op}) does not belong to the pending ${current.op}() call` });

@@ -8,7 +8,10 @@
  *   condition's lock and a newcomer may get there first), so nothing is handed over on release.
  * - No loop affinity. BoundedSemaphore.release raises ValueError (`released-too-many`) when the
  *   value would exceed the initial value.
- * - Blocking calls cannot be cancelled.
+ * - Blocking calls cannot be cancelled. A caller gives up without a permit (acquire(False), or a
+ *   timeout) only at an instant when no permit is free: CPython returns False only after finding
+ *   `_value == 0` under the condition's lock.
+ * - release(n) (3.9+) returns n permits at once, or none (BoundedSemaphore past its initial value).
  */
 import type { AcquireResult, Caller, ModelDecl, ReleaseResult, SemaphoreModel, Step } from './model.ts';
 
@@ -31,6 +34,8 @@ export const threadingModel: SemaphoreModel<ThreadingState> = {
   acquire,
   grant,
   cancel: () => null,
+  timeOut,
+  refuse: (s) => (s.value === 0 ? s : null),
   release,
   key: (s) => `${s.value}|${s.blocked.join(',')}`,
   describe: (s) => `value ${s.value}${s.blocked.length > 0 ? `, blocked [${s.blocked.join(', ')}]` : ''}`,
@@ -47,9 +52,15 @@ function grant(s: ThreadingState, actor: string): ThreadingState | null {
   return { ...s, value: s.value - 1, blocked: [...s.blocked.slice(0, i), ...s.blocked.slice(i + 1)] };
 }
 
-function release(s: ThreadingState, _caller: Caller): Step<ThreadingState, ReleaseResult> {
-  if (s.limit !== null && s.value + 1 > s.limit) {
+function timeOut(s: ThreadingState, actor: string): ThreadingState | null {
+  const i = s.blocked.indexOf(actor);
+  if (i < 0 || s.value > 0) return null;
+  return { ...s, blocked: [...s.blocked.slice(0, i), ...s.blocked.slice(i + 1)] };
+}
+
+function release(s: ThreadingState, _caller: Caller, n = 1): Step<ThreadingState, ReleaseResult> {
+  if (s.limit !== null && s.value + n > s.limit) {
     return { state: s, result: { kind: 'error', error: 'released-too-many' } };
   }
-  return { state: { ...s, value: s.value + 1 }, result: { kind: 'released' } };
+  return { state: { ...s, value: s.value + n }, result: { kind: 'released' } };
 }

@@ -11,5 +11,7 @@ import { errorsAllowed } from './errors-allowed.ts';
 import { fifo } from './fifo.ts';
 import { noLostWakeup } from './no-lost-wakeup.ts';
 import { permitConservation } from './permit-conservation.ts';
+import { records } from './records.ts';
+import { wakeupLatency } from './wakeup-latency.ts';
 
-export const builtinProperties: readonly Property[] = [atMostN, permitConservation, noLostWakeup, fifo, errorsAllowed, conformance];
+export const builtinProperties: readonly Property[] = [atMostN, permitConservation, noLostWakeup, fifo, wakeupLatency, errorsAllowed, conformance, records];

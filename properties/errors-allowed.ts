@@ -17,7 +17,7 @@
  */
 import { extractOperations, isOpenAfter, type Operation } from '../models/operations.ts';
 import { bindsAtConstruction, creatorLoopOf } from '../models/select.ts';
-import type { HistoryEvent } from '../src/contract/events.ts';
+import { semaphoreEvents, type SemaphoreEvent } from '../src/contract/events.ts';
 import type { Property, RunView, Violation } from './api.ts';
 import { at, who } from './format.ts';
 import { semaphoreInfo, type SemaphoreInfo } from './semaphores.ts';
@@ -41,7 +41,7 @@ export const errorsAllowed: Property = {
   },
 };
 
-function violation(e: HistoryEvent, what: string, reason: string): Violation {
+function violation(e: SemaphoreEvent, what: string, reason: string): Violation {
   const err = e.error;
   const name = err === undefined ? 'an error' : `${err.type} (${err.class}) "${err.message}"`;
   return {
@@ -93,13 +93,15 @@ function releasedTooMany(view: RunView, op: Operation, info: SemaphoreInfo, othe
   if (op.op !== 'release') return 'only release() raises it';
   if (!info.bounded) return `'${op.sem}' is not bounded: release() may raise the value above its initial ${info.initial}`;
   const highest = Math.max(...instantsOf(view, op).map((m) => highestValue(info, others, m)));
-  if (highest >= info.initial) return null;
-  return `the value was at most ${highest} during the call, so one more release does not exceed the initial ${info.initial}`;
+  if (highest + op.n > info.initial) return null;
+  return `the value was at most ${highest} during the call, so ${op.n === 1 ? 'one more release' : `releasing ${op.n}`} does not exceed the initial ${info.initial}`;
 }
 
 /** Seqs of this instance's events during the call: "just after event m" are the instants values can change. */
 function instantsOf(view: RunView, op: Operation): number[] {
-  return view.history.filter((e) => e.sem === op.sem && e.seq >= op.call.seq && e.seq < op.end!.seq).map((e) => e.seq);
+  return semaphoreEvents(view.history)
+    .filter((e) => e.sem === op.sem && e.seq >= op.call.seq && e.seq < op.end!.seq)
+    .map((e) => e.seq);
 }
 
 /** Least value possible just after event m: every open acquire may have taken a permit, no open release has given one. */
@@ -107,7 +109,7 @@ function lowestValue(info: SemaphoreInfo, others: readonly Operation[], m: numbe
   let v = info.initial;
   for (const o of others) {
     if (o.op === 'acquire' && ((o.end?.kind === 'acquired' && o.end.seq <= m) || isOpenAfter(o, m))) v -= 1;
-    if (o.op === 'release' && o.end?.kind === 'released' && o.end.seq <= m) v += 1;
+    if (o.op === 'release' && o.end?.kind === 'released' && o.end.seq <= m) v += o.n;
   }
   return v;
 }
@@ -117,7 +119,7 @@ function highestValue(info: SemaphoreInfo, others: readonly Operation[], m: numb
   let v = info.initial;
   for (const o of others) {
     if (o.op === 'acquire' && o.end?.kind === 'acquired' && o.end.seq <= m) v -= 1;
-    if (o.op === 'release' && ((o.end?.kind === 'released' && o.end.seq <= m) || isOpenAfter(o, m))) v += 1;
+    if (o.op === 'release' && ((o.end?.kind === 'released' && o.end.seq <= m) || isOpenAfter(o, m))) v += o.n;
   }
   return v;
 }

@@ -1,10 +1,11 @@
 /**
  * Who holds a permit when: `acquired` starts a holding, the holder's `release` call ends it.
  * A release by an actor that holds nothing raises the instance's capacity by one, as Python
- * allows; if that release then fails (BoundedSemaphore), the raise is taken back.
+ * allows; if that release then fails (BoundedSemaphore), the raise is taken back. A holder's
+ * release(n) ends its holding and raises the capacity by the other n - 1.
  */
 import { actorKey } from '../models/operations.ts';
-import type { HistoryEvent } from '../src/contract/events.ts';
+import { semaphoreEvents, type HistoryEvent, type SemaphoreEvent } from '../src/contract/events.ts';
 
 export interface Holding {
   /** `actorKey`: "T1/B" or "T1". */
@@ -12,12 +13,12 @@ export interface Holding {
   readonly thread: string;
   readonly loop: string | null;
   /** The `acquired` event that started it. */
-  readonly since: HistoryEvent;
+  readonly since: SemaphoreEvent;
 }
 
 /** The holders of one instance right after one of its `acquired` events. */
 export interface HolderSnapshot {
-  readonly event: HistoryEvent;
+  readonly event: SemaphoreEvent;
   /** Including the actor that just acquired, oldest first. */
   readonly holders: readonly Holding[];
   /** Releases by non-holders so far that did not fail: extra capacity. */
@@ -29,14 +30,31 @@ export function holderSnapshots(history: readonly HistoryEvent[]): readonly Hold
   return walk(history).map(({ snapshot }) => snapshot);
 }
 
+type Walk = readonly { readonly snapshot: HolderSnapshot; readonly total: number }[];
+
+/**
+ * at-most-n and the census's concurrency figures read the same walk of a finished history: one
+ * pass, kept per history array (and its length, so a history that grew is walked afresh).
+ */
+const walked = new WeakMap<readonly HistoryEvent[], { readonly length: number; readonly walk: Walk }>();
+
+function walk(history: readonly HistoryEvent[]): Walk {
+  const hit = walked.get(history);
+  if (hit !== undefined && hit.length === history.length) return hit.walk;
+  const fresh = walkFresh(history);
+  walked.set(history, { length: history.length, walk: fresh });
+  return fresh;
+}
+
 /** Snapshots, each with the number of holdings on all instances together at that moment. */
-function walk(history: readonly HistoryEvent[]): { snapshot: HolderSnapshot; total: number }[] {
+function walkFresh(history: readonly HistoryEvent[]): { snapshot: HolderSnapshot; total: number }[] {
   const holders = new Map<string, Holding[]>();
   const extra = new Map<string, number>();
-  const extraPending = new Set<string>();
+  /** Capacity a release in flight added, taken back if it fails. */
+  const extraPending = new Map<string, number>();
   const out: { snapshot: HolderSnapshot; total: number }[] = [];
   let total = 0;
-  for (const e of history) {
+  for (const e of semaphoreEvents(history)) {
     const hs = holders.get(e.sem) ?? [];
     holders.set(e.sem, hs);
     const actor = actorKey(e);
@@ -50,12 +68,15 @@ function walk(history: readonly HistoryEvent[]): { snapshot: HolderSnapshot; tot
       if (mine >= 0) {
         hs.splice(mine, 1);
         total -= 1;
-      } else {
-        extra.set(e.sem, (extra.get(e.sem) ?? 0) + 1);
-        extraPending.add(key);
       }
-    } else if (e.op === 'release' && extraPending.delete(key) && e.kind === 'error') {
-      extra.set(e.sem, (extra.get(e.sem) ?? 0) - 1);
+      const added = (e.n ?? 1) - (mine >= 0 ? 1 : 0);
+      if (added > 0) {
+        extra.set(e.sem, (extra.get(e.sem) ?? 0) + added);
+        extraPending.set(key, added);
+      }
+    } else if (e.op === 'release' && extraPending.has(key)) {
+      if (e.kind === 'error') extra.set(e.sem, (extra.get(e.sem) ?? 0) - extraPending.get(key)!);
+      extraPending.delete(key);
     }
   }
   return out;

@@ -9,6 +9,8 @@ import { errorsAllowed } from './errors-allowed.ts';
 import { fifo } from './fifo.ts';
 import { noLostWakeup } from './no-lost-wakeup.ts';
 import { permitConservation } from './permit-conservation.ts';
+import { records } from './records.ts';
+import { wakeupLatency } from './wakeup-latency.ts';
 
 export { builtinProperties } from './builtin.ts';
 
@@ -16,5 +18,5 @@ export type { Property, RunView, Violation } from './api.ts';
 export { checkProperties, type CheckResult } from './check-all.ts';
 export { classifyRun, type RunClassification } from './classify.ts';
 export { maxConcurrency, holderSnapshots, type Concurrency, type HolderSnapshot, type Holding } from './holders.ts';
-export { atMostN, permitConservation, noLostWakeup, fifo, errorsAllowed, conformance };
+export { atMostN, permitConservation, noLostWakeup, fifo, wakeupLatency, errorsAllowed, conformance, records };
 export { noHolderAcrossLoops } from './examples/no-holder-across-loops.ts';

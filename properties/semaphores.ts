@@ -1,7 +1,7 @@
 /**
  * What properties need to know about each semaphore instance of a run, whichever backend produced it.
  */
-import type { HistoryEvent } from '../src/contract/events.ts';
+import { semaphoreEvents, type HistoryEvent, type SemaphoreEvent } from '../src/contract/events.ts';
 import type { SemaphoreFinal } from '../src/contract/run-result.ts';
 import type { SemaphoreKind } from '../src/scenario/types.ts';
 import type { RunView } from './api.ts';
@@ -31,10 +31,10 @@ export function semaphoreInfo(view: RunView, id: string): SemaphoreInfo | undefi
 /** Every instance of the run: those the backend reported, then any others the history mentions. */
 export function semaphoreIds(view: RunView): readonly string[] {
   const ids = view.run.semaphores.map((s) => s.id);
-  for (const e of view.history) if (!ids.includes(e.sem)) ids.push(e.sem);
+  for (const e of semaphoreEvents(view.history)) if (!ids.includes(e.sem)) ids.push(e.sem);
   return ids;
 }
 
-export function eventsOf(history: readonly HistoryEvent[], sem: string): readonly HistoryEvent[] {
-  return history.filter((e) => e.sem === sem);
+export function eventsOf(history: readonly HistoryEvent[], sem: string): readonly SemaphoreEvent[] {
+  return semaphoreEvents(history).filter((e) => e.sem === sem);
 }

@@ -13,6 +13,7 @@ import { liveProcessCount } from '../src/backends/cpython/process.ts';
 import type { RunResult } from '../src/contract/run-result.ts';
 import type { Scenario } from '../src/scenario/types.ts';
 import { preemptionCount, type Schedule } from '../src/contract/schedule.ts';
+import { semaphoreEvents } from '../src/contract/events.ts';
 
 const py311 = findInterpreter('3.11');
 if (!py311) console.warn('[cpython-harness] skipped: no CPython 3.11 interpreter found (pyenv or python3 on PATH)');
@@ -59,7 +60,7 @@ type Outcome = 'ok' | 'over-admission' | 'wrong-loop' | 'hang';
 function outcomes(r: RunResult): Set<Outcome> {
   const out = new Set<Outcome>();
   const over = overAdmits(r);
-  const errors = r.history.filter((e) => e.kind === 'error');
+  const errors = semaphoreEvents(r.history).filter((e) => e.kind === 'error');
   if (over) out.add('over-admission');
   if (errors.some((e) => e.error?.class === 'wrong-loop')) out.add('wrong-loop');
   if (r.status === 'hang') out.add('hang');
@@ -246,7 +247,7 @@ describe.skipIf(others.length === 0)('other installed CPython versions', () => {
           for (let seed = 0; seed < 15; seed++) {
             const r = await b.run({ scenario: sc, source: { kind: 'random', seed: String(seed), pSwitch: 0.05, pDelay: 0.03, pCancel: 0 }, trace: false });
             expect(r.status, r.detail).not.toBe('error');
-            for (const e of r.history) if (e.error) classes.add(e.error.class);
+            for (const e of semaphoreEvents(r.history)) if (e.error) classes.add(e.error.class);
             if (r.status === 'hang') classes.add('hang');
             const again = await b.run({ scenario: sc, schedule: r.schedule, trace: false });
             expect(same(again, r)).toBe(true);
@@ -373,7 +374,7 @@ describe.skipIf(all.length === 0)('every installed CPython: a task sleeping whil
         };
         const r2 = await b.run({ scenario: tooMany, trace: false });
         expect(r2.status, r2.detail).toBe('completed');
-        expect(r2.history.find((e) => e.kind === 'error')?.error?.class).toBe('released-too-many');
+        expect(semaphoreEvents(r2.history).find((e) => e.kind === 'error')?.error?.class).toBe('released-too-many');
         expect(r2.history.filter((e) => e.task === 'C').map((e) => e.kind)).toEqual(['acquire', 'acquired', 'release', 'released']);
 
         // Any other exception that ends a task is the harness's: status error, with its text.

@@ -21,15 +21,12 @@ import type { Runner } from '../src/backends/runner.ts';
 import { simRunner } from '../src/backends/sim/runner.ts';
 import { nextPrefix } from '../src/scheduler/prefix-source.ts';
 import type { Scenario } from '../src/scenario/types.ts';
-import { builtin } from './helpers.ts';
+import { builtin, schedulingPoints } from './helpers.ts';
 
 const py311 = findInterpreter('3.11');
 if (!py311) console.warn('[cross-backend-sources] skipped: no CPython 3.11 interpreter found (pyenv or python3 on PATH)');
 
-/** The scheduling points a run passed, in order: what a source is asked about (slots and timer ties are decisions only, on both). */
-function points(run: RunResult): string[] {
-  return run.trace.filter((e) => e.occ !== undefined && !/:(slot|timers)$/.test(e.label)).map((e) => `${e.thread} ${e.label} #${e.occ}`);
-}
+const points = schedulingPoints;
 
 /** The shared prefix of two point sequences. */
 function agreeing(a: readonly string[], b: readonly string[]): number {

@@ -71,7 +71,7 @@ describe('replay re-checks the properties a token names', () => {
     const builtinOnly = await rejection(replayToken(token));
     expect(builtinOnly.field).toBe('token');
     expect(builtinOnly.problem).toMatch(
-      /^this counterexample was found by property "no-holder-across-loops", which is not loaded here \(built-in: at-most-n, .*conformance\)/,
+      /^this counterexample was found by property "no-holder-across-loops", which is not loaded here \(built-in: at-most-n, .*conformance, records\)/,
     );
     const explicit = await rejection(replayToken(token, { properties: builtinProperties }));
     expect(explicit.problem).toMatch(/not loaded here \(loaded: at-most-n, /);

@@ -16,6 +16,7 @@ import { preemptionCount } from '../src/contract/schedule.ts';
 import { maxConcurrency } from '../properties/holders.ts';
 import type { ScenarioReport } from '../src/explore/report-types.ts';
 import { builtin } from './helpers.ts';
+import { semaphoreEvents } from '../src/contract/events.ts';
 
 const fcParams = { seed: Number(process.env.FC_SEED ?? 20261125), ...(process.env.FC_PATH ? { path: process.env.FC_PATH } : {}), numRuns: 300 };
 
@@ -55,7 +56,7 @@ describe("asyncio.Semaphore(1) shared across threads (the seed's cross-thread ra
 
     const wrongLoop = outcome(r, 'wrong-loop').minimal!;
     expect(wrongLoop.preemptions).toBeLessThanOrEqual(2);
-    expect(wrongLoop.history.find((e) => e.kind === 'error')?.error?.message).toMatch(/is bound to a different event loop$/);
+    expect(semaphoreEvents(wrongLoop.history).find((e) => e.kind === 'error')?.error?.message).toMatch(/is bound to a different event loop$/);
 
     const hang = outcome(r, 'hang').minimal!;
     expect(hang.preemptions).toBeLessThanOrEqual(2);

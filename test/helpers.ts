@@ -1,4 +1,8 @@
-/** Test helpers: built-in scenarios by id, straight from scenarios/; a CLI io that captures its output. */
+/** Test helpers: built-in scenarios by id, straight from scenarios/; a CLI io that captures its output; a run's scheduling points; a real backend per describe block. */
+import { afterAll, beforeAll } from 'vitest';
+import { CPythonBackend } from '../src/backends/cpython/backend.ts';
+import type { Interpreter } from '../src/backends/cpython/interpreters.ts';
+import type { RunResult } from '../src/contract/run-result.ts';
 import type { Engine } from '../src/cli/engine.ts';
 import type { CliIo } from '../src/cli/io.ts';
 import { InputError } from '../src/contract/input-error.ts';
@@ -67,3 +71,20 @@ export const noEngine: Engine = {
   mergeShards: () => Promise.reject(new Error('the engine must not be reached')),
   openPool: () => Promise.reject(new Error('the engine must not be reached')),
 };
+
+/** The scheduling points a run passed, in order: what a source is asked about (slots and timer ties are decisions only, on both backends). */
+export function schedulingPoints(run: RunResult): string[] {
+  return run.trace.filter((e) => e.occ !== undefined && !/:(slot|timers)$/.test(e.label)).map((e) => `${e.thread} ${e.label} #${e.occ}`);
+}
+
+/** Inside a describe block: a harness on `interp`, started before its tests and closed after them. */
+export function realBackendFor(interp: Interpreter | undefined): () => CPythonBackend {
+  let b: CPythonBackend | undefined;
+  beforeAll(async () => {
+    if (interp) b = await CPythonBackend.start(interp);
+  });
+  afterAll(async () => {
+    await b?.close();
+  });
+  return () => b!;
+}

@@ -182,6 +182,124 @@ describe('parseScenario rejects, naming the field', () => {
   });
 });
 
+describe('the scenario language: spawn, record, await, timeouts, blocking, release(n), cancel(msg), records, parked', () => {
+  /** One loop thread (asyncio `a`) and one plain thread (threading `t`), every new op used once. */
+  function language(): Record<string, any> {
+    return {
+      id: 'lang',
+      title: 'every op',
+      semaphores: { a: { kind: 'asyncio', value: 1 }, t: { kind: 'threading', value: 2 } },
+      threads: [
+        {
+          name: 'L',
+          loop: true,
+          tasks: [
+            {
+              name: 'c1',
+              ops: [
+                { op: 'acquire', sem: 'a', timeout: 0.5 },
+                {
+                  op: 'spawn',
+                  task: {
+                    name: 'c4',
+                    ops: [
+                      { op: 'record', tag: '4' },
+                      { op: 'spawn', task: { name: 'c5', ops: [] } },
+                    ],
+                  },
+                },
+                { op: 'await', task: 'c5' },
+                { op: 'record', tag: '1' },
+              ],
+            },
+            { name: 'c2', ops: [{ op: 'cancel', task: 'c4', msg: 'why' }] },
+          ],
+        },
+        {
+          name: 'P',
+          loop: false,
+          tasks: [
+            {
+              name: 'p',
+              ops: [
+                { op: 'acquire', sem: 't', blocking: false },
+                { op: 'release', sem: 't', n: 2 },
+              ],
+            },
+          ],
+        },
+      ],
+      cancellations: [{ task: 'c5' }],
+      expect: { records: ['1', '4'], parked: ['c4', 'P'] },
+    };
+  }
+
+  it('accepts every new op, with spawned tasks (at any depth) cancellable, awaitable and declared parked', () => {
+    expect(parseScenario(language(), 'x')).toEqual(language());
+  });
+
+  const rejects: [string, (s: Record<string, any>) => void, string, RegExp][] = [
+    [
+      'blocking on an asyncio semaphore',
+      (s) => (s.threads[0].tasks[0].ops[0] = { op: 'acquire', sem: 'a', blocking: false }),
+      'threads[0].tasks[0].ops[0].blocking',
+      /no blocking argument/,
+    ],
+    ['a timeout with blocking false', (s) => (s.threads[1].tasks[0].ops[0].timeout = 1), 'threads[1].tasks[0].ops[0].timeout', /non-blocking.*ValueError/],
+    ['a negative timeout', (s) => (s.threads[0].tasks[0].ops[0].timeout = -1), 'threads[0].tasks[0].ops[0].timeout', /got -1/],
+    [
+      'release(n) of an asyncio semaphore',
+      (s) => (s.threads[0].tasks[1].ops[0] = { op: 'release', sem: 'a', n: 2 }),
+      'threads[0].tasks[1].ops[0].n',
+      /takes no n/,
+    ],
+    ['release(0)', (s) => (s.threads[1].tasks[0].ops[1].n = 0), 'threads[1].tasks[0].ops[1].n', /integer from 1/],
+    [
+      'a spawn in a plain thread',
+      (s) => s.threads[1].tasks[0].ops.push({ op: 'spawn', task: { name: 'z', ops: [] } }),
+      'threads[1].tasks[0].ops[2].task',
+      /loop: false/,
+    ],
+    [
+      'a spawn inside a repeat',
+      (s) => s.threads[0].tasks[1].ops.push({ op: 'repeat', times: 2, body: [{ op: 'spawn', task: { name: 'z', ops: [] } }] }),
+      'threads[0].tasks[1].ops[1].body[0].task.name',
+      /more than once/,
+    ],
+    [
+      'a spawned name taken by a declared task',
+      (s) => (s.threads[0].tasks[0].ops[1].task.ops[1].task.name = 'c2'),
+      'threads[0].tasks[0].ops[1].task.ops[1].task.name',
+      /duplicate task name "c2"/,
+    ],
+    ['a spawn without a task', (s) => (s.threads[0].tasks[0].ops[1] = { op: 'spawn' }), 'threads[0].tasks[0].ops[1].task', /missing/],
+    ['an await of itself', (s) => (s.threads[0].tasks[0].ops[2].task = 'c1'), 'threads[0].tasks[0].ops[2].task', /wait for itself/],
+    ['an await of an unknown task', (s) => (s.threads[0].tasks[0].ops[2].task = 'p'), 'threads[0].tasks[0].ops[2].task', /unknown task "p" in thread "L"/],
+    ['an await in a plain thread', (s) => s.threads[1].tasks[0].ops.push({ op: 'await', task: 'c1' }), 'threads[1].tasks[0].ops[2].task', /loop: false/],
+    ['a record without a tag', (s) => (s.threads[0].tasks[0].ops[3] = { op: 'record' }), 'threads[0].tasks[0].ops[3].tag', /missing/],
+    ['an empty tag', (s) => (s.threads[0].tasks[0].ops[3].tag = ''), 'threads[0].tasks[0].ops[3].tag', /non-empty/],
+    ['a non-string cancel msg', (s) => (s.threads[0].tasks[1].ops[0].msg = 3), 'threads[0].tasks[1].ops[0].msg', /got 3/],
+    ['a non-string record expected', (s) => (s.expect.records = ['1', 4]), 'expect.records[1]', /got 4/],
+    ['parked naming nobody', (s) => (s.expect.parked = ['ghost']), 'expect.parked[0]', /unknown task "ghost".*plain thread \(P\)/],
+    ['records in a version block', (s) => (s.expect.versions = { '3.9': { records: ['1'] } }), 'expect.versions["3.9"].records', /the same for every version/],
+  ];
+
+  it.each(rejects)('rejects %s, naming the field', (_what, edit, field, problem) => {
+    const s = language();
+    edit(s);
+    let error: InputError | undefined;
+    try {
+      parseScenario(s, 'lang.json');
+    } catch (e) {
+      error = e as InputError;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect(error!.field).toBe(field);
+    expect(error!.problem).toMatch(problem);
+    expect(error!.message).not.toContain('\n');
+  });
+});
+
 describe('scenarioFromFile', () => {
   it('reports a bad field with the file and the field path', () => {
     expect(() => scenarioFromFile(join(FIXTURES, 'scenario-bad-field.json'), 'scenario-bad-field.json')).toThrow(

@@ -84,12 +84,12 @@ describe('--reporter junit FILE', () => {
   it('writes one testcase per scenario and property (plus the expectations), skipped where a property does not apply', () => {
     expect(run.status).toBe(0);
     const suites = [...xml.matchAll(/<testsuite name="([^"]+)" tests="(\d+)" failures="(\d+)"[^>]*skipped="(\d+)"/g)].map((m) => m.slice(1));
-    // The 6 built-in properties and the expectations.
+    // The 8 built-in properties and the expectations.
     expect(suites.map(([name, tests]) => [name, tests])).toEqual([
-      ['asyncio-shared-2-threads', '7'],
-      ['asyncio-4-tasks', '7'],
+      ['asyncio-shared-2-threads', '9'],
+      ['asyncio-4-tasks', '9'],
     ]);
-    expect([...xml.matchAll(/<testcase /g)]).toHaveLength(14);
+    expect([...xml.matchAll(/<testcase /g)]).toHaveLength(18);
     // Every expectation met: no failure elements.
     expect(xml).not.toContain('<failure');
   });

@@ -11,6 +11,7 @@ import { RandomSource } from '../src/scheduler/random-source.ts';
 import type { Scenario } from '../src/scenario/types.ts';
 import type { HistoryEvent } from '../src/contract/events.ts';
 import { builtin } from './helpers.ts';
+import { semaphoreEvents } from '../src/contract/events.ts';
 
 const kinds = (h: readonly HistoryEvent[]) => h.map((e) => `${e.task ?? e.thread}:${e.kind}`);
 
@@ -52,7 +53,7 @@ describe('asyncio.Semaphore(1) shared by threads that each run asyncio.run', () 
 
   it('3 threads, default schedule: the third thread gets "bound to a different event loop"', () => {
     const run = runSim(builtin('asyncio-shared-3-threads'), { source: defaultSource });
-    const err = run.history.find((e) => e.kind === 'error');
+    const err = semaphoreEvents(run.history).find((e) => e.kind === 'error');
     expect(err).toMatchObject({ thread: 'T2', error: { type: 'RuntimeError', class: 'wrong-loop' } });
     expect(err?.error?.message).toBe('<asyncio.locks.Semaphore object at 0x? [locked, waiters:1]> is bound to a different event loop');
   });

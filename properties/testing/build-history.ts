@@ -7,17 +7,20 @@
  *     'T0/A acquired',
  *     'T1 release sem=L t=0.5',  // plain thread T1 (no loop), instance "L", virtual time 0.5 from now on
  *     'T1/B error:wrong-loop',   // error ends T1/B's pending call (op inferred; acquire if none)
+ *     'T0/A record:1',           // the scenario's own events: record "1" (spawn:c4: task c4 created)
  *   ])
  *
- * Line: `<thread>[/<task>] <kind>|error:<class> [sem=<id>] [t=<seconds>] [step=<n>] [loop=<id>|none]`.
+ * Line: `<thread>[/<task>] <kind>|error:<class>|record:<tag>|spawn:<task> [sem=<id>] [t=<seconds>] [step=<n>] [loop=<id>|none] [n=<k>]`
+ * (`n`: a release(n)'s `release` event).
  * Defaults: sem "S" (or options.sem), step = seq + 1, time carried over from the previous line.
  */
-import type { ErrorClass, EventKind, HistoryEvent, OpName, PyError } from '../../src/contract/events.ts';
+import { semaphoreEvents, type ErrorClass, type HistoryEvent, type OpName, type PyError, type SemaphoreEventKind } from '../../src/contract/events.ts';
 import type { BlockedThread, RunResult, RunStatus, SemaphoreFinal } from '../../src/contract/run-result.ts';
-import type { Scenario, SemaphoreDecl, ThreadDecl } from '../../src/scenario/types.ts';
+import type { Expectations, Scenario, SemaphoreDecl, ThreadDecl } from '../../src/scenario/types.ts';
 import type { RunView } from '../api.ts';
+import { extractOperations } from '../../models/operations.ts';
 
-const KINDS: readonly EventKind[] = ['acquire', 'waiting', 'acquired', 'release', 'released', 'cancelled'];
+const KINDS: readonly SemaphoreEventKind[] = ['acquire', 'waiting', 'acquired', 'not-acquired', 'release', 'released', 'cancelled'];
 
 export function buildHistory(lines: readonly string[], options: { readonly sem?: string } = {}): HistoryEvent[] {
   const open = new Map<string, OpName>();
@@ -32,7 +35,10 @@ export function buildHistory(lines: readonly string[], options: { readonly sem?:
     const loopOpt = opt.get('loop');
     const loop = loopOpt === 'none' ? null : (loopOpt ?? (task === null ? null : `loop@${thread}`));
     const key = `${sem}|${task ?? thread}`;
-    let kind: EventKind;
+    const step = opt.has('step') ? Number(opt.get('step')) : seq + 1;
+    const scenarioEvent = /^(record|spawn):(.+)$/.exec(what);
+    if (scenarioEvent !== null) return { seq, step, time, thread, loop, task, kind: scenarioEvent[1] as 'record' | 'spawn', tag: scenarioEvent[2]! };
+    let kind: SemaphoreEventKind;
     let op: OpName;
     let error: PyError | undefined;
     if (what.startsWith('error:')) {
@@ -40,13 +46,13 @@ export function buildHistory(lines: readonly string[], options: { readonly sem?:
       op = open.get(key) ?? 'acquire';
       error = pyError(what.slice('error:'.length) as ErrorClass);
     } else if ((KINDS as readonly string[]).includes(what)) {
-      kind = what as EventKind;
+      kind = what as SemaphoreEventKind;
       op = kind === 'release' || kind === 'released' ? 'release' : 'acquire';
     } else throw new Error(`bad event kind in line ${seq}: '${line}'`);
     if (kind === 'acquire' || kind === 'release') open.set(key, op);
     else if (kind !== 'waiting') open.delete(key);
-    const step = opt.has('step') ? Number(opt.get('step')) : seq + 1;
-    return { seq, step, time, thread, loop, task, sem, kind, op, ...(error === undefined ? {} : { error }) };
+    const n = kind === 'release' && opt.has('n') ? { n: Number(opt.get('n')) } : {};
+    return { seq, step, time, thread, loop, task, sem, kind, op, ...(error === undefined ? {} : { error }), ...n };
   });
 }
 
@@ -73,6 +79,10 @@ export interface RunViewOptions {
   readonly finals?: Readonly<Record<string, Partial<SemaphoreFinal>>>;
   /** Default: the largest step in the history. */
   readonly steps?: number;
+  /** The scenario's expectations (`records`, `parked`, ...); default none. */
+  readonly expect?: Expectations;
+  /** The scenario's threads; default one per thread of the history, without tasks. */
+  readonly threads?: readonly ThreadDecl[];
 }
 
 export function runView(history: readonly HistoryEvent[], options: RunViewOptions = {}): RunView {
@@ -82,12 +92,13 @@ export function runView(history: readonly HistoryEvent[], options: RunViewOption
       .filter(([, d]) => d.scope !== 'per-thread')
       .map(([id]) => id),
   );
-  for (const e of history) ids.add(e.sem);
+  for (const e of semaphoreEvents(history)) ids.add(e.sem);
   const semaphores: SemaphoreFinal[] = [...ids].map((id) => {
     const decl = decls[id.split('@')[0]!];
     if (decl === undefined) throw new Error(`runView: sem '${id}' is not declared`);
-    const mine = history.filter((e) => e.sem === id);
-    const n = (kind: EventKind) => mine.filter((e) => e.kind === kind).length;
+    const mine = extractOperations(history).ops.filter((o) => o.sem === id);
+    // Permits, not calls: a release(n) that returned gave n.
+    const n = (kind: SemaphoreEventKind) => mine.filter((o) => o.end?.kind === kind).reduce((k, o) => k + o.n, 0);
     return {
       id,
       kind: decl.kind,
@@ -100,17 +111,20 @@ export function runView(history: readonly HistoryEvent[], options: RunViewOption
       ...options.finals?.[id],
     };
   });
-  const threads: ThreadDecl[] = [...new Set(history.map((e) => e.thread))].map((name) => ({
-    name,
-    loop: history.some((e) => e.thread === name && e.loop !== null),
-    tasks: [],
-  }));
+  const threads: readonly ThreadDecl[] =
+    options.threads ??
+    [...new Set(history.map((e) => e.thread))].map((name) => ({
+      name,
+      loop: history.some((e) => e.thread === name && e.loop !== null),
+      tasks: [],
+    }));
   const scenario: Scenario = {
     id: 'hand-written',
     title: 'hand-written history',
     semaphores: decls,
     threads,
     ...(options.impl === undefined ? {} : { impl: options.impl }),
+    ...(options.expect === undefined ? {} : { expect: options.expect }),
   };
   const run: RunResult = {
     status: options.status ?? 'completed',

@@ -10,6 +10,7 @@ export function checkOptionsOf(flags: CheckFlags): CheckOptions {
     backend: flags.backend,
     model: flags.model,
     ...(flags.python !== undefined && { python: flags.python }),
+    ...(flags.impl !== undefined && { impl: flags.impl }),
     ...(flags.maxSteps !== undefined && { maxSteps: flags.maxSteps }),
     confirm: flags.confirm,
     ...(flags.timeLimit !== undefined && { timeLimitSeconds: flags.timeLimit }),

@@ -14,6 +14,7 @@ import { backendNames, backendsThat, capabilitiesOf, DEFAULT_BACKEND, orList } f
 import type { ExpectFlags } from '../program/load.ts';
 import type { PropertyVerdict } from '../scenario/types.ts';
 import { NAME } from '../scenario/field-reader.ts';
+import { SIMULATED_IMPLEMENTATIONS, type SimulatedImplementation } from '../contract/implementations.ts';
 
 /** What commander hands over: strings as typed, booleans for switches; absent when not given. */
 export interface RawFlags {
@@ -22,6 +23,7 @@ export interface RawFlags {
   readonly backend?: string;
   readonly model?: string;
   readonly python?: string;
+  readonly impl?: string;
   readonly maxSteps?: string;
   readonly timeLimit?: string;
   readonly search?: string;
@@ -61,6 +63,8 @@ export interface CheckFlags extends OutputFlags {
   readonly backend: BackendName;
   readonly model: PreemptionModel;
   readonly python?: string;
+  /** The simulated port to run (`cpython-3.9`), in place of the scenario's `impl`. */
+  readonly impl?: SimulatedImplementation;
   /** Step budget of one run. */
   readonly maxSteps?: number;
   /** Wall-clock budget of one scenario's exploration, in seconds. */
@@ -150,6 +154,11 @@ function pythonFlag(raw: string): string {
   return raw;
 }
 
+/** A simulated port's id; the list is the contract's, so a bad value never loads the ports. */
+function implFlag(raw: string): SimulatedImplementation {
+  return choiceFlag('--impl', raw.trim(), SIMULATED_IMPLEMENTATIONS);
+}
+
 function targetFlag(raw: string): string {
   // The shape check's own message echoes the whole value: restate it short.
   if (targetShapeProblem(raw.trim()) !== undefined) throw new InputError('--target', `expected module.path:ClassName, got ${describeValue(raw.trim())}`);
@@ -176,10 +185,14 @@ export function checkCombination(
   python: string | undefined,
   target?: string,
   pythonpath?: readonly string[],
+  impl?: string,
 ): void {
   const can = capabilitiesOf(backend);
   if (python !== undefined && can.executes !== 'interpreter')
     throw new InputError('--python', `only applies to --backend ${orList(backendsThat((c) => c.executes === 'interpreter'))}`);
+  // A backend that runs an interpreter runs that interpreter's own semaphores: --python chooses them.
+  if (impl !== undefined && can.executes !== 'port')
+    throw new InputError('--impl', `only applies to --backend ${orList(backendsThat((c) => c.executes === 'port'))} (the real backend runs --python's own)`);
   if (target !== undefined && !can.runsTargets) throw new InputError('--target', `requires --backend ${orList(backendsThat((c) => c.runsTargets))}`);
   if (pythonpath !== undefined && target === undefined) throw new InputError('--pythonpath', 'only applies with --target');
   if (!can.preemptionModels.includes(model)) {
@@ -227,6 +240,7 @@ export function parseCheckFlags(raw: RawFlags, isProgram = false): CheckFlags {
     throw new InputError(raw.expect !== undefined ? '--expect' : '--reachable', "applies to a program (.py) only: a scenario's expectations are in its file");
   const model = raw.model === undefined ? DEFAULT_MODEL : choiceFlag('--model', raw.model, PREEMPTION_MODELS);
   const python = raw.python === undefined ? undefined : pythonFlag(raw.python);
+  const impl = raw.impl === undefined ? undefined : implFlag(raw.impl);
   const maxSteps = raw.maxSteps === undefined ? undefined : integerFlag('--max-steps', raw.maxSteps, 100, 10_000_000, 'an integer from 100 to 10000000');
   const timeLimit =
     raw.timeLimit === undefined ? undefined : integerFlag('--time-limit', raw.timeLimit, 1, 86_400, 'a whole number of seconds from 1 to 86400');
@@ -244,7 +258,7 @@ export function parseCheckFlags(raw: RawFlags, isProgram = false): CheckFlags {
       'needs --search bounded (with --bound k), random or pct: auto picks each bound from the size of the last search, which one shard cannot see',
     );
   }
-  checkCombination(backend, model, python, target, pythonpath);
+  checkCombination(backend, model, python, target, pythonpath, impl);
   const html = raw.html === undefined ? undefined : fileFlag('--html', raw.html);
   const junit = raw.reporter === undefined ? undefined : reporterFlag(raw.reporter);
   return {
@@ -261,6 +275,7 @@ export function parseCheckFlags(raw: RawFlags, isProgram = false): CheckFlags {
     backend,
     model,
     ...(python !== undefined && { python }),
+    ...(impl !== undefined && { impl }),
     ...(target !== undefined && { target }),
     ...(pythonpath !== undefined && { pythonpath }),
     confirm: raw.confirm !== false,
@@ -299,6 +314,7 @@ export function parseReplayFlags(raw: RawFlags): ReplayFlags {
   if (raw.reachable !== undefined) throw new InputError('--reachable', 'does not apply to replay (a replay shows what its run shows)');
   if (raw.html !== undefined) throw new InputError('--html', 'applies to check only');
   if (raw.reporter !== undefined) throw new InputError('--reporter', 'applies to check only');
+  if (raw.impl !== undefined) throw new InputError('--impl', 'does not apply to replay (the token fixes the implementation)');
   const backend = raw.backend === undefined ? undefined : choiceFlag('--backend', raw.backend, backendNames());
   const model = raw.model === undefined ? undefined : choiceFlag('--model', raw.model, PREEMPTION_MODELS);
   const python = raw.python === undefined ? undefined : pythonFlag(raw.python);
@@ -323,26 +339,38 @@ export interface MergeFlags extends OutputFlags {
   readonly pythonpath?: readonly string[];
 }
 
+/** How each exploration flag is spelled on the command line, for the commands that refuse it. */
+const EXPLORATION_FLAGS = {
+  seed: '--seed',
+  runs: '--runs',
+  backend: '--backend',
+  model: '--model',
+  python: '--python',
+  impl: '--impl',
+  maxSteps: '--max-steps',
+  timeLimit: '--time-limit',
+  target: '--target',
+  pythonpath: '--pythonpath',
+  search: '--search',
+  bound: '--bound',
+  workers: '--workers',
+  shard: '--shard',
+  program: '--program',
+  expect: '--expect',
+  reachable: '--reachable',
+  html: '--html',
+  reporter: '--reporter',
+} as const satisfies Partial<Record<keyof RawFlags, string>>;
+
+/** A command that takes none of `keys`: accepting one silently would suggest it did something. */
+function refuseFlags(raw: RawFlags, keys: readonly (keyof typeof EXPLORATION_FLAGS)[], why: string): void {
+  for (const key of keys) if (raw[key] !== undefined) throw new InputError(EXPLORATION_FLAGS[key], why);
+}
+
 /** The shards fix every option that decides a run: restating one on merge would suggest it could differ. */
 export function parseMergeFlags(raw: RawFlags): MergeFlags {
-  for (const [key, flag] of [
-    ['seed', '--seed'],
-    ['runs', '--runs'],
-    ['backend', '--backend'],
-    ['model', '--model'],
-    ['python', '--python'],
-    ['maxSteps', '--max-steps'],
-    ['timeLimit', '--time-limit'],
-    ['search', '--search'],
-    ['bound', '--bound'],
-    ['shard', '--shard'],
-    ['workers', '--workers'],
-    ['program', '--program'],
-    ['expect', '--expect'],
-    ['reachable', '--reachable'],
-  ] as const) {
-    if (raw[key] !== undefined) throw new InputError(flag, 'does not apply to merge (the shard files fix it)');
-  }
+  const fixedByShards = (Object.keys(EXPLORATION_FLAGS) as (keyof typeof EXPLORATION_FLAGS)[]).filter((k) => k !== 'target' && k !== 'pythonpath');
+  refuseFlags(raw, fixedByShards, 'does not apply to merge (the shard files fix it)');
   const target = raw.target === undefined ? undefined : targetFlag(raw.target);
   const pythonpath = raw.pythonpath === undefined ? undefined : pythonpathFlag(raw.pythonpath);
   if (pythonpath !== undefined && target === undefined) throw new InputError('--pythonpath', 'only applies with --target');
@@ -355,29 +383,8 @@ export function parseMergeFlags(raw: RawFlags): MergeFlags {
   };
 }
 
-/** `list` takes no exploration flags; accepting them silently would suggest they did something. */
+/** `list` takes no exploration flags. */
 export function parseListFlags(raw: RawFlags): OutputFlags {
-  for (const [key, flag] of [
-    ['seed', '--seed'],
-    ['runs', '--runs'],
-    ['backend', '--backend'],
-    ['model', '--model'],
-    ['python', '--python'],
-    ['maxSteps', '--max-steps'],
-    ['timeLimit', '--time-limit'],
-    ['target', '--target'],
-    ['pythonpath', '--pythonpath'],
-    ['search', '--search'],
-    ['bound', '--bound'],
-    ['workers', '--workers'],
-    ['shard', '--shard'],
-    ['program', '--program'],
-    ['expect', '--expect'],
-    ['reachable', '--reachable'],
-    ['html', '--html'],
-    ['reporter', '--reporter'],
-  ] as const) {
-    if (raw[key] !== undefined) throw new InputError(flag, 'does not apply to list');
-  }
+  refuseFlags(raw, Object.keys(EXPLORATION_FLAGS) as (keyof typeof EXPLORATION_FLAGS)[], 'does not apply to list');
   return { json: raw.json === true, progress: false };
 }

@@ -6,34 +6,42 @@ import { EXIT } from './errors-out.ts';
 import type { CheckFlags } from './flags.ts';
 import type { CliIo } from './io.ts';
 import type { Engine } from './engine.ts';
-import { SUPPORTED_VERSIONS } from '../contract/implementations.ts';
+import { SIMULATED_IMPLEMENTATIONS, SUPPORTED_VERSIONS } from '../contract/implementations.ts';
+import { capabilitiesOf } from '../backends/registry.ts';
 import { checkExpectations } from './check-command.ts';
 import { bySeverity } from '../contract/outcomes.ts';
 import { EXIT_ON_SIGNAL } from './interrupts.ts';
 
 export async function matrixCommand(scenario: Scenario, flags: CheckFlags, io: CliIo, engine: Engine, version: string): Promise<number> {
   await checkExpectations([scenario]);
-  const { findInterpreters } = await import('../backends/cpython/interpreters.ts');
-  const interps = findInterpreters();
+  const rows = await matrixRows(flags);
   const reports: { version: string; report: ScenarioReport }[] = [];
-  for (const interp of interps) {
-    if (!flags.json) io.stderr(`semverify: ${scenario.id} on CPython ${interp.version}...\n`);
-    const report = await engine.checkScenario(scenario, {
-      seed: flags.seed,
-      ...(flags.runs !== undefined && { runs: flags.runs }),
-      backend: 'cpython',
-      model: 'gil',
-      python: interp.path,
-      ...(flags.maxSteps !== undefined && { maxSteps: flags.maxSteps }),
-      ...(flags.timeLimit !== undefined && { timeLimitSeconds: flags.timeLimit }),
-      search: flags.search,
-      ...(flags.bound !== undefined && { bound: flags.bound }),
-      ...(io.interrupts !== undefined && { signal: io.interrupts.signal }),
-    });
-    reports.push({ version: interp.version, report });
-    if (io.interrupts?.signal.aborted === true) break; // print the rows done so far
+  const pool = flags.workers > 1 ? await engine.openPool(flags.workers) : undefined;
+  try {
+    for (const row of rows) {
+      if (!flags.json) io.stderr(`semverify: ${scenario.id} on ${row.describe}...\n`);
+      const report = await engine.checkScenario(scenario, {
+        seed: flags.seed,
+        ...(flags.runs !== undefined && { runs: flags.runs }),
+        backend: flags.backend,
+        model: flags.model,
+        ...row.options,
+        // The table shows what each version does; confirming every counterexample is `check`'s business.
+        confirm: false,
+        ...(flags.maxSteps !== undefined && { maxSteps: flags.maxSteps }),
+        ...(flags.timeLimit !== undefined && { timeLimitSeconds: flags.timeLimit }),
+        search: flags.search,
+        ...(flags.bound !== undefined && { bound: flags.bound }),
+        ...(pool !== undefined && { pool }),
+        ...(io.interrupts !== undefined && { signal: io.interrupts.signal }),
+      });
+      reports.push({ version: report.version, report });
+      if (io.interrupts?.signal.aborted === true) break; // print the rows done so far
+    }
+  } finally {
+    await pool?.close();
   }
-  const missing = SUPPORTED_VERSIONS.filter((v) => !interps.some((i) => i.short === v));
+  const missing = SUPPORTED_VERSIONS.filter((v) => !rows.some((r) => r.short === v));
   if (flags.json) {
     const doc = jsonDocument(
       reports.map((r) => r.report),
@@ -55,6 +63,34 @@ export async function matrixCommand(scenario: Scenario, flags: CheckFlags, io: C
   }
   io.stdout(`${matrixLines(scenario, reports, missing).join('\n')}\n`);
   return exitCode(reports, io);
+}
+
+interface MatrixRow {
+  /** Major.minor of the row. */
+  readonly short: string;
+  readonly describe: string;
+  readonly options: { readonly python?: string; readonly impl?: string };
+}
+
+/**
+ * One row per version: every interpreter found for a backend that runs interpreters, every
+ * simulated port (in version order) for one that runs ports.
+ */
+async function matrixRows(flags: CheckFlags): Promise<MatrixRow[]> {
+  if (capabilitiesOf(flags.backend).executes === 'port') {
+    const short = (id: string) => id.replace(/^cpython-/, '');
+    return [...SIMULATED_IMPLEMENTATIONS]
+      .sort((a, b) => compareShort(short(a), short(b)))
+      .map((id) => ({ short: short(id), describe: `the ${id} port`, options: { impl: id } }));
+  }
+  const { findInterpreters } = await import('../backends/cpython/interpreters.ts');
+  return findInterpreters().map((i) => ({ short: i.short, describe: `CPython ${i.version}`, options: { python: i.path } }));
+}
+
+function compareShort(a: string, b: string): number {
+  const [a1, a2] = a.split('.').map(Number);
+  const [b1, b2] = b.split('.').map(Number);
+  return a1! - b1! || a2! - b2!;
 }
 
 /** Like `check`: 0 when every interpreter met the scenario's expectations for its version, else 1; 130/143 when interrupted. */

@@ -26,6 +26,7 @@ import { interpretersCommand } from './interpreters-command.ts';
 import { matrixCommand } from './matrix-command.ts';
 import { packageVersion } from './version.ts';
 import { backendNames, DEFAULT_BACKEND } from '../backends/registry.ts';
+import { SIMULATED_IMPLEMENTATIONS } from '../contract/implementations.ts';
 import { PREEMPTION_MODELS } from '../contract/names.ts';
 
 const COMMANDS = ['check', 'replay', 'merge', 'export', 'list', 'interpreters', 'matrix', 'help'] as const;
@@ -61,6 +62,7 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
     .option('--backend <name>', `${backendNames().join(' | ')} (default ${DEFAULT_BACKEND})`)
     .option('--model <name>', `${PREEMPTION_MODELS.join(' | ')} (default ${DEFAULT_MODEL})`)
     .option('--python <version|path>', 'interpreter for the cpython backend')
+    .option('--impl <id>', `simulated port to run, in place of the scenario's impl: ${SIMULATED_IMPLEMENTATIONS.join(' | ')}`)
     .option('--max-steps <n>', 'step budget of one run (default 20000); a run that exceeds it is reported as step-limit')
     .option('--time-limit <seconds>', "wall-clock budget of one scenario's exploration; reported when reached")
     .option('--search <mode>', 'auto (default: exhaustive up to the largest preemption bound that fits --runs, then sampling) | bounded | random | pct')
@@ -154,12 +156,15 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
 
   program
     .command('matrix')
-    .description('run one scenario on every CPython found: a version x outcome table')
+    .description('run one scenario on every CPython found (--backend sim: on every simulated version): a version x outcome table')
     .argument('<scenario>', 'built-in scenario id or file path')
     .action(async (idOrPath: string, _opts: unknown, cmd: Command) => {
       const project = await projectOf(cmd, io.env);
-      const flags = parseCheckFlags(withConfigDefaults(cmd, project.config));
+      // The table is of installed interpreters unless the command line asks for the simulated ports (a config's backend is check's).
+      const given = cmd.optsWithGlobals<RawFlags>().backend;
+      const flags = parseCheckFlags({ ...withConfigDefaults(cmd, project.config), backend: given ?? 'cpython' });
       if (flags.target !== undefined) throw new InputError('--target', 'does not apply to matrix (use check --backend cpython --python <version>)');
+      if (flags.impl !== undefined) throw new InputError('--impl', 'does not apply to matrix (it runs every version; use check --impl <id>)');
       if (flags.shard !== undefined)
         throw new InputError('--shard', 'does not apply to matrix (shard each interpreter with check --backend cpython --python <version>)');
       if (isProgramPath(idOrPath) || flags.program !== undefined)

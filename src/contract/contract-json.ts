@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { ERROR_RULES, MESSAGE_NORMALISATION } from './error-rules.ts';
-import { ERROR_CLASSES, EVENT_KINDS, OP_NAMES } from './events.ts';
+import { ERROR_CLASSES, EVENT_KINDS, OP_NAMES, SCENARIO_EVENT_KINDS } from './events.ts';
 import { BACKENDS, CLOCK_THREAD, DEFAULT_MAX_STEPS, LABELS, PREEMPTION_MODELS } from './names.ts';
 import { BUILTIN_OUTCOMES } from './outcomes.ts';
 import { PRNG_ALGORITHM, PRNG_VECTORS } from './prng.ts';
@@ -29,6 +29,7 @@ export function contractDocument() {
     labels: LABELS,
     clockThread: CLOCK_THREAD,
     eventKinds: EVENT_KINDS,
+    scenarioEventKinds: SCENARIO_EVENT_KINDS,
     opNames: OP_NAMES,
     errorClasses: ERROR_CLASSES,
     errorRules: ERROR_RULES,

@@ -5,7 +5,16 @@
  */
 
 /** Ids the simulation has a port for. */
-export const SIMULATED_IMPLEMENTATIONS = ['cpython-3.11', 'cpython-3.9'] as const;
+export const SIMULATED_IMPLEMENTATIONS = [
+  'cpython-3.6',
+  'cpython-3.7',
+  'cpython-3.8',
+  'cpython-3.9',
+  'cpython-3.10',
+  'cpython-3.11',
+  'cpython-3.12',
+  'cpython-3.13',
+] as const;
 export type SimulatedImplementation = (typeof SIMULATED_IMPLEMENTATIONS)[number];
 
 /** What a scenario without `impl` is about: the simulation's default port, and the model that judges a `--target` class. */

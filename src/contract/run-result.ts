@@ -121,7 +121,10 @@ export interface RunResult {
   readonly schedule: Schedule;
   /** Backend-specific description when status is 'error' (one line, for people; `failure` is for code). */
   readonly detail?: string;
-  /** Why the run failed: present exactly when status is 'error' on the CPython backend. */
+  /**
+   * Why the run failed: present exactly when status is 'error' (on the CPython backend, or in the
+   * simulation when a port's version cannot run an operation, e.g. cancel(msg) before 3.9).
+   */
   readonly failure?: RunFailure;
   /**
    * Present exactly when the run followed a `prefix` source (src/backends/run-request.ts): every

@@ -31,6 +31,8 @@ export interface CheckOptions {
   readonly backend: BackendName;
   readonly model: PreemptionModel;
   readonly python?: string;
+  /** A simulated backend: the port to run (`cpython-3.9`), in place of the scenario's `impl`. */
+  readonly impl?: string;
   readonly onProgress?: (done: number, total: number) => void;
   /** Invariants to check; default: the built-in registry (properties/builtin.ts). */
   readonly properties?: readonly Property[];
@@ -102,13 +104,15 @@ export interface CheckSession {
   readonly total: number;
   readonly exec: UnitExecutor;
   readonly capabilities: BackendCapabilities;
-  /** performance.now() at the start: the report's seconds (never a verdict). */
+  /** When the check started (performance.now(), wall-clock): the report's seconds only, never a verdict. */
   readonly started: number;
 }
 
 /** Open a check's runner and executor, run `body`, and close them whatever happens. */
-export async function withCheck<T>(scenario: Scenario, opts: CheckOptions, body: (session: CheckSession) => Promise<T>): Promise<T> {
+export async function withCheck<T>(given: Scenario, opts: CheckOptions, body: (session: CheckSession) => Promise<T>): Promise<T> {
   const started = performance.now(); // wall-clock for the report only, never in a verdict
+  // --impl: the run, its expectations and its replay tokens are about that port.
+  const scenario: Scenario = opts.impl === undefined ? given : { ...given, impl: opts.impl };
   const properties = opts.properties ?? builtinProperties;
   checkExpectationsAgainst(scenario, properties);
   const runner = await openRunner(scenario, opts);

@@ -13,7 +13,7 @@ import type { Scenario } from '../scenario/types.ts';
 import type { Property, Violation } from '../../properties/api.ts';
 import type { Confirmation, Counterexample } from './report-types.ts';
 import type { RunResult, TraceEntry } from '../contract/run-result.ts';
-import type { HistoryEvent } from '../contract/events.ts';
+import { isSemaphoreEvent, type HistoryEvent } from '../contract/events.ts';
 import type { Deviation, PointKey, Schedule } from '../contract/schedule.ts';
 import { keyOf, scheduleKey } from '../contract/schedule.ts';
 import { tracePoints } from '../scheduler/trace-points.ts';
@@ -98,7 +98,9 @@ function findings(kinds: readonly string[], violations: readonly Violation[]): s
 
 /** Events as both backends must agree on them (steps and times of points may differ). */
 function comparable(e: HistoryEvent): string {
-  return `${e.thread}/${e.task ?? '-'} ${e.kind} ${e.sem}${e.error ? ` ${e.error.type}(${e.error.class})` : ''}`;
+  const who = `${e.thread}/${e.task ?? '-'} ${e.kind}`;
+  if (!isSemaphoreEvent(e)) return `${who} ${JSON.stringify(e.tag)}`;
+  return `${who} ${e.sem}${e.error ? ` ${e.error.type}(${e.error.class})` : ''}`;
 }
 
 function firstDifference(a: readonly HistoryEvent[], b: readonly HistoryEvent[]): string | null {

@@ -14,7 +14,7 @@
  * real backend's traces carry none, and get no explanation.
  */
 import { isSemaphoreState, type TraceEntry } from '../contract/run-result.ts';
-import type { HistoryEvent } from '../contract/events.ts';
+import { semaphoreEvents, type HistoryEvent } from '../contract/events.ts';
 import type { Deviation, Schedule } from '../contract/schedule.ts';
 import { OUTCOME } from '../contract/outcomes.ts';
 
@@ -107,7 +107,7 @@ function lostWakeUp(trace: readonly TraceEntry[]): Explanation | undefined {
 
 /** Who bound the semaphore to the other loop before the failing acquire. */
 function loopBinding(trace: readonly TraceEntry[], history: readonly HistoryEvent[]): Explanation | undefined {
-  const err = history.find((e) => e.kind === 'error' && e.error?.class === 'wrong-loop');
+  const err = semaphoreEvents(history).find((e) => e.kind === 'error' && e.error?.class === 'wrong-loop');
   if (err === undefined) return undefined;
   const bind = trace.find((t) => t.step <= err.step && t.thread !== err.thread && (t.writes ?? []).some((o) => o === `${err.sem}._loop`));
   if (bind === undefined) return undefined;

@@ -98,7 +98,8 @@ export interface OutcomeReport {
  * - `bounded-exhaustive`: every schedule with at most `preemptionBound` preemptions (switches and OS
  *   delays), with every free choice (lock wake-ups, timer ties, declared cancellations, clock) enumerated.
  * - `sampled`: seeded random and preemption-bounded runs: a sample, not a proof.
- * `sampledBeyond` counts the seeded runs after a search, with more preemptions than its bound.
+ * `searchedBeyond` counts the runs of the next bound's search when the budget cut it short, and
+ * `sampledBeyond` the seeded runs after a search, with more preemptions than its bound.
  */
 export interface Coverage {
   readonly method: 'exhaustive' | 'bounded-exhaustive' | 'sampled';
@@ -108,6 +109,11 @@ export interface Coverage {
   readonly complete: boolean;
   /** Runs a search abandoned as equivalent to one it ran (partial-order reduction). */
   readonly pruned?: number;
+  /**
+   * Runs of the next bound's search, cut short at the run budget: schedules with exactly `bound`
+   * preemptions it reached (counted in the census; not every such schedule).
+   */
+  readonly searchedBeyond?: { readonly bound: number; readonly runs: number };
   /** Seeded runs with more preemptions than the bound, after the search: a sample beyond the proof. */
   readonly sampledBeyond?: number;
 }

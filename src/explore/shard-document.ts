@@ -30,6 +30,8 @@ export interface ShardOptions {
   readonly search: Exclude<SearchMode, 'auto'>;
   readonly bound?: number;
   readonly python?: string;
+  /** --impl: the simulated port run in place of the scenario's. */
+  readonly impl?: string;
   readonly maxSteps?: number;
   readonly target?: string;
   readonly pythonpath?: readonly string[];
@@ -177,7 +179,7 @@ function readOptions(r: FieldReader, value: unknown, path: string): ShardOptions
   const o = r.object(
     value,
     path,
-    ['seed', 'runs', 'backend', 'model', 'search', 'bound', 'python', 'maxSteps', 'target', 'pythonpath'],
+    ['seed', 'runs', 'backend', 'model', 'search', 'bound', 'python', 'impl', 'maxSteps', 'target', 'pythonpath'],
     ['seed', 'runs', 'backend', 'model', 'search'],
   );
   const at = (k: string) => childPath(path, k);
@@ -194,6 +196,7 @@ function readOptions(r: FieldReader, value: unknown, path: string): ShardOptions
     search,
     ...(o.bound !== undefined && { bound: r.integer(o.bound, at('bound'), 0, 100) }),
     ...(o.python !== undefined && { python: r.string(o.python, at('python'), { nonEmpty: true }) }),
+    ...(o.impl !== undefined && { impl: r.string(o.impl, at('impl'), { nonEmpty: true, maxLength: 64 }) }),
     ...(o.maxSteps !== undefined && { maxSteps: r.integer(o.maxSteps, at('maxSteps'), 1, MAX) }),
     ...(o.target !== undefined && { target: r.string(o.target, at('target'), { nonEmpty: true }) }),
     ...(o.pythonpath !== undefined && {

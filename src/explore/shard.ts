@@ -61,6 +61,7 @@ function shardOptions(opts: CheckOptions, runs: number): ShardOptions {
     search,
     ...(opts.bound !== undefined && { bound: opts.bound }),
     ...(opts.python !== undefined && { python: opts.python }),
+    ...(opts.impl !== undefined && { impl: opts.impl }),
     ...(opts.maxSteps !== undefined && { maxSteps: opts.maxSteps }),
     ...(opts.target !== undefined && { target: opts.target, pythonpath: opts.pythonpath ?? [] }),
   };
@@ -96,6 +97,7 @@ export async function mergeShardChecks(checks: readonly ShardCheck[], opts: Merg
     search: o.search,
     ...(o.bound !== undefined && { bound: o.bound }),
     ...(o.python !== undefined && { python: o.python }),
+    ...(o.impl !== undefined && { impl: o.impl }),
     ...(o.maxSteps !== undefined && { maxSteps: o.maxSteps }),
     ...(o.target !== undefined && { target: o.target, pythonpath: opts.pythonpath ?? o.pythonpath ?? [] }),
     ...(opts.confirm !== undefined && { confirm: opts.confirm }),

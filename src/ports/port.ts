@@ -35,6 +35,12 @@ export interface SemaphorePort {
   /** `__aexit__` / `__exit__`. */
   exit(): Py<void>;
   snapshot(): SemaphoreSnapshot;
+  /**
+   * The points of the Python constructor (`Semaphore(value)`: `__init__` and what it calls), for a
+   * semaphore a running thread makes (per-thread scenarios); the object itself is already built.
+   * Absent: the port has no points there.
+   */
+  init?(): Py<void>;
 }
 
 export interface SemaphoreArgs {

@@ -2,7 +2,7 @@
  * The observable history (src/contract/events.ts) as aligned lines, as a semaphore user
  * sees it: `  #3  step 12  t=0.000s  T0/A  acquired sem`.
  */
-import type { HistoryEvent } from '../contract/events.ts';
+import { isSemaphoreEvent, type HistoryEvent } from '../contract/events.ts';
 import type { Violation } from '../../properties/api.ts';
 import { formatTime } from './trace-columns.ts';
 
@@ -11,12 +11,13 @@ function who(e: HistoryEvent): string {
 }
 
 function what(e: HistoryEvent): string {
+  if (!isSemaphoreEvent(e)) return `${e.kind} ${JSON.stringify(e.tag)}`;
   const error = e.error !== undefined ? `  ${e.error.type}: ${e.error.message} [${e.error.class}]` : '';
-  return `${e.kind} ${e.sem}${error}`;
+  return `${e.kind} ${e.sem}${e.n !== undefined ? ` (n=${e.n})` : ''}${error}`;
 }
 
 export function formatHistory(history: readonly HistoryEvent[]): string[] {
-  if (history.length === 0) return ['(no semaphore operations)'];
+  if (history.length === 0) return ['(no events)'];
   const seqWidth = history.reduce((m, e) => Math.max(m, `#${e.seq}`.length), 0);
   const stepWidth = history.reduce((m, e) => Math.max(m, String(e.step).length), 0);
   const timeWidth = history.reduce((m, e) => Math.max(m, formatTime(e.time).length), 0);

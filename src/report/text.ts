@@ -112,7 +112,11 @@ export function verdictLine(r: Pick<ScenarioReport, 'verdict' | 'coverage'>): st
       ? `every schedule with at most ${plural(k.preemptionBound ?? 0, 'preemption')}`
       : 'every schedule (every interleaving, timer tie and declared cancellation)';
   const pruned = k.pruned ? `; ${count(k.pruned, 'equivalent schedule')} pruned` : '';
-  const beyond = k.sampledBeyond ? `, then ${count(k.sampledBeyond, 'sampled run')} with more preemptions` : '';
+  const after = [
+    ...(k.searchedBeyond ? [`${count(k.searchedBeyond.runs, 'run')} of the bound-${k.searchedBeyond.bound} search (cut short at the run budget)`] : []),
+    ...(k.sampledBeyond ? [`${count(k.sampledBeyond, 'sampled run')} with more preemptions`] : []),
+  ];
+  const beyond = after.length > 0 ? `, then ${after.join(' and ')}` : '';
   if (!k.complete)
     return `${r.verdict === 'holds' ? 'held' : 'violated'} in ${count(k.executions, 'run')}; the enumeration of ${space} was cut short, so this is a sample`;
   return r.verdict === 'holds'

@@ -6,7 +6,7 @@
  * for a scenario's overview, or scheduler steps for a counterexample, whose races happen within
  * one instant. Pure SVG text with data- attributes that test/html.test.ts reads back in a browser.
  */
-import type { HistoryEvent } from '../contract/events.ts';
+import { semaphoreEvents, type HistoryEvent, type SemaphoreEvent } from '../contract/events.ts';
 import type { Scenario } from '../scenario/types.ts';
 
 export interface TimelineOptions {
@@ -62,8 +62,9 @@ export function barsOf(history: readonly HistoryEvent[], opts: Pick<TimelineOpti
   const marks: Mark[] = [];
   const waitingSince = new Map<string, number>();
   const holdingSince = new Map<string, number[]>();
-  const key = (e: HistoryEvent) => `${actor(e)}\u0000${e.sem}`;
-  for (const e of history) {
+  const key = (e: SemaphoreEvent) => `${actor(e)}\u0000${e.sem}`;
+  // A semaphore's events make the bars; the scenario's own (record, spawn) have no semaphore to draw.
+  for (const e of semaphoreEvents(history)) {
     const k = key(e);
     switch (e.kind) {
       case 'acquire':
@@ -130,7 +131,7 @@ export function timelineSvg(rows: readonly Row[], history: readonly HistoryEvent
   const { plot, span } = cursorScale(opts.end, width);
   const sx = (v: number) => LABEL_W + (v / span) * plot;
   const height = TOP + all.length * ROW_H + 24;
-  const sems = [...new Set(history.map((e) => base(e.sem)))].sort();
+  const sems = [...new Set(semaphoreEvents(history).map((e) => base(e.sem)))].sort();
   const colour = (sem: string) => PALETTE[sems.indexOf(base(sem)) % PALETTE.length]!;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" data-axis="${opts.axis}" data-end="${opts.end}" data-rows="${all.length}"${opts.id !== undefined ? ` id="${esc(opts.id)}"` : ''} width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img">`,

@@ -59,7 +59,15 @@ class GatheringFuture extends Future<unknown[]> {
 
 // CPython 3.11 Lib/asyncio/tasks.py gather (children are coroutines: each becomes a task)
 export function gather(loop: EventLoop, coros: readonly { name: string; coro: Py<unknown> }[], returnExceptions = false): Future<unknown[]> {
-  const children = coros.map((c) => loop.createTask(c.coro, c.name));
+  return gatherTasks(
+    loop,
+    coros.map((c) => loop.createTask(c.coro, c.name)),
+    returnExceptions,
+  );
+}
+
+// CPython 3.11 Lib/asyncio/tasks.py gather (children are tasks already: ensure_future returns each as it is)
+export function gatherTasks(loop: EventLoop, children: readonly Task<unknown>[], returnExceptions = false): Future<unknown[]> {
   const outer = new GatheringFuture(loop, children);
   if (children.length === 0) {
     outer.setResult([]);

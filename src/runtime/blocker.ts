@@ -7,8 +7,15 @@ import type { SimLock } from './lock.ts';
 import type { EventLoop } from './event-loop.ts';
 import type { BlockedOn } from '../contract/run-result.ts';
 
+/**
+ * Virtual times closer than this are the same instant: deadlines are sums of floats (now + timeout),
+ * compared as the harness compares them (its scheduler's EPS is the same).
+ */
+export const CLOCK_EPSILON = 1e-9;
+
 export type Blocker =
-  | { readonly kind: 'lock'; readonly lock: SimLock }
+  /** `until`: lock.acquire(True, timeout)'s deadline, or null (no timeout). */
+  | { readonly kind: 'lock'; readonly lock: SimLock; readonly until: number | null }
   | { readonly kind: 'sleep'; readonly until: number }
   | { readonly kind: 'select'; readonly loop: EventLoop; readonly until: number | null };
 
@@ -26,15 +33,13 @@ export function blockedOn(b: Blocker): BlockedOn {
 
 /** The virtual time at which the clock resolves this blocker, or null if only another thread can. */
 export function deadlineOf(b: Blocker): number | null {
-  if (b.kind === 'sleep') return b.until;
-  if (b.kind === 'select') return b.until;
-  return null;
+  return b.until;
 }
 
 export function describeBlocker(b: Blocker): string {
   switch (b.kind) {
     case 'lock':
-      return `${b.lock.name}.acquire()`;
+      return b.until === null ? `${b.lock.name}.acquire()` : `${b.lock.name}.acquire(timeout) until t=${b.until.toFixed(3)}s`;
     case 'sleep':
       return `time.sleep until t=${b.until.toFixed(3)}s`;
     case 'select':

@@ -4,7 +4,7 @@
  * when another thread appends or removes between two scheduling points of the iterating one.
  * Every read and mutation is an access of `id` (Machine.touch): a deque is shared state.
  */
-import { RuntimeError, ValueError } from './errors.ts';
+import { PyException, RuntimeError, ValueError } from './errors.ts';
 import type { Machine } from './machine.ts';
 
 export class PyDeque<T> {
@@ -24,7 +24,7 @@ export class PyDeque<T> {
 
   at(i: number): T {
     this.machine.touch(this.id, 'r');
-    if (i < 0 || i >= this.items.length) throw new RuntimeError('deque index out of range');
+    if (i < 0 || i >= this.items.length) throw new PyException('IndexError', 'deque index out of range');
     return this.items[i]!;
   }
 
@@ -44,7 +44,8 @@ export class PyDeque<T> {
 
   popleft(): T {
     this.machine.touch(this.id, 'w');
-    if (this.items.length === 0) throw new RuntimeError('pop from an empty deque');
+    // CPython raises IndexError here (another thread emptied the deque between the test and the pop).
+    if (this.items.length === 0) throw new PyException('IndexError', 'pop from an empty deque');
     this.state++;
     return this.items.shift()!;
   }

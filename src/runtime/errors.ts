@@ -27,6 +27,13 @@ export class CancelledError extends PyException {
   }
 }
 
+/** TimeoutError (asyncio.TimeoutError is the builtin since 3.11): what wait_for raises when the time is up. */
+export class TimeoutError extends PyException {
+  constructor(message = '') {
+    super('TimeoutError', message);
+  }
+}
+
 export class RuntimeError extends PyException {
   constructor(message: string) {
     super('RuntimeError', message);

@@ -100,9 +100,10 @@ export class EventLoop {
     return new Future<T>(this, purpose);
   }
 
-  createTask<T>(coro: Py<T>, name: string): Task<T> {
+  /** `actor`: the scenario task whose operation the new task runs (wait_for's inner task runs its caller's acquire). */
+  createTask<T>(coro: Py<T>, name: string, actor?: string): Task<T> {
     this.checkClosed();
-    return new Task<T>(this, coro, name);
+    return new Task<T>(this, coro, name, actor);
   }
 
   // CPython 3.11 Lib/asyncio/base_events.py BaseEventLoop.call_soon: no thread check (debug off), no wake-up.
@@ -203,12 +204,14 @@ export class EventLoop {
     yield* this.select(timeout);
 
     const endTime = this.time();
-    const due: TimerHandle[] = [];
-    while (this.scheduled.length && this.scheduled[0]!.when <= endTime) {
-      const h = this.scheduled.shift()!;
-      if (!h.cancelled) due.push(h);
+    if (this.scheduled.length && this.scheduled[0]!.when <= endTime) {
+      const due: TimerHandle[] = [];
+      while (this.scheduled.length && this.scheduled[0]!.when <= endTime) {
+        const h = this.scheduled.shift()!;
+        if (!h.cancelled) due.push(h);
+      }
+      for (const h of this.orderTies(due)) this.ready.push(h);
     }
-    this.ready.push(...this.orderTies(due));
 
     const ntodo = this.ready.length;
     for (let i = 0; i < ntodo; i++) {

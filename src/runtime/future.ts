@@ -16,6 +16,8 @@ export class Future<T> {
   private state: State = 'PENDING';
   private value: T | undefined;
   private error: PyException | null = null;
+  /** Future.cancel(msg)'s message (3.9+), carried by the CancelledError it raises. */
+  private cancelMessage = '';
   private callbacks: DoneCallback<T>[] = [];
   /** Named per creating thread (Machine.freshId), so equivalent runs name it alike. */
   readonly id: string;
@@ -44,7 +46,7 @@ export class Future<T> {
 
   result(): T {
     this.touch('r');
-    if (this.state === 'CANCELLED') throw new CancelledError();
+    if (this.state === 'CANCELLED') throw new CancelledError(this.cancelMessage);
     if (this.state === 'PENDING') throw new InvalidStateError('Result is not ready.');
     if (this.error) throw this.error;
     return this.value as T;
@@ -52,7 +54,7 @@ export class Future<T> {
 
   exception(): PyException | null {
     this.touch('r');
-    if (this.state === 'CANCELLED') throw new CancelledError();
+    if (this.state === 'CANCELLED') throw new CancelledError(this.cancelMessage);
     if (this.state === 'PENDING') throw new InvalidStateError('Exception is not set.');
     return this.error;
   }
@@ -75,10 +77,11 @@ export class Future<T> {
   }
 
   // CPython 3.11 Lib/asyncio/futures.py Future.cancel
-  cancel(): boolean {
+  cancel(msg = ''): boolean {
     this.touch('w');
     if (this.state !== 'PENDING') return false;
     this.state = 'CANCELLED';
+    this.cancelMessage = msg;
     this.scheduleCallbacks();
     return true;
   }

@@ -35,14 +35,29 @@ export type Instr = PointInstr | BlockInstr | AwaitInstr;
 /** A simulated Python function returning T. */
 export type Py<T> = Generator<Instr, T, unknown>;
 
+// Instructions are immutable: one object per label serves every yield of it (points are the
+// commonest allocation of a simulated run, and the machine only reads them).
+const points = new Map<string, PointInstr>();
+const ftPoints = new Map<string, PointInstr>();
+
 /** A GIL-model scheduling point (function entry, after a C call, a taken back-edge). */
 export function point(label: string): PointInstr {
-  return { t: 'point', label };
+  let p = points.get(label);
+  if (p === undefined) {
+    p = Object.freeze({ t: 'point', label });
+    points.set(label, p);
+  }
+  return p;
 }
 
 /** A free-threaded-only point: before a read or write of shared state. */
 export function ftPoint(label: string): PointInstr {
-  return { t: 'point', label, ft: true };
+  let p = ftPoints.get(label);
+  if (p === undefined) {
+    p = Object.freeze({ t: 'point', label, ft: true });
+    ftPoints.set(label, p);
+  }
+  return p;
 }
 
 /**

@@ -8,7 +8,7 @@
  * Semantics: docs/execution-model.md.
  */
 import type { Blocker } from './blocker.ts';
-import { blockedOn, deadlineOf, describeBlocker } from './blocker.ts';
+import { blockedOn, CLOCK_EPSILON, deadlineOf, describeBlocker } from './blocker.ts';
 import type { Instr, Py } from './instructions.ts';
 import { PyException, SimulationError } from './errors.ts';
 import type { EventLoop } from './event-loop.ts';
@@ -17,8 +17,8 @@ import type { Deviation, PointKey } from '../contract/schedule.ts';
 import { normaliseMessage } from '../contract/error-rules.ts';
 import { CLOCK_THREAD, LABELS, type PreemptionModel } from '../contract/names.ts';
 import type { DecisionSource } from '../scheduler/source.ts';
-import type { BlockedThread, RunStatus, TraceEntry } from '../contract/run-result.ts';
-import type { EventKind, HistoryEvent, OpName, PyError } from '../contract/events.ts';
+import type { BlockedThread, RunFailure, RunStatus, TraceEntry } from '../contract/run-result.ts';
+import type { HistoryEvent, OpName, PyError, ScenarioEventKind, SemaphoreEvent, SemaphoreEventKind } from '../contract/events.ts';
 import { HappensBefore } from './happens-before.ts';
 
 export interface MachineOptions {
@@ -59,6 +59,8 @@ export class SimThread {
 export interface MachineOutcome {
   readonly status: RunStatus;
   readonly blocked: readonly BlockedThread[];
+  /** With status 'error': why the run failed, as the harness would report it, and in one line. */
+  readonly failure?: { readonly failure: RunFailure; readonly detail: string };
 }
 
 export class Machine {
@@ -80,6 +82,7 @@ export class Machine {
   /** Threads the last clock advance woke: their next step depends on it. */
   private readonly wokenByClock = new Set<SimThread>();
   private nextIds = new Map<string, number>();
+  private failed: { readonly failure: RunFailure; readonly detail: string } | null = null;
 
   constructor(readonly options: MachineOptions) {
     this.hb = options.happensBefore === true ? new HappensBefore() : null;
@@ -133,26 +136,49 @@ export class Machine {
     this.choices = [];
   }
 
-  /** Record a history event; an `error` event carries the exception as classified at the observation boundary. */
-  emit(kind: EventKind, op: OpName, sem: string, pyError?: PyError): void {
+  /**
+   * Record a semaphore's history event; an `error` event carries the exception as classified at the
+   * observation boundary. (Its fields are written out here and in emitScenario, not spread from a
+   * shared base: every explored run emits thousands, and spreading made whole runs a third slower.)
+   */
+  emit(kind: SemaphoreEventKind, op: OpName, sem: string, detail?: { readonly error?: PyError; readonly n?: number }): void {
     const t = this.running;
-    this.touch('history', 'w');
-    const event: HistoryEvent = {
+    const event: SemaphoreEvent = {
       seq: this.history.length,
       step: this.steps,
       time: this.now,
       thread: t.name,
       loop: t.runningLoop?.id ?? null,
-      task: t.task?.name ?? null,
+      task: t.task?.actor ?? null,
       sem,
       kind,
       op,
-      ...(pyError ? { error: pyError } : {}),
     };
+    const error = detail?.error;
+    const n = detail?.n;
+    this.pushEvent(t, error === undefined && n === undefined ? event : { ...event, ...(error && { error }), ...(n !== undefined && { n }) });
+  }
+
+  /** Record one of the scenario's own events (`record`, `spawn`). */
+  emitScenario(kind: ScenarioEventKind, tag: string): void {
+    const t = this.running;
+    this.pushEvent(t, {
+      seq: this.history.length,
+      step: this.steps,
+      time: this.now,
+      thread: t.name,
+      loop: t.runningLoop?.id ?? null,
+      task: t.task?.actor ?? null,
+      kind,
+      tag,
+    });
+  }
+
+  private pushEvent(t: SimThread, event: HistoryEvent): void {
+    this.touch('history', 'w');
     this.history.push(event);
     if (this.options.recordTrace) {
-      const what = pyError ? `${kind} ${sem}: ${pyError.type}: ${pyError.message}` : `${kind} ${sem}`;
-      this.trace.push({ step: this.steps, time: this.now, thread: t.name, task: this.actorTask(t), label: 'event', what });
+      this.trace.push({ step: this.steps, time: this.now, thread: t.name, task: this.actorTask(t), label: 'event', what: describeEvent(event) });
     }
   }
 
@@ -245,10 +271,20 @@ export class Machine {
 
   // ---------------------------------------------------------------- the scheduler loop
 
+  /**
+   * The scenario asked the Python under test for something its version cannot do (what makes the
+   * harness fail a run): the run ends at the running thread's next point, with status 'error'.
+   */
+  failRun(failure: RunFailure, detail: string): void {
+    this.failed ??= { failure, detail };
+    this.note(`run failed: ${detail}`);
+  }
+
   run(): MachineOutcome {
     const source = this.options.source;
     let clockAdvances = 0;
     for (;;) {
+      if (this.failed !== null) return { status: 'error', blocked: [], failure: this.failed };
       if (this.steps >= this.options.maxSteps) return { status: 'step-limit', blocked: this.blockedDetail() };
       let t = this.current && this.current.state === 'runnable' ? this.current : this.firstRunnable();
       if (!t) {
@@ -333,9 +369,12 @@ export class Machine {
       this.current = null;
     }
     if (decision) this.applied.push(decision);
-    if (blocker) this.block(t, blocker);
+    // A timed lock acquire whose deadline has already come does not block (the harness's VLock
+    // neither): a switch taken at its point preempts instead. (Sleeps and selects always block.)
+    const due = blocker?.kind === 'lock' && (deadlineOf(blocker) ?? Infinity) <= this.now + CLOCK_EPSILON;
+    if (blocker && !due) this.block(t, blocker);
     if (this.options.recordTrace) {
-      const what = blocker ? `blocks: ${describeBlocker(blocker)}` : 'point';
+      const what = blocker && !due ? `blocks: ${describeBlocker(blocker)}` : 'point';
       this.trace.push({
         step: this.steps,
         time: this.now,
@@ -344,7 +383,7 @@ export class Machine {
         label,
         what,
         occ: key.occ,
-        ...(blocker ? { blocks: blockedOn(blocker) } : {}),
+        ...(blocker && !due ? { blocks: blockedOn(blocker) } : {}),
         ...(reads.size ? { reads: [...reads] } : {}),
         ...(writes.size ? { writes: [...writes] } : {}),
         ...(decision ? { decision } : {}),
@@ -423,6 +462,13 @@ export class Machine {
 const STATE_CODE: Readonly<Record<ThreadState, number>> = { runnable: 0, blocked: 1, delayed: 2, done: 3 };
 const NO_ACCESS: ReadonlySet<string> = new Set();
 const CLOCK_WRITE: ReadonlySet<string> = new Set(['clock']);
+
+/** An event as a trace row says it: "acquired sem", "release sem (n=2)", "error sem: ValueError: ...", 'record "1"'. */
+function describeEvent(e: HistoryEvent): string {
+  if (!('sem' in e)) return `${e.kind} ${JSON.stringify(e.tag)}`;
+  if (e.error) return `${e.kind} ${e.sem}: ${e.error.type}: ${e.error.message}`;
+  return `${e.kind} ${e.sem}${e.n === undefined ? '' : ` (n=${e.n})`}`;
+}
 
 function clampIndex(i: number, n: number): number {
   return Number.isInteger(i) && i >= 0 && i < n ? i : 0;

@@ -11,27 +11,35 @@ import { CancelledError, PyException, RuntimeError } from './errors.ts';
 
 export class Task<T> extends Future<T> {
   private mustCancel = false;
+  /** Task.cancel(msg)'s message while the cancellation is pending (its own, apart from the future's). */
+  private pendingCancelMessage = '';
   private futWaiter: Future<unknown> | null = null;
+
+  /** The scenario task whose operations this task runs: its own name, or (wait_for's inner task) its caller's. History events name it. */
+  readonly actor: string;
 
   constructor(
     loop: EventLoop,
     private readonly coro: Py<T>,
     readonly name: string,
+    actor?: string,
   ) {
     super(loop, `task ${name}`);
+    this.actor = actor ?? name;
     loop.registerTask(this as Task<unknown>);
     loop.callSoon(() => this.step(null));
   }
 
-  // CPython 3.11 Lib/asyncio/tasks.py Task.cancel
-  override cancel(): boolean {
+  // CPython 3.11 Lib/asyncio/tasks.py Task.cancel (msg: 3.9+)
+  override cancel(msg = ''): boolean {
     this.touch('w');
     if (this.done()) return false;
-    if (this.futWaiter?.cancel()) {
+    if (this.futWaiter?.cancel(msg)) {
       // The wakeup comes through the waiter's done-callback.
       return true;
     }
     this.mustCancel = true;
+    this.pendingCancelMessage = msg;
     return true;
   }
 
@@ -46,7 +54,7 @@ export class Task<T> extends Future<T> {
     if (this.done()) throw new RuntimeError(`_step(): already done: ${this.name}`);
     let toThrow: PyException | null = exc;
     if (this.mustCancel) {
-      if (!(toThrow instanceof CancelledError)) toThrow = new CancelledError();
+      if (!(toThrow instanceof CancelledError)) toThrow = new CancelledError(this.pendingCancelMessage);
       this.mustCancel = false;
     }
     this.futWaiter = null;
@@ -59,7 +67,7 @@ export class Task<T> extends Future<T> {
           r = toThrow ? this.coro.throw(toThrow) : this.coro.next();
         } catch (e) {
           if (!(e instanceof PyException)) throw e;
-          if (e instanceof CancelledError) super.cancel();
+          if (e instanceof CancelledError) super.cancel(e.message);
           else this.setException(e);
           return;
         }
@@ -67,7 +75,7 @@ export class Task<T> extends Future<T> {
         if (r.done) {
           if (this.mustCancel) {
             this.mustCancel = false;
-            super.cancel();
+            super.cancel(this.pendingCancelMessage);
           } else this.setResult(r.value);
           return;
         }
@@ -98,7 +106,7 @@ export class Task<T> extends Future<T> {
     }
     fut.addDoneCallback((f) => this.wakeup(f));
     this.futWaiter = fut;
-    if (this.mustCancel && this.futWaiter.cancel()) this.mustCancel = false;
+    if (this.mustCancel && this.futWaiter.cancel(this.pendingCancelMessage)) this.mustCancel = false;
   }
 
   // CPython 3.11 Lib/asyncio/tasks.py Task.__wakeup

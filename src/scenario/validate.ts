@@ -6,6 +6,7 @@
  * otherwise silently check a different scenario than the one intended.
  */
 import { childPath, describeValue, FieldReader, indexPath, NAME, NAME_HINT } from './field-reader.ts';
+import { readOps, spawnedTasks, type OpEnv } from './read-ops.ts';
 import { LIMITS } from './limits.ts';
 import { knownImplementations } from '../contract/user-implementations.ts';
 import { overlaps, parseVersionRange, type VersionRange } from './version-expectations.ts';
@@ -13,7 +14,6 @@ import type {
   DeclaredCancellation,
   Expectations,
   ExploreHints,
-  Op,
   PropertyVerdict,
   Scenario,
   SemaphoreDecl,
@@ -31,27 +31,10 @@ const SEMAPHORE_KINDS: readonly SemaphoreKind[] = ['asyncio', 'threading'];
 const SCOPES = ['shared', 'per-thread'] as const;
 
 /** Each op's allowed keys; schema/scenario.schema.json must list the same (test/schema.test.ts). */
-export const OP_KEYS: Readonly<Record<Op['op'], readonly string[]>> = {
-  acquire: ['op', 'sem'],
-  release: ['op', 'sem'],
-  with: ['op', 'sem', 'body'],
-  sleep: ['op', 'seconds'],
-  hold: ['op', 'seconds', 'sem'],
-  cancel: ['op', 'task'],
-  repeat: ['op', 'times', 'body'],
-};
+export { OP_KEYS } from './read-ops.ts';
 
 // ---------------------------------------------------------------------------------------
 // The scenario format.
-
-/** What an operation may refer to: the semaphores, and the tasks of its own thread. */
-interface OpEnv {
-  readonly r: FieldReader;
-  readonly semaphores: Readonly<Record<string, SemaphoreDecl>>;
-  readonly thread: { readonly name: string; readonly loop: boolean; readonly tasks: ReadonlySet<string> };
-  /** Operations declared so far across the whole scenario (LIMITS.ops). */
-  readonly declared: { ops: number };
-}
 
 /**
  * Validate a parsed scenario document. `source` (a file path, or "token") prefixes every
@@ -79,7 +62,7 @@ export function readScenario(r: FieldReader, value: unknown, path: string): Scen
   const semaphores = readSemaphores(r, o.semaphores, at('semaphores'));
   const { threads, taskThread } = readThreads(r, o.threads, at('threads'), semaphores);
   const cancellations = o.cancellations === undefined ? undefined : readCancellations(r, o.cancellations, at('cancellations'), taskThread);
-  const expect = o.expect === undefined ? undefined : readExpectations(r, o.expect, at('expect'));
+  const expect = o.expect === undefined ? undefined : readExpectations(r, o.expect, at('expect'), { taskThread, threads });
   const explore = o.explore === undefined ? undefined : readExploreHints(r, o.explore, at('explore'));
 
   return {
@@ -137,105 +120,37 @@ function readThreads(
     threadNames.set(name, childPath(p, 'name'));
     const loop = r.boolean(t.loop, childPath(p, 'loop'));
 
-    // Task names first: a task may cancel a sibling declared after it.
+    // Task names first, spawned ones included: a task may cancel or await a sibling declared
+    // after it, or one spawned anywhere in its thread.
     const tasksPath = childPath(p, 'tasks');
     const taskItems = r.array(t.tasks, tasksPath, { nonEmpty: true, maxLength: LIMITS.tasksPerThread });
+    const names = new Set<string>();
+    const claim = (taskName: string, namePath: string) => {
+      const other = taskPaths.get(taskName);
+      if (other !== undefined) r.fail(namePath, `duplicate task name ${describeValue(taskName)} (also ${other}); task names are unique across the scenario`);
+      taskPaths.set(taskName, namePath);
+      taskThread.set(taskName, { name, loop });
+      names.add(taskName);
+    };
     const shells = taskItems.map((taskItem, j) => {
       const tp = indexPath(tasksPath, j);
       const to = r.object(taskItem, tp, ['name', 'ops'], ['name', 'ops']);
       const taskName = r.name(to.name, childPath(tp, 'name'));
-      const other = taskPaths.get(taskName);
-      if (other !== undefined)
-        r.fail(childPath(tp, 'name'), `duplicate task name ${describeValue(taskName)} (also ${other}); task names are unique across the scenario`);
-      taskPaths.set(taskName, childPath(tp, 'name'));
-      taskThread.set(taskName, { name, loop });
+      claim(taskName, childPath(tp, 'name'));
       return { tp, taskName, ops: to.ops };
     });
+    for (const s of shells) for (const spawned of spawnedTasks(s.ops, childPath(s.tp, 'ops'))) claim(spawned.name, spawned.path);
+    if (names.size > LIMITS.tasksPerThread)
+      r.fail(tasksPath, `at most ${LIMITS.tasksPerThread} tasks per thread allowed, spawned ones included, got ${names.size}`);
 
-    const env: OpEnv = { r, semaphores, thread: { name, loop, tasks: new Set(shells.map((s) => s.taskName)) }, declared };
-    const tasks: TaskDecl[] = shells.map((s) => ({ name: s.taskName, ops: readOps(env, s.ops, childPath(s.tp, 'ops'), 0) }));
+    const thread = { name, loop, tasks: names };
+    const tasks: TaskDecl[] = shells.map((s) => {
+      const env: OpEnv = { r, semaphores, thread, declared, task: s.taskName, repeated: false };
+      return { name: s.taskName, ops: readOps(env, s.ops, childPath(s.tp, 'ops'), 0) };
+    });
     threads.push({ name, loop, tasks });
   });
   return { threads, taskThread };
-}
-
-function readOps(env: OpEnv, v: unknown, path: string, depth: number): Op[] {
-  if (depth > LIMITS.nesting) env.r.fail(path, `bodies nested more than ${LIMITS.nesting} deep`);
-  const items = env.r.array(v, path);
-  env.declared.ops += items.length;
-  if (env.declared.ops > LIMITS.ops) env.r.fail(path, `more than ${LIMITS.ops} operations declared in the scenario (bodies included, repeats not expanded)`);
-  return items.map((item, i) => readOp(env, item, indexPath(path, i), depth));
-}
-
-function readOp(env: OpEnv, v: unknown, path: string, depth: number): Op {
-  const { r } = env;
-  const kinds = Object.keys(OP_KEYS) as Op['op'][];
-  // The kind decides which keys are allowed, so read it before checking the keys.
-  const head = r.record(v, path);
-  if (head.op === undefined) r.fail(childPath(path, 'op'), `missing (required: one of ${kinds.join(', ')})`);
-  const op = r.oneOf(head.op, childPath(path, 'op'), kinds);
-  const o = r.object(v, path, OP_KEYS[op], ['op']);
-  const at = (key: string): string => childPath(path, key);
-  switch (op) {
-    case 'acquire':
-    case 'release':
-      return { op, ...semField(env, o.sem, at('sem')) };
-    case 'with':
-      if (o.body === undefined) r.fail(at('body'), 'missing (required)');
-      return { op, ...semField(env, o.sem, at('sem')), body: readOps(env, o.body, at('body'), depth + 1) };
-    case 'sleep':
-      return { op, seconds: readSeconds(r, o.seconds, at('seconds')) };
-    case 'hold':
-      return { op, seconds: readSeconds(r, o.seconds, at('seconds')), ...semField(env, o.sem, at('sem')) };
-    case 'cancel':
-      return { op, task: readCancelTarget(env, o.task, at('task')) };
-    case 'repeat':
-      if (o.times === undefined) r.fail(at('times'), 'missing (required)');
-      if (o.body === undefined) r.fail(at('body'), 'missing (required)');
-      return { op, times: r.integer(o.times, at('times'), 1, LIMITS.repeatTimes), body: readOps(env, o.body, at('body'), depth + 1) };
-  }
-}
-
-function readSeconds(r: FieldReader, v: unknown, path: string): number {
-  if (v === undefined) r.fail(path, 'missing (required)');
-  return r.number(v, path, 0, LIMITS.seconds);
-}
-
-/**
- * Check an operation's `sem` and return it as given (absent stays absent: backends apply the
- * same default). The default is the only semaphore when exactly one is declared.
- */
-function semField(env: OpEnv, v: unknown, path: string): { sem?: string } {
-  const { r, semaphores, thread } = env;
-  const declared = Object.keys(semaphores);
-  let name: string;
-  if (v === undefined) {
-    if (declared.length !== 1) r.fail(path, `missing: required when more than one semaphore is declared (${declared.join(', ')})`);
-    name = declared[0]!;
-  } else {
-    name = r.string(v, path, { nonEmpty: true });
-    if (!Object.hasOwn(semaphores, name)) r.fail(path, `unknown semaphore ${describeValue(name)} (declared: ${declared.join(', ')})`);
-  }
-  // A threading semaphore is fine anywhere: in a loop thread its blocking acquire stalls the
-  // whole loop, which is a behaviour worth checking, not a malformed scenario.
-  if (semaphores[name]!.kind === 'asyncio' && !thread.loop) {
-    r.fail(path, `asyncio semaphore "${name}" used in thread "${thread.name}", which has no event loop (loop: false)`);
-  }
-  return v === undefined ? {} : { sem: name };
-}
-
-function readCancelTarget(env: OpEnv, v: unknown, path: string): string {
-  const { r, thread } = env;
-  if (v === undefined) r.fail(path, 'missing (required)');
-  const task = r.string(v, path, { nonEmpty: true });
-  if (!thread.loop) r.fail(path, `cancel is only possible in a thread with an event loop; thread "${thread.name}" has loop: false`);
-  if (!thread.tasks.has(task)) {
-    r.fail(
-      path,
-      `unknown task ${describeValue(task)} in thread "${thread.name}" (tasks: ${[...thread.tasks].join(', ')}); only tasks of the same loop can be cancelled`,
-    );
-  }
-  return task;
 }
 
 function readCancellations(r: FieldReader, v: unknown, path: string, taskThread: ReadonlyMap<string, { name: string; loop: boolean }>): DeclaredCancellation[] {
@@ -254,12 +169,43 @@ function readCancellations(r: FieldReader, v: unknown, path: string, taskThread:
   });
 }
 
-/** An `expect` block (a scenario's, or a program's sidecar file's: src/program/load.ts). */
-export function readExpectations(r: FieldReader, v: unknown, path: string): Expectations {
-  const o = r.object(v, path, [...EXPECTATION_KEYS, 'versions']);
+/** What `expect.parked` may name: the tasks (spawned ones included) and the plain threads. */
+interface Actors {
+  readonly taskThread: ReadonlyMap<string, { name: string; loop: boolean }>;
+  readonly threads: readonly ThreadDecl[];
+}
+
+/**
+ * An `expect` block (a scenario's, or a program's sidecar file's: src/program/load.ts). `actors`: what
+ * `expect.parked` may name, when the tasks are known (a scenario's; a program names its own).
+ */
+export function readExpectations(r: FieldReader, v: unknown, path: string, actors?: Actors): Expectations {
+  const o = r.object(v, path, [...EXPECTATION_KEYS, 'records', 'parked', 'versions']);
+  const at = (key: string): string => childPath(path, key);
   const base = readExpectationFields(r, o, path);
-  if (o.versions === undefined) return base;
-  return { ...base, versions: readVersionBlocks(r, o.versions, childPath(path, 'versions')) };
+  const records =
+    o.records === undefined
+      ? undefined
+      : r.array(o.records, at('records')).map((tag, i) => r.string(tag, indexPath(at('records'), i), { nonEmpty: true, maxLength: LIMITS.name }));
+  const parked = o.parked === undefined ? undefined : r.array(o.parked, at('parked')).map((name, i) => readParked(r, name, indexPath(at('parked'), i), actors));
+  return {
+    ...base,
+    ...(records !== undefined && { records }),
+    ...(parked !== undefined && { parked }),
+    ...(o.versions !== undefined && { versions: readVersionBlocks(r, o.versions, at('versions')) }),
+  };
+}
+
+function readParked(r: FieldReader, v: unknown, path: string, actors: Actors | undefined): string {
+  const name = r.name(v, path);
+  if (actors === undefined) return name;
+  const { taskThread, threads } = actors;
+  if (taskThread.has(name) || threads.some((t) => t.name === name && !t.loop)) return name;
+  const plain = threads.filter((t) => !t.loop).map((t) => t.name);
+  return r.fail(
+    path,
+    `unknown task ${describeValue(name)}: expected a task (${[...taskThread.keys()].join(', ')})${plain.length > 0 ? ` or a plain thread (${plain.join(', ')})` : ''}`,
+  );
 }
 
 const EXPECTATION_KEYS = ['properties', 'reachable', 'makespan', 'maxConcurrent'] as const;
@@ -276,6 +222,14 @@ function readVersionBlocks(r: FieldReader, v: unknown, path: string): Record<str
     const clash = ranges.find((other) => overlaps(other, range));
     if (clash !== undefined) r.fail(p, `overlaps "${clash.text}": each version may match one block only`);
     ranges.push(range);
+    const fields = r.record(block, p);
+    for (const key of ['records', 'parked']) {
+      if (fields[key] !== undefined)
+        r.fail(
+          childPath(p, key),
+          `\`${key}\` is the scenario's, the same for every version: put it in \`expect\` (a version block may say whether a property holds)`,
+        );
+    }
     out[text] = readExpectationFields(r, r.object(block, p, EXPECTATION_KEYS), p);
   }
   return out;

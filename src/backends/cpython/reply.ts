@@ -4,7 +4,15 @@
  * fit is a ProtocolError naming the path of the first field that failed (`result.history[3].kind`),
  * never a RunResult with holes in it that a property would then judge.
  */
-import type { ErrorClass, EventKind, HistoryEvent, OpName, PyError } from '../../contract/events.ts';
+import {
+  SCENARIO_EVENT_KINDS,
+  type ErrorClass,
+  type EventKind,
+  type HistoryEvent,
+  type OpName,
+  type PyError,
+  type ScenarioEventKind,
+} from '../../contract/events.ts';
 import type { Scenario, SemaphoreKind } from '../../scenario/types.ts';
 import type { Decision, Deviation } from '../../contract/schedule.ts';
 import { childPath, FieldReader, indexPath } from '../../scenario/field-reader.ts';
@@ -74,10 +82,13 @@ const EVENT_KINDS: Readonly<Record<EventKind, true>> = {
   acquire: true,
   waiting: true,
   acquired: true,
+  'not-acquired': true,
   release: true,
   released: true,
   cancelled: true,
   error: true,
+  record: true,
+  spawn: true,
 };
 const OPS: Readonly<Record<OpName, true>> = { acquire: true, release: true };
 const ERROR_CLASSES: Readonly<Record<ErrorClass, true>> = { 'wrong-loop': true, 'future-other-loop': true, 'released-too-many': true, other: true };
@@ -266,26 +277,32 @@ function readFailure(r: ReplyReader, value: unknown, path: string): RunFailure {
 }
 
 function readEvent(r: ReplyReader, value: unknown, path: string, names: Names): HistoryEvent {
-  const o = r.object(
-    value,
-    path,
-    ['seq', 'step', 'time', 'thread', 'loop', 'task', 'sem', 'kind', 'op', 'error'],
-    ['seq', 'step', 'time', 'thread', 'loop', 'task', 'sem', 'kind', 'op'],
-  );
-  const kind = r.member(o, 'kind', path, EVENT_KINDS);
-  if ((kind === 'error') !== (o.error !== undefined))
-    r.fail(childPath(path, 'error'), kind === 'error' ? 'missing for an "error" event' : `unexpected for a "${kind}" event`);
-  return {
+  const kind = r.member(r.record(value, path), 'kind', path, EVENT_KINDS);
+  const base = ['seq', 'step', 'time', 'thread', 'loop', 'task', 'kind'];
+  // A scenario event (record, spawn) has a tag and no semaphore; a semaphore's event the reverse.
+  const scenarioEvent = (SCENARIO_EVENT_KINDS as readonly string[]).includes(kind);
+  const o = scenarioEvent
+    ? r.object(value, path, [...base, 'tag'], [...base, 'tag'])
+    : r.object(value, path, [...base, 'sem', 'op', 'error', 'n'], [...base, 'sem', 'op']);
+  const at = {
     seq: r.int(o, 'seq', path),
     step: r.int(o, 'step', path),
     time: r.num(o, 'time', path),
     thread: names.thread(r, o, path),
     loop: r.strOrNull(o, 'loop', path),
     task: r.strOrNull(o, 'task', path),
+  };
+  if (scenarioEvent) return { ...at, kind: kind as ScenarioEventKind, tag: r.str(o, 'tag', path, false) };
+  if ((kind === 'error') !== (o.error !== undefined))
+    r.fail(childPath(path, 'error'), kind === 'error' ? 'missing for an "error" event' : `unexpected for a "${kind}" event`);
+  if (o.n !== undefined && kind !== 'release') r.fail(childPath(path, 'n'), `unexpected for a "${kind}" event`);
+  return {
+    ...at,
     sem: r.str(o, 'sem', path),
-    kind,
+    kind: kind as Exclude<EventKind, ScenarioEventKind>,
     op: r.member(o, 'op', path, OPS),
     ...(o.error !== undefined && { error: readPyError(r, o.error, childPath(path, 'error')) }),
+    ...(o.n !== undefined && { n: r.int(o, 'n', path, 1) }),
   };
 }
 

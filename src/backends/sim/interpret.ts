@@ -5,14 +5,17 @@
  */
 import { classifyError, normaliseMessage } from '../../contract/error-rules.ts';
 import type { PyError } from '../../contract/events.ts';
-import type { Op, Scenario, TaskDecl, ThreadDecl } from '../../scenario/types.ts';
+import { threadTasks, type Op, type Scenario, type TaskDecl, type ThreadDecl } from '../../scenario/types.ts';
 import type { PyRuntime } from '../../runtime/runtime.ts';
 import type { Implementation, SemaphorePort } from '../../ports/port.ts';
 import { point, type Py } from '../../runtime/instructions.ts';
-import { CancelledError, PyException, SimulationError } from '../../runtime/errors.ts';
-import { asyncioRun, gather, sleep } from '../../runtime/asyncio.ts';
+import { CancelledError, PyException, SimulationError, TimeoutError } from '../../runtime/errors.ts';
+import { asyncioRun, gather, gatherTasks, sleep } from '../../runtime/asyncio.ts';
 import { awaitFuture } from '../../runtime/future.ts';
+import type { EventLoop } from '../../runtime/event-loop.ts';
+import type { Task } from '../../runtime/task.ts';
 import { timeSleep } from '../../runtime/time.ts';
+import { waitAll, waitFor } from '../../runtime/wait.ts';
 import type { SimThread } from '../../runtime/machine.ts';
 import type { OpName } from '../../contract/events.ts';
 
@@ -30,6 +33,8 @@ export function defaultSemaphoreName(scenario: Scenario): string {
 export class ScenarioProgram {
   /** Every semaphore instance, in creation order. */
   readonly semaphores = new Map<string, SemaphorePort>();
+  /** Tasks `spawn` created in each loop, not yet gathered by the thread's main. */
+  private readonly spawned = new Map<EventLoop, Task<unknown>[]>();
 
   constructor(
     private readonly rt: PyRuntime,
@@ -43,22 +48,27 @@ export class ScenarioProgram {
     for (const t of scenario.threads) rt.machine.addThread(t.name, (thread) => this.threadBody(t, thread));
   }
 
-  private create(name: string, id: string): void {
+  private create(name: string, id: string): SemaphorePort {
     const decl = this.scenario.semaphores[name]!;
     const make = decl.kind === 'asyncio' ? this.impl.asyncio : this.impl.threading;
-    this.semaphores.set(id, make({ rt: this.rt, id, value: decl.value, bounded: decl.bounded ?? false }));
+    const port = make({ rt: this.rt, id, value: decl.value, bounded: decl.bounded ?? false });
+    this.semaphores.set(id, port);
+    return port;
   }
 
-  private createPerThread(thread: string): void {
+  /** Per-thread semaphores, made by the running thread: their constructors' points are that thread's. */
+  private *createPerThread(thread: string): Py<void> {
     for (const [name, decl] of Object.entries(this.scenario.semaphores)) {
-      if (decl.scope === 'per-thread') this.create(name, `${name}@${thread}`);
+      if (decl.scope !== 'per-thread') continue;
+      const port = this.create(name, `${name}@${thread}`);
+      if (port.init) yield* port.init();
     }
   }
 
   private *threadBody(decl: ThreadDecl, thread: SimThread): Py<void> {
     const machine = this.rt.machine;
     if (!decl.loop) {
-      this.createPerThread(decl.name);
+      yield* this.createPerThread(decl.name);
       for (const task of decl.tasks) {
         thread.activity = task.name;
         try {
@@ -77,20 +87,26 @@ export class ScenarioProgram {
   /**
    * `async def main(): await asyncio.gather(*tasks, return_exceptions=True)`, creating per-thread
    * semaphores first. return_exceptions keeps tasks independent: one task's error or cancellation
-   * does not cancel its siblings, so every task's own outcome stays observable.
+   * does not cancel its siblings, so every task's own outcome stays observable. Tasks spawned
+   * meanwhile are gathered after them, batch by batch, until none is left: the loop ends only
+   * when every task it ran has.
    */
-  private *main(decl: ThreadDecl, loop: import('../../runtime/event-loop.ts').EventLoop): Py<void> {
+  private *main(decl: ThreadDecl, loop: EventLoop): Py<void> {
     yield point(`scenario:${decl.name}.main:0`);
-    this.createPerThread(decl.name);
+    yield* this.createPerThread(decl.name);
+    const mine = threadTasks(decl).map((t) => t.name);
     for (const c of this.scenario.cancellations ?? []) {
-      if (decl.tasks.some((t) => t.name === c.task)) loop.declareCancellation(c.task);
+      if (mine.includes(c.task)) loop.declareCancellation(c.task);
     }
+    const spawned: Task<unknown>[] = [];
+    this.spawned.set(loop, spawned);
     const g = gather(
       loop,
       decl.tasks.map((task) => ({ name: task.name, coro: this.runOps(task, task.ops, '') })),
       true,
     );
     yield* awaitFuture(g);
+    while (spawned.length > 0) yield* awaitFuture(gatherTasks(loop, spawned.splice(0), true));
   }
 
   private sem(name: string | undefined): { id: string; port: SemaphorePort } {
@@ -99,6 +115,11 @@ export class ScenarioProgram {
     const port = this.semaphores.get(id);
     if (!port) throw new SimulationError(`semaphore ${id} does not exist in thread ${thread}`);
     return { id, port };
+  }
+
+  /** A task of the running thread's loop, or undefined when it has not been created (yet). */
+  private loopTask(name: string): Task<unknown> | undefined {
+    return this.rt.machine.running.runningLoop?.findTask(name);
   }
 
   private *runOps(task: TaskDecl, ops: readonly Op[], path: string): Py<void> {
@@ -113,12 +134,19 @@ export class ScenarioProgram {
     switch (op.op) {
       case 'acquire': {
         const { id, port } = this.sem(op.sem);
-        yield* this.observed('acquire', id, port.acquire());
+        if (port.kind === 'asyncio' && op.timeout !== undefined) {
+          // `await asyncio.wait_for(sem.acquire(), timeout)`: the acquire runs in wait_for's own task.
+          const actor = machine.running.task?.actor ?? task.name;
+          yield* this.observed('acquire', id, waitFor(machine, port.acquire(), op.timeout, `${actor}:wait_for`, actor), true);
+          return;
+        }
+        const plain = op.blocking === undefined && op.timeout === undefined;
+        yield* this.observed('acquire', id, plain ? port.acquire() : port.acquire({ blocking: op.blocking ?? true, timeout: op.timeout ?? null }));
         return;
       }
       case 'release': {
         const { id, port } = this.sem(op.sem);
-        yield* this.observed('release', id, port.release());
+        yield* this.observed('release', id, op.n === undefined ? port.release() : port.release(op.n), false, op.n);
         return;
       }
       case 'with':
@@ -137,14 +165,43 @@ export class ScenarioProgram {
         yield* this.sleep(op.seconds);
         return;
       case 'cancel': {
-        const target = machine.running.runningLoop?.findTask(op.task);
-        if (!target) throw new SimulationError(`task ${op.task} is not in this loop`);
-        machine.note(`${op.task}.cancel() -> ${target.cancel()}`);
+        const target = this.loopTask(op.task);
+        if (!target) {
+          machine.note(`${op.task}.cancel(): no such task yet (its spawn has not run): nothing to cancel`);
+          return;
+        }
+        if (op.msg !== undefined && !versionAtLeast(this.impl.follows, 3, 9)) {
+          // Task.cancel() takes no msg before 3.9: the harness fails the run there, and so does the port of such a version.
+          machine.failRun({ kind: 'code-raised', exception: 'TypeError' }, `task ${task.name}: ${op.task}.cancel(msg) raised TypeError (cancel's msg is 3.9+)`);
+          yield point(`scenario:${task.name}:${path}`);
+          return;
+        }
+        machine.note(`${op.task}.cancel(${op.msg === undefined ? '' : JSON.stringify(op.msg)}) -> ${target.cancel(op.msg)}`);
         return;
       }
       case 'repeat':
         for (let k = 0; k < op.times; k++) yield* this.runOps(task, op.body, `${path}.iter${k}.`);
         return;
+      case 'spawn': {
+        const loop = machine.running.runningLoop;
+        if (!loop) throw new SimulationError(`spawn of ${op.task.name} outside an event loop`);
+        // asyncio.create_task: the new task's first step is scheduled now; the thread's main gathers it.
+        this.spawned.get(loop)!.push(loop.createTask(this.runOps(op.task, op.task.ops, ''), op.task.name) as Task<unknown>);
+        machine.emitScenario('spawn', op.task.name);
+        return;
+      }
+      case 'record':
+        machine.emitScenario('record', op.tag);
+        return;
+      case 'await': {
+        const target = this.loopTask(op.task);
+        if (!target) {
+          machine.note(`await ${op.task}: no such task yet (its spawn has not run): nothing to wait for`);
+          return;
+        }
+        yield* waitAll(machine, [target]);
+        return;
+      }
     }
   }
 
@@ -154,19 +211,35 @@ export class ScenarioProgram {
     else yield* timeSleep(machine, seconds);
   }
 
-  /** Run one semaphore call between its history events: call, then return or exception. */
-  private *observed(op: OpName, sem: string, call: Py<unknown>): Py<void> {
+  /**
+   * Run one semaphore call between its history events: call, then return or exception. An
+   * acquire that returns False ends `not-acquired`; so does a `timed` one (wait_for) that raises
+   * TimeoutError, which the task survives: `try: await wait_for(...) except TimeoutError: pass`.
+   */
+  private *observed(op: OpName, sem: string, call: Py<unknown>, timed = false, n?: number): Py<void> {
     const machine = this.rt.machine;
-    machine.emit(op, op, sem);
+    machine.emit(op, op, sem, n === undefined ? undefined : { n });
+    let result: unknown;
     try {
-      yield* call;
+      result = yield* call;
     } catch (e) {
+      if (timed && e instanceof TimeoutError) {
+        machine.emit('not-acquired', op, sem);
+        return;
+      }
       if (e instanceof CancelledError) machine.emit('cancelled', op, sem);
-      else if (e instanceof PyException) machine.emit('error', op, sem, observedError(e, op));
+      else if (e instanceof PyException) machine.emit('error', op, sem, { error: observedError(e, op) });
       throw e;
     }
-    machine.emit(op === 'acquire' ? 'acquired' : 'released', op, sem);
+    if (op === 'release') machine.emit('released', op, sem);
+    else machine.emit(result === false ? 'not-acquired' : 'acquired', op, sem);
   }
+}
+
+/** Whether CPython release `follows` ("3.9.18") is `major.minor` or later. */
+function versionAtLeast(follows: string, major: number, minor: number): boolean {
+  const [a = 0, b = 0] = follows.split('.').map(Number);
+  return a > major || (a === major && b >= minor);
 }
 
 /** The exception as the history records it: classified by the contract's rules, exactly as the harness does. */

@@ -73,8 +73,15 @@ export async function explore(
     if (!res.complete) {
       // Cut short: keep what the complete search had, and the new schedules this one reached.
       for (const r of best?.res.runs ?? []) record(r);
-      for (const r of res.runs) if (best === null || r.preemptions > best.bound) record(r);
-      const coverage = best === null ? coverageOf(bound, res) : coverageOf(best.bound, best.res);
+      let reached = 0;
+      for (const r of res.runs) {
+        if (best !== null && r.preemptions <= best.bound) continue;
+        record(r);
+        reached += 1;
+      }
+      // Those new schedules are counted in the census, so the verdict says where they came from.
+      const coverage =
+        best === null ? coverageOf(bound, res) : { ...coverageOf(best.bound, best.res), ...(reached > 0 && { searchedBeyond: { bound, runs: reached } }) };
       const sampled = await sampleBeyond(exec, judged, opts, record, opts.runs - used, best?.bound ?? 0, seenIn(best?.res.runs ?? [], res.runs));
       return { coverage: withSampled(coverage, sampled.done), provenBound: best?.bound ?? -1, stoppedBlocked: sampled.stoppedBlocked };
     }

@@ -2,14 +2,15 @@
  * threading.Condition, threading.Semaphore and threading.BoundedSemaphore of CPython 3.11.7
  * (Lib/threading.py), over the runtime's `_thread.lock`, ported statement by statement with
  * the 3.11 points (docs/execution-model.md). Only the paths a scenario reaches are ported:
- * blocking acquire without timeout, release(n=1), a Condition over a plain Lock.
+ * acquire(blocking, timeout), release(n), a Condition over a plain Lock (wait with or without a
+ * timeout, notify). Time is the virtual clock (`_time` is what the harness patches it to).
  */
 import { ftPoint, labeller, point, type Py } from '../../runtime/instructions.ts';
 import { RuntimeError, ValueError } from '../../runtime/errors.ts';
 import { PyDeque } from '../../runtime/deque.ts';
 import type { SimLock } from '../../runtime/lock.ts';
 import type { PyRuntime } from '../../runtime/runtime.ts';
-import type { SemaphoreArgs, SemaphorePort, SemaphoreSnapshot } from '../port.ts';
+import type { AcquireOptions, SemaphoreArgs, SemaphorePort, SemaphoreSnapshot } from '../port.ts';
 import { trackFields } from '../tracked.ts';
 
 const TH = 'threading.py';
@@ -64,8 +65,8 @@ export class Condition311 {
     return true;
   }
 
-  // CPython 3.11 Lib/threading.py Condition.wait (timeout=None). `onPark` observes the thread really blocking.
-  *wait(onPark?: () => void): Py<boolean> {
+  // CPython 3.11 Lib/threading.py Condition.wait. `onPark` observes the thread really blocking.
+  *wait(onPark?: () => void, timeout: number | null = null): Py<boolean> {
     yield point(waitAt(295));
     if (!(yield* this.isOwned())) throw new RuntimeError('cannot wait on un-acquired lock');
     const waiter = this.rt.newLock('waiter-lock');
@@ -80,10 +81,19 @@ export class Condition311 {
     yield point(releaseSaveAt(281));
     let gotit = false;
     try {
-      if (waiter.locked()) onPark?.();
-      yield* waiter.acquire(waitAt(327)); // blocks until notify() releases it
-      yield point(waitAt(327)); // after waiter.acquire() (C)
-      gotit = true;
+      if (timeout === null) {
+        if (waiter.locked()) onPark?.();
+        yield* waiter.acquire(waitAt(327)); // blocks until notify() releases it
+        yield point(waitAt(327)); // after waiter.acquire() (C)
+        gotit = true;
+      } else if (timeout > 0) {
+        if (waiter.locked()) onPark?.();
+        gotit = yield* waiter.acquire(waitAt(331), true, timeout); // until notify() or the deadline
+        yield point(waitAt(331)); // after waiter.acquire(True, timeout) (C)
+      } else {
+        gotit = yield* waiter.acquire(waitAt(333), false);
+        yield point(waitAt(333)); // after waiter.acquire(False) (C)
+      }
       return gotit;
     } finally {
       // _acquire_restore
@@ -147,13 +157,23 @@ export class ThreadingSemaphore311 implements SemaphorePort {
     this._value = value;
   }
 
-  // CPython 3.11 Lib/threading.py Semaphore.acquire (blocking=True, timeout=None); also __enter__
-  *acquire(): Py<boolean> {
+  // CPython 3.11 Lib/threading.py Semaphore.acquire; also __enter__ (no arguments)
+  *acquire(options: AcquireOptions = {}): Py<boolean> {
+    const blocking = options.blocking ?? true;
+    let timeout = options.timeout ?? null;
     yield point(semAcquireAt(440));
+    if (!blocking && timeout !== null) {
+      const err = new ValueError("can't specify timeout for non-blocking acquire");
+      yield point(semAcquireAt(465)); // after ValueError(...) (C)
+      throw err;
+    }
     let rc = false;
+    let endtime: number | null = null;
     yield* this.cond.enter();
     try {
       yield ftPoint(semAcquireAt(469));
+      // while ... else: the else (take a permit) runs when the test fails, not after a break.
+      let take = true;
       if (this._value === 0) {
         // `waiting` once per call, when the thread first really blocks in Condition.wait.
         let parked = false;
@@ -162,19 +182,46 @@ export class ThreadingSemaphore311 implements SemaphorePort {
           parked = true;
         };
         for (;;) {
-          yield* this.cond.wait(onPark);
+          if (!blocking) {
+            take = false;
+            break;
+          }
+          if (timeout !== null) {
+            if (endtime === null) {
+              const now = this.time();
+              yield point(semAcquireAt(474)); // after _time() (not code under test)
+              endtime = now + timeout;
+            } else {
+              const now = this.time();
+              yield point(semAcquireAt(476)); // after _time()
+              timeout = endtime - now;
+              if (timeout <= 0) {
+                take = false;
+                break;
+              }
+            }
+          }
+          yield* this.cond.wait(onPark, timeout);
           yield ftPoint(semAcquireAt(469));
           if (this._value !== 0) break;
-          yield point(semAcquireAt(469)); // back-edge: still zero (another thread barged in)
+          yield point(semAcquireAt(469)); // back-edge: still zero (another thread barged in, or the wait timed out)
         }
       }
-      yield ftPoint(semAcquireAt(481));
-      this._value -= 1;
-      rc = true;
+      if (take) {
+        yield ftPoint(semAcquireAt(481));
+        this._value -= 1;
+        rc = true;
+      }
     } finally {
       yield* this.cond.exit();
     }
     return rc;
+  }
+
+  /** threading._time(): the virtual clock. */
+  private time(): number {
+    this.rt.machine.touch('clock', 'r');
+    return this.rt.machine.now;
   }
 
   *enter(): Py<void> {
@@ -187,24 +234,27 @@ export class ThreadingSemaphore311 implements SemaphorePort {
     yield* this.release();
   }
 
-  // CPython 3.11 Lib/threading.py Semaphore.release (n=1)
-  *release(): Py<void> {
+  // CPython 3.11 Lib/threading.py Semaphore.release
+  *release(n = 1): Py<void> {
     yield point(semReleaseAt(487));
+    yield* checkN(n, semReleaseAt(495));
     yield* this.cond.enter();
     try {
-      yield* this.increment();
+      yield* this.increment(n);
     } finally {
       yield* this.cond.exit();
     }
   }
 
   /** The body of `with self._cond:` in release(): `_value += n; for i in range(n): notify()`. */
-  protected *increment(at: (line: number) => string = semReleaseAt, firstLine = 497): Py<void> {
+  protected *increment(n: number, at: (line: number) => string = semReleaseAt, firstLine = 497): Py<void> {
     yield ftPoint(at(firstLine));
-    this._value += 1;
+    this._value += n;
     yield point(at(firstLine + 1)); // after range(n) (C)
-    yield* this.cond.notify();
-    yield point(at(firstLine + 2)); // back-edge to FOR_ITER
+    for (let i = 0; i < n; i++) {
+      yield* this.cond.notify();
+      yield point(at(firstLine + 2)); // back-edge to FOR_ITER
+    }
   }
 
   snapshot(): SemaphoreSnapshot {
@@ -223,22 +273,31 @@ export class ThreadingBoundedSemaphore311 extends ThreadingSemaphore311 {
     this.initialValue = value;
   }
 
-  // CPython 3.11 Lib/threading.py BoundedSemaphore.release (n=1)
-  override *release(): Py<void> {
+  // CPython 3.11 Lib/threading.py BoundedSemaphore.release
+  override *release(n = 1): Py<void> {
     yield point(boundedReleaseAt(531));
+    yield* checkN(n, boundedReleaseAt(542));
     yield* this.cond.enter();
     try {
       yield ftPoint(boundedReleaseAt(544));
-      if (this._value + 1 > this.initialValue) {
+      if (this._value + n > this.initialValue) {
         const err = new ValueError('Semaphore released too many times');
         yield point(boundedReleaseAt(545)); // after ValueError(...) (C)
         throw err;
       }
-      yield* this.increment(boundedReleaseAt, 546);
+      yield* this.increment(n, boundedReleaseAt, 546);
     } finally {
       yield* this.cond.exit();
     }
   }
+}
+
+/** `if n < 1: raise ValueError('n must be one or more')`, the first statement of both release()s. */
+function* checkN(n: number, at: string): Py<void> {
+  if (n >= 1) return;
+  const err = new ValueError('n must be one or more');
+  yield point(at); // after ValueError(...) (C)
+  throw err;
 }
 
 export function createThreadingSemaphore311(args: SemaphoreArgs): SemaphorePort {

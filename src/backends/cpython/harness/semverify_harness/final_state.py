@@ -106,9 +106,9 @@ def describe_blocked(s):
             if loop._ready:
                 e['on'] = on + ' with %d ready handle(s) (lost wake-up)' % len(loop._ready)
             tasks = []
-            # A scenario thread's tasks are declared; a program's are those its loop created (observe.py).
-            names = ([td['name'] for td in t.decl.get('tasks', [])] if s.observer is None
-                     else [n for n, lp in s.task_loop.items() if lp is loop])
+            # The loop's tasks, in creation order: a scenario's declared and spawned ones, or those a
+            # program's loop created (observe.py).
+            names = [n for n, lp in s.task_loop.items() if lp is loop]
             for name in names:
                 task = s.tasks.get(name)
                 if task is not None and not task.done():

@@ -21,7 +21,9 @@ from . import contract, real, scheduler, targets, tracer, vloop
 AWAIT = 0  # fn() returns an awaitable (an asyncio acquire): await it; `arg` (an Observed) hears when it first parks
 BLOCK = 1  # fn() may block the thread (a threading acquire): `arg` (an Observed) records `waiting` if it parks in Condition.wait
 CALL = 2   # call fn(); in a loop thread, await its result when it is awaitable (a release, an __aexit__)
-SLEEP = 3  # sleep `arg` seconds: asyncio.sleep in a loop thread, time.sleep in a plain one
+SLEEP = 3  # sleep `arg` seconds: asyncio.sleep in a loop thread, time.sleep in a plain thread
+AWAIT_TIMED = 4  # asyncio.wait_for(<fn() watched>, arg.timeout): an asyncio acquire with a timeout; `arg` as for AWAIT
+JOIN = 5  # asyncio.wait([arg]): until task `arg` of this loop is done, whatever its outcome
 
 
 class Step(object):
@@ -58,25 +60,54 @@ class Env(object):
             raise scheduler.Abort()
         s.point('scenario:%s:%s' % (self.task, path), 'scenario op %s' % path)
 
-    def cancel(self, name):
-        """The `cancel` op: cancel a task of this thread's loop (nothing in a plain thread)."""
+    def loop_task(self, name):
+        """Task `name` of this thread's loop, or None while it has not been created (its spawn has not run)."""
         s, t = self.s, self.t
         other = s.tasks.get(name)
         if t.loop_thread and other is not None and s.task_loop.get(name) is t.loop:
+            return other
+        s.record_trace(t, 'scenario:%s' % self.task, 'task %s: not created yet (its spawn has not run): nothing to do' % name)
+        return None
+
+    def cancel(self, name, msg):
+        """The `cancel` op: cancel a task of this thread's loop, with a message (3.9+) if given."""
+        other = self.loop_task(name)
+        if other is None:
+            return
+        if msg is None:
             other.cancel()
+            return
+        try:
+            other.cancel(msg)
+        except TypeError as e:
+            # Task.cancel() takes no msg before 3.9: the scenario asks what this version cannot do.
+            self.s.fail(self.t, {'kind': 'code-raised', 'exception': 'TypeError'},
+                        "task %s: %s.cancel(msg) raised TypeError (cancel's msg is 3.9+): %s" % (self.task, name, e))
+
+    def spawn(self, decl):
+        """The `spawn` op: asyncio.create_task of a new task of this loop, gathered by the thread's main."""
+        s, t = self.s, self.t
+        env = Env(s, t, decl['name'], self.sems)
+        task = start_task(s, t, env, decl.get('ops', []))
+        s.spawned.setdefault(t.name, []).append(task)
+        s.scenario_event(t, self.event_task, 'spawn', decl['name'])
 
 
 class Observed(object):
     """One semaphore call between its history events: the call, then its return or its exception
-    (the simulated backend's `observed`)."""
-    __slots__ = ('s', 't', 'sid', 'op', 'task')
+    (the simulated backend's `observed`). An acquire that returns False ends `not-acquired`; so does
+    a timed asyncio one (wait_for) that raises TimeoutError, which the task survives."""
+    __slots__ = ('s', 't', 'sid', 'op', 'task', 'n', 'timeout', 'got')
 
-    def __init__(self, env, sid, op):
+    def __init__(self, env, sid, op, n=None, timeout=None):
         self.s, self.t, self.sid, self.op, self.task = env.s, env.t, sid, op, env.event_task
+        self.n = n
+        self.timeout = timeout  # set: an asyncio acquire under wait_for
+        self.got = True
 
     def emit(self, kind, error=None):
         """Record a history event of this call."""
-        self.s.event(self.t, self.task, self.sid, kind, self.op, error)
+        self.s.event(self.t, self.task, self.sid, kind, self.op, error, self.n if kind == 'release' else None)
 
     def waiting(self):
         """The call really parked: record `waiting` (an asyncio acquire that first yields to its loop)."""
@@ -96,7 +127,13 @@ class Observed(object):
     def _ended(self, et, e):
         s = self.s
         if et is None:
-            self.emit('acquired' if self.op == 'acquire' else 'released')
+            if self.op == 'release':
+                self.emit('released')
+            else:
+                self.emit('acquired' if self.got else 'not-acquired')
+        elif self.timeout is not None and issubclass(et, asyncio.TimeoutError):
+            self.emit('not-acquired')
+            return True  # `try: await wait_for(...) except TimeoutError: pass`
         elif issubclass(et, asyncio.CancelledError):
             self.emit('cancelled')
             s.scenario_excs.append(e)
@@ -118,10 +155,11 @@ def interpret(env, ops, prefix):
         kind = op.get('op')
         if kind == 'acquire':
             sid, decl, sem = env.sem(op)
-            yield from _acquire(env, sid, decl, sem.acquire)
+            yield from _acquire(env, sid, decl, _acquire_fn(env, decl, sem.acquire, op), op.get('timeout'))
         elif kind == 'release':
             sid, decl, sem = env.sem(op)
-            yield from _release(env, sid, sem.release)
+            n = op.get('n')
+            yield from _release(env, sid, sem.release if n is None else (lambda r=sem.release, k=n: r(k)), n)
         elif kind in ('with', 'hold'):
             sid, decl, sem = env.sem(op)
             enter, exit_ = targets.enter_exit(env.s.target, sem, _is_async(env, decl))
@@ -141,12 +179,32 @@ def interpret(env, ops, prefix):
         elif kind == 'sleep':
             yield Step(SLEEP, None, float(op.get('seconds', 0)))
         elif kind == 'cancel':
-            env.cancel(op.get('task'))
+            env.cancel(op.get('task'), op.get('msg'))
         elif kind == 'repeat':
             for k in range(int(op.get('times', 0))):
                 yield from interpret(env, op.get('body') or [], '%s.iter%d.' % (path, k))
+        elif kind == 'spawn':
+            env.spawn(op.get('task'))
+        elif kind == 'record':
+            env.s.scenario_event(env.t, env.event_task, 'record', op.get('tag'))
+        elif kind == 'await':
+            other = env.loop_task(op.get('task'))
+            if other is not None:
+                yield Step(JOIN, None, other)
         else:
             raise ValueError('unknown op %r' % (kind,))
+
+
+def _acquire_fn(env, decl, acquire, op):
+    """The call an `acquire` op makes: acquire(), or threading's acquire(False) / acquire(timeout=t).
+    An asyncio semaphore's timeout is no argument: wait_for goes around the call (AWAIT_TIMED)."""
+    if _is_async(env, decl):
+        return acquire
+    if op.get('blocking') is False:
+        return lambda: acquire(False)
+    if op.get('timeout') is not None:
+        return lambda: acquire(timeout=op['timeout'])
+    return acquire
 
 
 def _is_async(env, decl):
@@ -154,13 +212,15 @@ def _is_async(env, decl):
     return env.t.loop_thread and decl.get('kind', 'asyncio') == 'asyncio'
 
 
-def _acquire(env, sid, decl, fn):
-    with Observed(env, sid, 'acquire') as obs:
-        yield Step(AWAIT if _is_async(env, decl) else BLOCK, fn, obs)
+def _acquire(env, sid, decl, fn, timeout=None):
+    timed = timeout is not None and _is_async(env, decl)
+    with Observed(env, sid, 'acquire', timeout=timeout if timed else None) as obs:
+        got = yield Step(AWAIT_TIMED if timed else AWAIT if _is_async(env, decl) else BLOCK, fn, obs)
+        obs.got = got is not False  # False: acquire(False) or acquire(timeout=...) took no permit
 
 
-def _release(env, sid, fn):
-    with Observed(env, sid, 'release'):
+def _release(env, sid, fn, n=None):
+    with Observed(env, sid, 'release', n=n):
         yield Step(CALL, fn)
 
 
@@ -208,8 +268,12 @@ async def drive_async(env, gen):
         try:
             if step.kind == AWAIT:
                 value = await _Watch(env.t, tracer.traced(env.t, step.fn), step.arg.waiting)
+            elif step.kind == AWAIT_TIMED:
+                value = await asyncio.wait_for(_watched(env.t, step.fn, step.arg.waiting), step.arg.timeout)
             elif step.kind == SLEEP:
                 await asyncio.sleep(step.arg)
+            elif step.kind == JOIN:
+                await asyncio.wait([step.arg])
             else:
                 value = _perform(env.t, step)
                 if step.kind == CALL and _is_awaitable(value):
@@ -229,6 +293,12 @@ def drive_sync(env, gen):
         except BaseException as e:
             exc = e
         step = _resume(gen, value, exc)
+
+
+async def _watched(t, fn, on_park):
+    """The coroutine wait_for runs (in a task of its own before 3.12): fn(), called and driven
+    through the gates of thread `t`, watched for its first park."""
+    return await _Watch(t, tracer.traced(t, fn), on_park)
 
 
 class _Watch(object):
@@ -337,33 +407,44 @@ def _per_thread_sems(s, t, shared):
     return sems
 
 
+async def task_main(s, t, env, ops):
+    """One scenario task's body: its ops, with what ends it sorted out (task_exception)."""
+    try:
+        await drive_async(env, interpret(env, ops, ''))
+    except scheduler.Abort:
+        raise
+    except BaseException as e:
+        task_exception(s, t, env.task, e)
+
+
+def start_task(s, t, env, ops):
+    """asyncio.create_task of scenario task env.task in this thread's loop (named after it on 3.8+)."""
+    loop = asyncio.get_event_loop()
+    coro = task_main(s, t, env, ops)
+    task = loop.create_task(coro, name=env.task) if real.PY >= (3, 8) else loop.create_task(coro)
+    s.tasks[env.task] = task
+    s.task_names[id(task)] = env.task
+    s.task_loop[env.task] = loop
+    return task
+
+
 def _loop_thread(s, t, shared):
     """asyncio.run(main()): main passes its scenario point, builds the thread's semaphores, starts
-    one task per scenario task (named after it on 3.8+) and gathers them with return_exceptions."""
-    async def task_main(env, ops):
-        try:
-            await drive_async(env, interpret(env, ops, ''))
-        except scheduler.Abort:
-            raise
-        except BaseException as e:
-            task_exception(s, t, env.task, e)
-
+    one task per scenario task and gathers them with return_exceptions; then the tasks they spawned,
+    batch by batch, until none is left (the simulation's main does the same)."""
     async def main():
         if s.aborting:
             raise scheduler.Abort()
         s.point('scenario:%s.main:0' % t.name, 'scenario main')
         sems = _per_thread_sems(s, t, shared)
-        loop = asyncio.get_event_loop()
-        tasks = []
-        for td in t.decl.get('tasks', []):
-            coro = task_main(Env(s, t, td['name'], sems), td.get('ops', []))
-            task = loop.create_task(coro, name=td['name']) if real.PY >= (3, 8) else loop.create_task(coro)
-            s.tasks[td['name']] = task
-            s.task_names[id(task)] = td['name']
-            s.task_loop[td['name']] = loop
-            tasks.append(task)
+        tasks = [start_task(s, t, Env(s, t, td['name'], sems), td.get('ops', [])) for td in t.decl.get('tasks', [])]
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
+        spawned = s.spawned.setdefault(t.name, [])
+        while spawned:
+            batch = list(spawned)
+            del spawned[:]
+            await asyncio.gather(*batch, return_exceptions=True)
 
     if hasattr(asyncio, 'run'):
         asyncio.run(main())
@@ -377,8 +458,11 @@ def _loop_thread(s, t, shared):
             loop.close()
 
 
-# The coroutines of _loop_thread (main, task_main): their tasks' steps are the harness's (vloop.py).
-vloop.HARNESS_CODES.update(c for c in _loop_thread.__code__.co_consts if hasattr(c, 'co_code'))
+# The harness's own coroutines: a scenario task's body (task_main, spawned tasks too), a loop
+# thread's main, and the watched acquire wait_for runs in a task of its own before 3.12. Their
+# tasks' steps are the harness's (vloop.py); they reach the code under test through the gates only.
+vloop.HARNESS_CODES.update([task_main.__code__, _watched.__code__]
+                           + [c for c in _loop_thread.__code__.co_consts if hasattr(c, 'co_code')])
 
 
 def _plain_thread(s, t, shared):

@@ -191,7 +191,8 @@ class Observer(object):
         rec_op = Op(t, task, sid, op, kind, bool(code.co_flags & points.CO_GENLIKE), info.opnames)
         self.active[frame] = rec_op
         t.open_ops += 1
-        s.event(t, task, sid, op, op)
+        n = frame.f_locals.get('n') if op == 'release' else None  # threading's release(n), 3.9+: n permits
+        s.event(t, task, sid, op, op, None, n if isinstance(n, int) and not isinstance(n, bool) and n != 1 else None)
         if kind == 'threading' and op == 'acquire':
             # The lock code records `waiting` when this acquire really parks in its Condition's wait.
             rec_op.outer, t.op = t.op, ['acquire', sid, task, False]
@@ -260,8 +261,8 @@ class Observer(object):
         if isinstance(e, type):
             e = e()
         if e is None:
-            # An acquire that returns False (acquire(False), a timeout) took no permit: it gave up.
-            kind = 'cancelled' if op.op == 'acquire' and value is False else ('acquired' if op.op == 'acquire' else 'released')
+            # An acquire that returns False (acquire(False), a timeout) took no permit (contract: not-acquired).
+            kind = 'not-acquired' if op.op == 'acquire' and value is False else ('acquired' if op.op == 'acquire' else 'released')
             s.event(t, op.task, op.sid, kind, op.op)
         elif isinstance(e, (asyncio.CancelledError, GeneratorExit)) and op.op == 'acquire':
             s.event(t, op.task, op.sid, 'cancelled', op.op)

@@ -106,6 +106,7 @@ class Sched(object):
         self.harness_tasks = {}  # id -> the tasks running the harness's own coroutines (vloop.py: their steps need no trace)
         self.task_names = {}  # id(task) -> name
         self.task_loop = {}  # task name -> VLoop
+        self.spawned = {}  # thread name -> tasks its `spawn` ops created, not yet gathered by its main
         self.sems = []  # (id, decl, obj)
         self.loops = []
         self.rid = None  # id of the run request: progress lines carry it
@@ -442,15 +443,30 @@ class Sched(object):
         self.done.release()
 
     # -- history --------------------------------------------------------------------------
-    def event(self, t, task, sem_id, kind, op, error=None):
-        """One history event (HistoryEvent in src/contract/events.ts)."""
-        if not self.recording:
-            return
-        e = {'seq': len(self.history), 'step': self.step, 'time': round(self.now, 9), 'thread': t.name,
-             'loop': t.loop.sv_id if t.loop is not None else None, 'task': task, 'sem': sem_id,
-             'kind': kind, 'op': op}
+    def event(self, t, task, sem_id, kind, op, error=None, n=None):
+        """One history event of a semaphore (SemaphoreEvent in src/contract/events.ts); `n` on the
+        `release` event of a release(n)."""
+        e = self._event_base(t, task)
+        e.update({'sem': sem_id, 'kind': kind, 'op': op})
         if error is not None:
             e['error'] = error
+        if n is not None:
+            e['n'] = n
+        self._record_event(e)
+
+    def scenario_event(self, t, task, kind, tag):
+        """One event of the scenario itself (ScenarioEvent): `record` of a tag, `spawn` of a task."""
+        e = self._event_base(t, task)
+        e.update({'kind': kind, 'tag': tag})
+        self._record_event(e)
+
+    def _event_base(self, t, task):
+        return {'seq': len(self.history), 'step': self.step, 'time': round(self.now, 9), 'thread': t.name,
+                'loop': t.loop.sv_id if t.loop is not None else None, 'task': task}
+
+    def _record_event(self, e):
+        if not self.recording:
+            return
         self.history.append(e)
         if self.tell_all:
             self.tell('event', e)

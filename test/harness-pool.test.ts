@@ -16,7 +16,7 @@ import { findInterpreters } from '../src/backends/cpython/interpreters.ts';
 const PYTHONS = findInterpreters();
 if (PYTHONS.length === 0) console.warn('[harness-pool] skipped: no CPython interpreter found');
 
-const SCRIPT = String.raw`
+const SCRIPT = `
 import asyncio, json, sys, threading
 sys.path.insert(0, HARNESS_DIR)
 from semverify_harness import pool, real

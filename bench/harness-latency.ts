@@ -7,6 +7,7 @@
  *
  *   npx tsx bench/harness-latency.ts            BENCH_PYTHON=3.8 BENCH_RUNS=2000 BENCH_TRACED=1
  *   BENCH_BASELINE=main npx tsx bench/harness-latency.ts      this checkout against a revision
+ *   BENCH_SCENARIOS=threading-shared,asyncio-4-tasks           other built-in scenarios
  *
  * BENCH_TRACED=1 also measures traced runs (what a report's counterexamples replay with: the
  * history and trace streamed while the run is in flight).
@@ -36,7 +37,7 @@ const BASELINE = process.env.BENCH_BASELINE;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** Set in a measuring child of a comparison: print one JSON line per figure instead of prose. */
 const JSON_OUT = process.env.BENCH_JSON === '1';
-const SCENARIOS = ['asyncio-shared-2-threads', 'asyncio-shared-3-threads'];
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'asyncio-shared-2-threads,asyncio-shared-3-threads').split(',');
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 interface Figure {

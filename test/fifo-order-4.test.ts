@@ -1,6 +1,8 @@
 /**
- * GH-111694 (CPython's test_acquire_fifo_order_4, 3.13), written directly against the ports
- * until the scenario language can spawn tasks and record their order: a burst of releases must
+ * GH-111694 (CPython's test_acquire_fifo_order_4, 3.13), written directly against the ports, so
+ * that it runs with no interpreter installed and shows the ports' state, not only the records
+ * (the scenario, scenarios/cpython-tests/test_acquire_fifo_order_4.json, is checked against the
+ * real interpreters in test/cpython-suite.test.ts): a burst of releases must
  * wake every waiter that FIFO held back. 3.10-3.12 wake one more waiter per completed acquire,
  * so a task created meanwhile runs before the last waiter; 3.13 wakes as many as there are
  * permits. The real interpreters agree (the test fails on 3.12 and passes on 3.13:

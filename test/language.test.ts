@@ -238,19 +238,6 @@ describe('cancel(msg) before 3.9 fails the run, on both backends, rather than ca
   });
 });
 
-describe('the ports answer arguments their Python does not take as CPython does', () => {
-  it("asyncio's acquire(...) and release(n) raise TypeError at the call, on both versions' ports", () => {
-    const rt = new PyRuntime({ model: 'gil', maxSteps: 10, source: new SparseSource([]), recordTrace: false });
-    for (const id of ['cpython-3.11', 'cpython-3.9']) {
-      for (const bounded of [false, true]) {
-        const sem = findImplementation(id)!.asyncio({ rt, id: 's', value: 1, bounded });
-        expect(() => sem.release(2).next(), `${id} bounded=${bounded}`).toThrow(/release\(\) takes 1 positional argument but 2 were given/);
-        expect(() => sem.acquire({ timeout: 1 }).next(), id).toThrow(/acquire\(\) takes 1 positional argument/);
-      }
-    }
-  });
-});
-
 describe('docs/scenario-format.md', () => {
   it('documents every operation, and every argument of acquire, release and cancel, with the Python it stands for', () => {
     const doc = readFileSync(new URL('../docs/scenario-format.md', import.meta.url), 'utf8');

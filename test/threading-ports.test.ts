@@ -68,13 +68,14 @@ describe.each(TABLE_VERSIONS)('threading.Semaphore on CPython %s', (v) => {
     expect(early).toMatchObject({ value: 0, waiters: 0 });
   });
 
-  it(minor >= 9 ? 'release(2) wakes two waiters; release(0) is a ValueError' : 'release(2) is a TypeError (no n before 3.9)', () => {
+  it(minor >= 9 ? 'release(2) wakes two waiters; release(0) is a ValueError' : 'release(n) is a TypeError for any n, 1 included (no n before 3.9)', () => {
     const waiter: Body = function* (sem, log, rt) {
       yield* attempt('acquire()', sem.acquire(), log, rt);
     };
     const r = run(v, 0, false, waiter, waiter, function* (sem, log, rt) {
       yield* attempt('release(0)', sem.release(0), log, rt);
       yield* attempt('release(2)', sem.release(2), log, rt);
+      if (minor <= 8) yield* attempt('release(1)', sem.release(1), log, rt);
     });
     if (minor >= 9) {
       expect(r.log).toEqual([
@@ -88,6 +89,7 @@ describe.each(TABLE_VERSIONS)('threading.Semaphore on CPython %s', (v) => {
       expect(r.log).toEqual([
         'release(0) -> TypeError: release() takes 1 positional argument but 2 were given',
         'release(2) -> TypeError: release() takes 1 positional argument but 2 were given',
+        'release(1) -> TypeError: release() takes 1 positional argument but 2 were given',
       ]);
       expect(r.status).toBe('hang');
     }

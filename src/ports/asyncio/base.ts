@@ -1,13 +1,12 @@
 /**
  * What every version's asyncio.Semaphore port shares: the port interface around the version's
  * own acquire/release, `async with` through _ContextManagerMixin, BoundedSemaphore.release (the
- * same in 3.6-3.13), and `release(n)`, which asyncio never accepted.
+ * same in 3.6-3.13).
  */
-import { takesNoArgument } from '../arguments.ts';
 import type { Py } from '../../runtime/instructions.ts';
-import { PyException, ValueError } from '../../runtime/errors.ts';
+import { ValueError } from '../../runtime/errors.ts';
 import type { PyRuntime } from '../../runtime/runtime.ts';
-import type { AcquireOptions, SemaphorePort, SemaphoreSnapshot } from '../port.ts';
+import type { SemaphorePort, SemaphoreSnapshot } from '../port.ts';
 import type { Frame } from '../bytecode/frame.ts';
 import type { PortVersion } from '../bytecode/version.ts';
 import { aenter, aexit } from '../mixins/context-manager.ts';
@@ -31,17 +30,8 @@ export abstract class AsyncioSemaphorePort implements SemaphorePort {
     this.boundValue = bounded ? value : null;
   }
 
-  /**
-   * `await sem.acquire()`. asyncio's acquire takes no blocking/timeout (a timeout is wait_for
-   * around it): given one, Python raises TypeError at the call, before any frame runs.
-   */
-  acquire(options?: AcquireOptions): Py<boolean> {
-    takesNoArgument(this.v.minor >= 10 ? 'Semaphore.acquire' : 'acquire', options); // BoundedSemaphore inherits it
-    return this.acquireWalk();
-  }
-
-  /** This version's Semaphore.acquire, walked. */
-  protected abstract acquireWalk(): Py<boolean>;
+  /** `await sem.acquire()`: no arguments (the scenario reader refuses blocking; a timeout is wait_for around it). */
+  abstract acquire(): Py<boolean>;
 
   /** Semaphore._wake_up_next of this version (3.13's says whether it woke one). */
   protected abstract wakeUpNext(): Py<unknown>;
@@ -103,12 +93,8 @@ export abstract class AsyncioSemaphorePort implements SemaphorePort {
     return this.boundValue === null ? 'Semaphore' : 'BoundedSemaphore';
   }
 
-  *release(n?: number): Py<void> {
-    if (n !== undefined && n !== 1) {
-      // Python refuses the argument before any frame of release() runs.
-      const name = this.v.minor >= 10 ? `${this.className}.release()` : 'release()';
-      throw new PyException('TypeError', `${name} takes 1 positional argument but 2 were given`);
-    }
+  /** `sem.release()`: no n (the scenario reader refuses it on asyncio; release(n) is threading's). */
+  *release(): Py<void> {
     if (this.boundValue === null) yield* this.semaphoreRelease();
     else yield* this.boundedRelease(this.boundValue);
   }

@@ -133,7 +133,7 @@ export class HandOffSemaphore extends AsyncioSemaphorePort implements LoopBound 
   }
 
   // CPython 3.10-3.12 Lib/asyncio/locks.py Semaphore.acquire
-  protected *acquireWalk(): Py<boolean> {
+  *acquire(): Py<boolean> {
     const f = this.frame('Semaphore.acquire');
     const fut = yield* this.fastPathOrEnqueue(f);
     if (fut === null) return true;

@@ -95,7 +95,7 @@ export class WaiterDequeSemaphore extends AsyncioSemaphorePort {
   protected *afterWakeUp(_f: Frame): Py<void> {}
 
   // CPython 3.6-3.8 Lib/asyncio/locks.py Semaphore.acquire
-  protected *acquireWalk(): Py<boolean> {
+  *acquire(): Py<boolean> {
     const f = this.frame('Semaphore.acquire');
     yield* f.start();
     const onPark = this.parker();

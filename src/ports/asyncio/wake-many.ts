@@ -11,7 +11,7 @@ import { HandOffSemaphore } from './hand-off.ts';
 
 export class WakeManySemaphore extends HandOffSemaphore {
   // CPython 3.13 Lib/asyncio/locks.py Semaphore.acquire
-  protected override *acquireWalk(): Py<boolean> {
+  override *acquire(): Py<boolean> {
     const f = this.frame('Semaphore.acquire');
     const fut = yield* this.fastPathOrEnqueue(f);
     if (fut === null) return true;

@@ -34,7 +34,7 @@ export class WakeupScheduledSemaphore extends WaiterDequeSemaphore {
   }
 
   // CPython 3.9 Lib/asyncio/locks.py Semaphore.acquire
-  protected override *acquireWalk(): Py<boolean> {
+  override *acquire(): Py<boolean> {
     const f = this.frame('Semaphore.acquire');
     yield* f.start();
     const onPark = this.parker();

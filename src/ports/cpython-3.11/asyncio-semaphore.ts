@@ -14,8 +14,7 @@ import { awaitFuture, type Future } from '../../runtime/future.ts';
 import type { EventLoop } from '../../runtime/event-loop.ts';
 import { getRunningLoop } from '../../runtime/asyncio.ts';
 import type { PyRuntime } from '../../runtime/runtime.ts';
-import type { AcquireOptions, SemaphoreArgs, SemaphorePort, SemaphoreSnapshot } from '../port.ts';
-import { takesNoArgument } from '../arguments.ts';
+import type { SemaphoreArgs, SemaphorePort, SemaphoreSnapshot } from '../port.ts';
 import { trackFields } from '../tracked.ts';
 
 const LOCKS = 'asyncio/locks.py';
@@ -102,8 +101,7 @@ export class AsyncioSemaphore311 implements SemaphorePort {
   }
 
   // CPython 3.11 Lib/asyncio/locks.py Semaphore.acquire
-  *acquire(options?: AcquireOptions): Py<boolean> {
-    takesNoArgument('Semaphore.acquire', options);
+  *acquire(): Py<boolean> {
     yield point(acquireAt(364)); // coroutine start
     if (!(yield* this.locked())) {
       // The window the seed's race lives in: locked() has returned, the decrement has not happened.
@@ -149,8 +147,7 @@ export class AsyncioSemaphore311 implements SemaphorePort {
   }
 
   // CPython 3.11 Lib/asyncio/locks.py Semaphore.release
-  *release(n?: number): Py<void> {
-    takesNoArgument('Semaphore.release', n);
+  *release(): Py<void> {
     yield point(releaseAt(400));
     yield ftPoint(releaseAt(406));
     this._value += 1;
@@ -235,8 +232,7 @@ export class AsyncioBoundedSemaphore311 extends AsyncioSemaphore311 {
   }
 
   // CPython 3.11 Lib/asyncio/locks.py BoundedSemaphore.release
-  override *release(n?: number): Py<void> {
-    takesNoArgument('BoundedSemaphore.release', n);
+  override *release(): Py<void> {
     yield point(boundedReleaseAt(432));
     yield ftPoint(boundedReleaseAt(433));
     if (this._value >= this.boundValue) {

@@ -132,9 +132,10 @@ export class ConditionPort {
     let gotit = false;
     try {
       // The thread parks only if no notify released its waiter lock since _release_save().
-      const parking = function* (deadline: number): Py<boolean> {
+      // `timeout` as _thread.lock.acquire takes it: seconds from now, -1 for none (Python's own default).
+      const parking = function* (timeout: number): Py<boolean> {
         if (waiter.locked()) onPark();
-        return yield* waiter.acquire(f.here(), true, deadline);
+        return yield* waiter.acquire(f.here(), true, timeout);
       };
       if (yield* f.branchNone(timeout === null)) {
         // waiter.acquire(); gotit = True

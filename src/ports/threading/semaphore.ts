@@ -169,7 +169,7 @@ export class ThreadingSemaphorePort implements SemaphorePort {
   }
 
   *release(n?: number): Py<void> {
-    if (this.v.minor <= 8 && n !== undefined && n !== 1) {
+    if (this.v.minor <= 8 && n !== undefined) {
       // release(self) takes no n before 3.9: Python refuses the call before any frame runs.
       throw new PyException('TypeError', 'release() takes 1 positional argument but 2 were given');
     }

@@ -123,9 +123,13 @@ describe('what crosses the pipe is validated (no interpreter needed)', () => {
       const garbage = await b.run({ scenario: { ...oneThread, id: 'garbage' } });
       expect(garbage.failure).toEqual({ kind: 'protocol', field: '(line)' });
       expect(garbage.detail).toBe(`the harness's reply is malformed: (line): not JSON: "Traceback (most recent call last):"`);
+      const badTold = await b.run({ scenario: { ...oneThread, id: 'bad-told' } });
+      expect(badTold.failure).toEqual({ kind: 'protocol', field: 'told[1].value.thread' });
+      const emptyTold = await b.run({ scenario: { ...oneThread, id: 'empty-told' } });
+      expect(emptyTold.failure).toEqual({ kind: 'protocol', field: 'told' });
       const good = await b.run({ scenario: oneThread });
       expect(good.status, good.detail).toBe('completed');
-      expect(b.starts).toBe(3); // each protocol failure cost its process
+      expect(b.starts).toBe(5); // each protocol failure cost its process
     } finally {
       await b.close();
     }
@@ -424,6 +428,9 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (l
   const m = JSON.parse(line);
   if (m.op === 'hello') return send({ id: m.id, ok: true, ...${hello} });
   if (m.scenario.id === 'garbage') return process.stdout.write('Traceback (most recent call last):\\n');
+  // Progress comes in batches: a told item names its index in the batch when it is wrong.
+  if (m.scenario.id === 'bad-told') send({ id: m.id, told: [{ progress: 'steps', step: 1, time: 0 }, { progress: 'deviation', step: 2, time: 0, value: { kind: 'delay', thread: 'T9', label: 'x.py:f:1', occ: 1 } }] });
+  if (m.scenario.id === 'empty-told') return send({ id: m.id, told: [] });
   const result = JSON.parse(JSON.stringify(good));
   if (m.scenario.id === 'bad-kind') result.history[0].kind = 'acquird';
   send({ id: m.id, ok: true, result });

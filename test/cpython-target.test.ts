@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CPythonBackend } from '../src/backends/cpython/backend.ts';
 import { findInterpreter } from '../src/backends/cpython/interpreters.ts';
 import { checkScenario, type CheckOptions } from '../src/explore/check.ts';
 import { replayToken } from '../src/explore/replay.ts';
@@ -84,6 +85,20 @@ describe.skipIf(!py311)('--target on CPython 3.11', () => {
     expect(status(r, 'fifo')).toBe('holds');
     expect(status(r, 'conformance')).toBe('holds');
     expect(r.makespan?.min).toBe(2);
+  });
+
+  it("a waiter future of the target's own class: the methods the event loop's Task calls on it are traced too", async () => {
+    // The harness traces inside its calls of the semaphore; the C Task calls add_done_callback from
+    // its own step, outside them. The future's class is the target's code: its points must be there.
+    const b = await CPythonBackend.start(py311!);
+    try {
+      const target = { spec: 'future_sem:FutureSemaphore', pythonpath: [join(ROOT, TARGETS)] };
+      const r = await b.run({ scenario: builtin('asyncio-4-tasks'), target, trace: true });
+      expect(r.status, r.detail).toBe('completed');
+      expect(r.trace.filter((e) => /^future_sem\.py:WaiterFuture\.add_done_callback:\d+$/.test(e.label)).length).toBeGreaterThan(0);
+    } finally {
+      await b.close();
+    }
   });
 
   it('without a readable _value, permit-conservation is n/a (not a crash, not a vacuous holds)', async () => {

@@ -37,6 +37,7 @@ describe('the harness package (src/backends/cpython/harness/semverify_harness/)'
         'interpreter',
         'observe',
         'points',
+        'pool',
         'program',
         'protocol',
         'pthreads',

@@ -57,11 +57,11 @@ describe("a program run's reply", () => {
 
   it('tells a thread before anything names it, while the run is in flight', () => {
     const read = progressReader(scenario, true);
-    const deviation = { id: 1, progress: 'deviation', step: 5, time: 0, value: { kind: 'delay', thread: 'T0', label: 'p.py:f:3', occ: 1 } };
+    const deviation = { progress: 'deviation', step: 5, time: 0, value: { kind: 'delay', thread: 'T0', label: 'p.py:f:3', occ: 1 } };
     expect(protocolError(() => read(deviation)).field).toBe('value.thread');
-    expect(read({ id: 1, progress: 'thread', step: 4, time: 0, value: 'T0' })).toMatchObject({ kind: 'thread', thread: 'T0' });
+    expect(read({ progress: 'thread', step: 4, time: 0, value: 'T0' })).toMatchObject({ kind: 'thread', thread: 'T0' });
     expect(read(deviation)).toMatchObject({ kind: 'deviation' });
-    expect(protocolError(() => progressReader(scenario)({ id: 1, progress: 'thread', step: 4, time: 0, value: 'T1' })).problem).toBe(
+    expect(protocolError(() => progressReader(scenario)({ progress: 'thread', step: 4, time: 0, value: 'T1' })).problem).toBe(
       'a scenario run starts no threads',
     );
   });

@@ -110,7 +110,7 @@ def replay():
                 if not line:
                     raise AssertionError('the harness ended without an answer (exit %r)' % proc.poll())
                 msg = json.loads(line.decode('utf-8'))
-                if msg.get('id') == 1 and 'progress' not in msg:
+                if msg.get('id') == 1 and 'told' not in msg:  # not a batch of progress items
                     if not msg.get('ok'):
                         raise AssertionError('the harness failed: %s' % msg.get('error'))
                     return msg['result']

@@ -1,6 +1,7 @@
 /**
  * One persistent harness process: line-delimited JSON requests and responses matched by id, and
- * the progress lines of a request in flight (a run's deviations, ...: see Sched.tell in the harness).
+ * the progress of a request in flight (a run's deviations, ...: see Sched.tell in the harness),
+ * which comes in batches: a `told` line carries the items the harness held since its last one.
  * Every line on the harness's stdout is the harness's (it moves fd 1 to stderr for the code it
  * runs), so a line that is not a message of ours is a protocol failure, not noise to skip.
  *
@@ -51,7 +52,7 @@ export class HarnessError extends Error {
 export interface RequestOptions {
   /** The request fails (`timeout`) and the process is killed when no line about it arrives for this long. */
   readonly timeoutMs?: number;
-  /** Receives each progress line of the request; throwing a ProtocolError fails the request as `protocol`. */
+  /** Receives each progress item of the request, in order; throwing a ProtocolError fails the request as `protocol`. */
   readonly onProgress?: (line: Record<string, unknown>) => void;
 }
 
@@ -184,13 +185,17 @@ export class PythonProcess {
     const p = typeof m.id === 'number' ? this.pending.get(m.id) : undefined;
     if (!p) return this.protocolFailure('id', `no request in flight has id ${JSON.stringify(m.id)}`);
     const id = m.id as number;
-    if (m.progress !== undefined) {
-      if (!p.opts.onProgress) return this.protocolFailure('progress', 'this request has no progress');
-      try {
-        p.opts.onProgress(m);
-      } catch (e) {
-        if (e instanceof ProtocolError) return this.protocolFailure(`(progress line).${e.field}`, e.problem);
-        throw e;
+    if (m.told !== undefined) {
+      const onProgress = p.opts.onProgress;
+      if (!onProgress) return this.protocolFailure('told', 'this request has no progress');
+      if (!Array.isArray(m.told) || m.told.length === 0) return this.protocolFailure('told', 'expected a non-empty array of progress items');
+      for (const [i, item] of m.told.entries()) {
+        try {
+          onProgress(item);
+        } catch (e) {
+          if (e instanceof ProtocolError) return this.protocolFailure(`told[${i}].${e.field}`, e.problem);
+          throw e;
+        }
       }
       this.arm(id, p); // progress: the request's silence starts again
       return;

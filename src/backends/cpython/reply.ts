@@ -154,7 +154,7 @@ export type Progress = { readonly step: number; readonly time: number } & (
 
 const PROGRESS_KINDS: Readonly<Record<Progress['kind'], true>> = { deviation: true, event: true, trace: true, steps: true, thread: true };
 
-/** A reader of one run's progress lines (a program's run: `program`, its threads told as they start). */
+/** A reader of one run's progress items (each of a `told` line's; a program's run: `program`, its threads told as they start). */
 export function progressReader(scenario: Scenario, program = false): (value: unknown) => Progress {
   const names = new Names(scenario, program);
   if (program) names.declare(new ReplyReader(), PROGRAM_MAIN_THREAD, '');
@@ -163,7 +163,7 @@ export function progressReader(scenario: Scenario, program = false): (value: unk
 
 function readProgress(value: unknown, names: Names): Progress {
   const r = new ReplyReader();
-  const o = r.object(value, '', ['id', 'progress', 'step', 'time', 'value'], ['progress', 'step', 'time']);
+  const o = r.object(value, '', ['progress', 'step', 'time', 'value'], ['progress', 'step', 'time']);
   const at = { step: r.int(o, 'step', ''), time: r.num(o, 'time', '') };
   const kind = r.member(o, 'progress', '', PROGRESS_KINDS);
   switch (kind) {

@@ -7,9 +7,9 @@ The modules follow the TypeScript rooms (see docs/cpython-backend.md):
 
     contract     the shared contract, read from contract.json (generated from src/contract/)
     real         the real primitives, captured before any run patches them
-    wire         the protocol's private output stream
+    wire         the protocol's private output stream, and a run's progress held for its next batch
     points       where this interpreter can switch threads: one point model per interpreter family
-    tracer       sys.settrace glue: finds the points in code under test
+    tracer       sys.settrace glue: finds the points in code under test; the gates a thread traces in
     sources      decision sources (replay, random, preemption-bounded, prefix) over the contract's generator
     scheduler    controlled threads, batons, the virtual clock, decisions, history
     virtual      virtual locks and time, and the patching
@@ -17,6 +17,7 @@ The modules follow the TypeScript rooms (see docs/cpython-backend.md):
     targets      a user's own semaphore class (--target)
     interpreter  the scenario interpreter: one op interpreter, driven in loop threads and plain threads
     final_state  the semaphores' final state and what blocked threads wait on
+    pool         the OS threads that play the controlled threads, reused from run to run
     run          one run, from start to unwinding
     observe      program mode: the program's semaphores, found at construction, and its calls on them
     guards       program mode: what a program may not do (other processes, sockets, os._exit)

@@ -4,7 +4,10 @@ interpreter, `interpret`, written once as a generator: it passes the scenario po
 the history around every semaphore call, and yields each call that may await or block as a
 Step. Two drivers perform the steps: `drive_async` in a loop thread's task (awaiting what must
 be awaited) and `drive_sync` in a plain thread. Whatever a step raises is thrown back into the
-generator at its yield, so the history and the `with` cleanup are written once for both."""
+generator at its yield, so the history and the `with` cleanup are written once for both.
+
+Every call that may run the code under test goes through a gate (tracer.traced): the thread
+traces only there (see tracer.py)."""
 import asyncio
 import inspect
 import sys
@@ -115,6 +118,13 @@ class Observed(object):
         return self
 
     def __exit__(self, et, e, tb):
+        s = self.s
+        if et is not None and s.target is not None and not s.aborting:
+            # A target's exception is its code: its __str__ runs, traced, as anywhere.
+            return tracer.traced(self.t, self._ended, et, e)
+        return self._ended(et, e)
+
+    def _ended(self, et, e):
         s = self.s
         if et is None:
             if self.op == 'release':
@@ -230,11 +240,11 @@ def _perform(t, step):
         obs = step.arg
         t.op = ['acquire', obs.sid, obs.task, False]
         try:
-            return step.fn()
+            return tracer.traced(t, step.fn)
         finally:
             t.op = None
     if k == CALL:
-        return step.fn()
+        return tracer.traced(t, step.fn)
     if k == SLEEP:
         return time.sleep(step.arg)  # looked up now: the virtual sleep during a run
     # Scenario validation keeps asyncio semaphores out of plain threads.
@@ -257,9 +267,9 @@ async def drive_async(env, gen):
         value = exc = None
         try:
             if step.kind == AWAIT:
-                value = await _Watch(step.fn(), step.arg.waiting)
+                value = await _Watch(env.t, tracer.traced(env.t, step.fn), step.arg.waiting)
             elif step.kind == AWAIT_TIMED:
-                value = await asyncio.wait_for(_watched(step.fn, step.arg.waiting), step.arg.timeout)
+                value = await asyncio.wait_for(_watched(env.t, step.fn, step.arg.waiting), step.arg.timeout)
             elif step.kind == SLEEP:
                 await asyncio.sleep(step.arg)
             elif step.kind == JOIN:
@@ -267,7 +277,7 @@ async def drive_async(env, gen):
             else:
                 value = _perform(env.t, step)
                 if step.kind == CALL and _is_awaitable(value):
-                    value = await value
+                    value = await _Watch(env.t, value, None)
         except BaseException as e:
             exc = e
         step = _resume(gen, value, exc)
@@ -285,45 +295,51 @@ def drive_sync(env, gen):
         step = _resume(gen, value, exc)
 
 
-async def _watched(fn, on_park):
-    """The coroutine wait_for runs (in a task of its own before 3.12): fn(), watched for its first park."""
-    return await _Watch(fn(), on_park)
+async def _watched(t, fn, on_park):
+    """The coroutine wait_for runs (in a task of its own before 3.12): fn(), called and driven
+    through the gates of thread `t`, watched for its first park."""
+    return await _Watch(t, tracer.traced(t, fn), on_park)
 
 
 class _Watch(object):
-    """Awaitable driving a coroutine and reporting the first time it parks (yields to the loop)."""
-    __slots__ = ('c', 'cb')
+    """Awaitable driving an awaitable of the code under test through the gates of thread `t`,
+    reporting the first time it parks (yields to the loop) to `cb`, if any."""
+    __slots__ = ('t', 'c', 'cb')
 
-    def __init__(self, c, cb):
-        self.c = c
+    def __init__(self, t, c, cb):
+        self.t = t
+        # A coroutine or generator is driven itself; another awaitable (a Future) by its iterator.
+        self.c = c if hasattr(c, 'send') else c.__await__()
         self.cb = cb
 
     def __await__(self):
-        return _drive_coro(self.c, self.cb)
+        return _drive_coro(self.t, self.c, self.cb)
 
     __iter__ = __await__
 
 
-def _drive_coro(c, on_park):
+def _drive_coro(t, c, on_park):
     val = None
     exc = None
-    parked = False
+    parked = on_park is None
     while True:
         try:
             if exc is None:
-                y = c.send(val)
+                y = tracer.traced(t, c.send, val)
             else:
                 e, exc = exc, None
-                y = c.throw(e)
+                y = tracer.traced(t, c.throw, e)
         except StopIteration as si:
             return si.value
+        if not tracer.harmless_wait(y):
+            tracer.widen(t)  # the task's own C code calls this future's Python methods
         if not parked:
             parked = True
             on_park()
         try:
             val = yield y
         except GeneratorExit:
-            c.close()
+            tracer.traced(t, c.close)
             raise
         except BaseException as e:
             exc = e
@@ -375,7 +391,10 @@ def task_exception(s, t, task, e):
     for x in s.scenario_excs:
         if x is e:
             return
-    run_failed(s, t, e, task)
+    if s.target is not None:
+        tracer.traced(t, run_failed, s, t, e, task)  # a target's exception is its code (its __str__)
+    else:
+        run_failed(s, t, e, task)
 
 
 def _per_thread_sems(s, t, shared):
@@ -383,7 +402,7 @@ def _per_thread_sems(s, t, shared):
     for n, d in (s.scenario.get('semaphores') or {}).items():
         if d.get('scope') == 'per-thread':
             sid = '%s@%s' % (n, t.name)
-            sems[n] = (sid, d, make_sem(s, sid, d, t))
+            sems[n] = (sid, d, tracer.traced(t, make_sem, s, sid, d, t))
             s.sems.append(sems[n])
     return sems
 
@@ -439,6 +458,13 @@ def _loop_thread(s, t, shared):
             loop.close()
 
 
+# The harness's own coroutines: a scenario task's body (task_main, spawned tasks too), a loop
+# thread's main, and the watched acquire wait_for runs in a task of its own before 3.12. Their
+# tasks' steps are the harness's (vloop.py); they reach the code under test through the gates only.
+vloop.HARNESS_CODES.update([task_main.__code__, _watched.__code__]
+                           + [c for c in _loop_thread.__code__.co_consts if hasattr(c, 'co_code')])
+
+
 def _plain_thread(s, t, shared):
     """The thread's tasks, one after another; an exception a semaphore call raised ends that task only."""
     sems = _per_thread_sems(s, t, shared)
@@ -454,13 +480,12 @@ def _plain_thread(s, t, shared):
 
 
 def thread_entry(s, t, shared_box):
-    """The body of controlled OS thread `t`: waits for its first turn, traces, runs its part."""
-    t.ident = real.get_ident()
-    s.by_ident[t.ident] = t
+    """The body of controlled thread `t` (registered by the main thread, run by a pooled OS
+    thread): waits for its first turn, runs its part, tracing in the gates."""
     t.baton.acquire()  # wait for the first turn
     if s.aborting:
         return
-    sys.settrace(tracer.make_tracer(s, t))
+    t.tracer = tracer.make_tracer(s, t)
     try:
         (_loop_thread if t.loop_thread else _plain_thread)(s, t, shared_box[0])
     except scheduler.Abort:
@@ -468,7 +493,10 @@ def thread_entry(s, t, shared_box):
     except BaseException as e:  # an escape past the tasks: the code under test's, or a harness bug
         if not s.aborting and s.status is None:
             try:
-                run_failed(s, t, e)
+                if s.target is not None:
+                    tracer.traced(t, run_failed, s, t, e)  # a target's exception is its code (its __str__)
+                else:
+                    run_failed(s, t, e)
             except scheduler.Abort:
                 pass
     finally:

@@ -32,7 +32,7 @@ import time
 import traceback
 import types
 
-from . import contract, guards, observe, points, pthreads, real, run, scheduler, sources, targets, tracer, virtual
+from . import contract, guards, observe, points, pool, pthreads, real, run, scheduler, sources, targets, tracer, virtual, wire
 
 # Output kept per run: a counterexample shows it; beyond this it is cut.
 MAX_OUTPUT = 64 * 1024
@@ -157,10 +157,11 @@ def main_ended_by(s, t, e):
     _fail(s, t, targets.code_failure(e), 'the program raised %s' % targets.describe_exc(e))
 
 
-def _main_entry(s, t, prog, module):
+def _main_entry(s, t, prog, module, ready):
     """The body of the program's main thread: waits for its first turn, then runs the script."""
     t.ident = real.get_ident()
     s.by_ident[t.ident] = t
+    ready.release()
     t.baton.acquire()
     if s.aborting:
         t.state = 'finished'
@@ -265,15 +266,18 @@ def do_run(req):
     s.observer = observe.Observer(s)
     s.observer.thread_names.add(contract.PROGRAM_MAIN_THREAD)
     s.program_over = lambda: observe.program_over(s)
+    # A program sees every thread of the process (threading.enumerate()): no idle pooled ones.
+    pool.POOL.retire_idle()
     gc_was = gc.isenabled()
     gc.disable()
     t = s.threads[0]
     module = _fresh_main(prog)
+    ready = real.allocate_lock()
+    ready.acquire()
     # Not a daemon: the threads the program starts inherit that, as from a real main thread.
-    t.thread = threading.Thread(target=_main_entry, args=(s, t, prog, module), name='MainThread')
+    t.thread = threading.Thread(target=_main_entry, args=(s, t, prog, module, ready), name='MainThread')
     t.thread.start()
-    while t.ident is None:
-        real.sleep(0.0001)
+    ready.acquire()  # registered
     out = _Capture(s)
     world = _World(prog, args, out)
     thread_patches = pthreads.Patches(s)
@@ -290,6 +294,7 @@ def do_run(req):
         t.baton.release()
         # No time limit here: a program that blocks outside the virtual primitives is the driver's to stop.
         s.done.acquire()
+        wire.flush()  # unwinding runs the program's own cleanup, which may end the process
         clean = run.unwind(s)
     finally:
         s.aborting = True

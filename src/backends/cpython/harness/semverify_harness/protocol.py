@@ -6,8 +6,9 @@ on its private stdout (docs/cpython-backend.md, "Protocol"):
     {"id": 2, "op": "run", "scenario": {...}, "schedule": [...] | null, "source": <SourceSpec> | null,
      "maxSteps": n, "target": null | {"spec": "mod:Class", "pythonpath": [...]}, "trace": true, "tellAll": false}
                                                   -> {"id": 2, "ok": true, "result": <RunResult>}
-        while it runs: {"id": 2, "progress": "deviation"|"steps", "step": n, "time": t, "value": ...}
-                       (and "event"|"trace" when the request has "tellAll": true)
+        while it runs: {"id": 2, "told": [{"progress": "deviation"|"steps", "step": n, "time": t, "value": ...}, ...]}
+                       (items held and sent in batches, wire.py; also "event"|"trace" items when the
+                       request has "tellAll": true)
     {"id": 3, "op": "target", "target": {...}, "scenario": {...}}   -> {"id": 3, "ok": true, "target": {...}}
                                   (a bad target: {"id": 3, "ok": false, "error": "...", "field": "--target"})
     {"id": 5, "op": "program", "program": {"path": "/abs/x.py", "digest": "<sha256>", "args": [...]}}
@@ -92,6 +93,9 @@ def main():
         except BaseException as e:  # even SystemExit or KeyboardInterrupt: answer, and serve the next request
             resp = {'id': req.get('id'), 'ok': False, 'error': '%s: %s' % (type(e).__name__, e),
                     'traceback': traceback.format_exc()}
+        # Progress a run held back is the reply's to say (or moot: the request failed); it must
+        # not go out later under the next request's id.
+        wire.drop()
         wire.send(resp)
         if stop:
             break

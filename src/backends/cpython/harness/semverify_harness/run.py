@@ -1,14 +1,14 @@
 # -*- coding: utf-8 -*-
-"""One run of a scenario: start the controlled threads (before anything is patched: Thread.start
-uses real locks), patch in the virtual primitives, build the shared semaphores in the main
-thread, hand the CPU to T0, wait for the outcome, then unwind the survivors and restore
-everything. The reply's `result` is a RunResult (src/contract/run-result.ts)."""
+"""One run of a scenario: take the controlled threads' OS threads from the pool (pool.py; it
+starts any new one before anything is patched: Thread.start uses real locks), patch in the
+virtual primitives, build the shared semaphores in the main thread, hand the CPU to T0, wait for
+the outcome, then unwind the survivors, restore everything and give the threads back. The
+reply's `result` is a RunResult (src/contract/run-result.ts)."""
 import asyncio
 import asyncio.events
 import gc
-import threading
 
-from . import contract, final_state, interpreter, real, scheduler, sources, targets, virtual, vloop
+from . import contract, final_state, interpreter, pool, real, scheduler, sources, targets, virtual, vloop, wire
 
 
 def do_run(req):
@@ -22,19 +22,17 @@ def do_run(req):
     s.rid = req.get('id')
     s.tell_all = req.get('tellAll') is True
     s.target = target
+    reuse = pool.reusable(target)
+    workers = pool.POOL.take(len(s.threads), reuse)
     gc_was = gc.isenabled()
     gc.disable()
     shared_box = [{}]
-    threads = []
-    for t in s.threads:
-        th = threading.Thread(target=interpreter.thread_entry, args=(s, t, shared_box), name='semverify-' + t.name)
-        th.daemon = True
-        t.thread = th
-        threads.append(th)
-    for th in threads:
-        th.start()
-    while len(s.by_ident) < len(s.threads):
-        real.sleep(0.0001)
+    for t, w in zip(s.threads, workers):
+        t.thread = w
+        t.ident = w.ident
+        s.by_ident[w.ident] = t
+    for t, w in zip(s.threads, workers):
+        w.give('semverify-' + t.name, interpreter.thread_entry, (s, t, shared_box))
     old_policy = asyncio.events._event_loop_policy
     main_loop = None
     clean = True
@@ -68,6 +66,10 @@ def do_run(req):
         else:
             s.status = 'completed'
             s.final = final_state.snapshot_sems(s)
+        if s.target is not None:
+            wire.flush()  # unwinding runs the target's cleanup, which may end the process
+        else:
+            wire.drop()  # the reply says it all; unwinding runs only the standard library
         clean = unwind(s)
     finally:
         s.aborting = True
@@ -81,6 +83,7 @@ def do_run(req):
         scheduler.CURRENT = None
         for t in s.threads:
             t.frame_states.clear()
+        pool.POOL.give_back(workers, reuse)
         if gc_was:
             gc.enable()
     return result_of(s, source), clean

@@ -7,8 +7,9 @@ the run's schedule when they take effect; the history and the trace.
 Semantics: docs/execution-model.md, as the simulated machine (src/runtime/machine.ts) has them.
 """
 import asyncio
+import sys
 
-from . import contract, final_state, real, sources, wire
+from . import contract, final_state, real, sources, tracer, wire
 
 # A run in flight reports progress at least this often (in scheduling points): the driver's
 # wall-time guard measures time without progress, so a long run that keeps stepping is not cut.
@@ -55,7 +56,9 @@ class CThread(object):
         self.ident = None
         self.loop = None  # VLoop of a loop thread
         self.plain_task = None  # task name running in a plain thread (for the trace only)
-        self.thread = None
+        self.thread = None  # its OS thread (a pool.Worker in a scenario): join() and is_alive()
+        self.tracer = None  # its global trace function, made when it first runs
+        self.wide = False  # traces everywhere, not only in the gates (tracer.widen)
         self.frame_states = {}
         self.op = None  # [kind, sem_id, task, waiting_emitted] of a blocking scenario call in progress
         self.daemon = bool(decl.get('daemon'))  # a program's daemon thread: abandoned when the program ends
@@ -100,6 +103,7 @@ class Sched(object):
         self.declared_cancels = [c['task'] for c in (scenario.get('cancellations') or [])]
         self.fired_cancels = set()
         self.tasks = {}  # task name -> asyncio.Task
+        self.harness_tasks = {}  # id -> the tasks running the harness's own coroutines (vloop.py: their steps need no trace)
         self.task_names = {}  # id(task) -> name
         self.task_loop = {}  # task name -> VLoop
         self.spawned = {}  # thread name -> tasks its `spawn` ops created, not yet gathered by its main
@@ -169,15 +173,16 @@ class Sched(object):
             self.tell('deviation', d)
 
     def tell(self, kind, value=None):
-        """One progress line about the run in flight. If the process then dies (os._exit, a signal,
-        the driver's wall-time guard), what was told is all the driver knows of the run: the
-        deviations taken, so that the run replays to the same end; with `tell_all`, also the
-        history and the trace so far, so that its counterexample shows where it died."""
+        """One progress item about the run in flight (written in batches: wire.py). If the process
+        then dies (os._exit, a signal, the driver's wall-time guard), what was told is all the
+        driver knows of the run: the deviations taken, so that the run replays to the same end;
+        with `tell_all`, also the history and the trace so far, so that its counterexample shows
+        where it died."""
         if self.recording:
-            msg = {'id': self.rid, 'progress': kind, 'step': self.step, 'time': round(self.now, 9)}
+            msg = {'progress': kind, 'step': self.step, 'time': round(self.now, 9)}
             if value is not None:
                 msg['value'] = value
-            wire.send(msg)
+            wire.tell(self.rid, msg)
 
     # -- points ---------------------------------------------------------------------------
     def point(self, label, what='point', blocking=False, slot_loop=None, decision_only=False):
@@ -192,6 +197,7 @@ class Sched(object):
         self.step += 1
         if self.step % HEARTBEAT_STEPS == 0:
             self.tell('steps')
+            wire.flush()  # the driver's wall-time guard hears the run is alive
         if self.step > self.max_steps:
             self.record_trace(t, label, what, occ=occ)
             self.end('step-limit', 'more than %d scheduling points' % self.max_steps)
@@ -232,6 +238,8 @@ class Sched(object):
                 self.take(d)
                 decision = d
         self.record_trace(t, label, what, decision, occ)
+        if wire._told and sys.gettrace() is not None:
+            wire.flush()  # the code under test goes on from here
         if target is not None:
             self.transfer(t, target)
         elif delay:
@@ -301,6 +309,7 @@ class Sched(object):
     def transfer(self, t, nxt):
         """t (running, still runnable) hands the CPU to nxt and waits for its turn."""
         self.cur = nxt
+        wire.flush()
         nxt.baton.release()
         self.park(t)
 
@@ -367,6 +376,7 @@ class Sched(object):
         if nxt is t:
             return
         self.cur = nxt
+        wire.flush()
         nxt.baton.release()
         if t.state != 'finished':
             self.park(t)
@@ -417,14 +427,16 @@ class Sched(object):
         self.detail = detail
         self.end_time = self.now
         self.end_steps = self.step
+        # A target's state may be properties, its futures' reprs its own: its code, traced as anywhere.
+        gated = self.target is not None and self.controlled()
         try:
-            self.final = final_state.snapshot_sems(self)
+            self.final = tracer.traced(self.cur, final_state.snapshot_sems, self) if gated else final_state.snapshot_sems(self)
         except Exception as e:  # pragma: no cover
             self.final = []
             self.detail = (detail or '') + ' (snapshot failed: %r)' % (e,)
         if status in ('hang', 'step-limit'):
             try:
-                self.blocked = final_state.describe_blocked(self)
+                self.blocked = tracer.traced(self.cur, final_state.describe_blocked, self) if gated else final_state.describe_blocked(self)
             except Exception as e:  # pragma: no cover
                 self.blocked = [{'thread': '?', 'on': 'describe failed: %r' % (e,)}]
         self.recording = False

@@ -3,10 +3,25 @@
 frame is code under test (analysed once per code object by the point model) and, if so, gives
 it the model's local trace function and passes the entry point. It also classifies callees for
 models whose call points depend on them (3.11+: no point after a call to a Python function of
-the code under test)."""
+the code under test).
+
+A scenario's thread traces only where the code under test can run (`traced`, the gates): a
+`call` event costs every Python call of the thread, the harness's and asyncio's own included,
+and a run makes about a thousand of them for a dozen frames of code under test (issue 11). The
+gates are the harness's calls of the semaphores (interpreter.py), a loop callback that is not
+the harness's own (vloop.py), and a target's exceptions and state (scheduler.py, interpreter.py);
+inside a gate every call is traced, as everywhere before, so the points are the same. A thread
+whose task waits on a future of the code under test's own making (a Future subclass: the C Task
+calls its Python methods) traces from then on to the end of the run (`widen`). A program's
+threads trace from their start (the program is code under test throughout).
+"""
+import asyncio
 import sys
 
-from . import points
+from . import points, wire
+
+settrace = sys.settrace
+gettrace = sys.gettrace
 
 CODE_INFO = {}  # code -> CodeInfo, or False when not code under test
 
@@ -87,3 +102,38 @@ def make_tracer(sched, t):
 def idle_tracer(frame, event, arg):
     """Traces nothing: keeps the main thread tracing on 3.12+ (see protocol.main)."""
     return None
+
+
+def traced(t, fn, *args):
+    """fn(*args) with controlled thread `t` tracing: a gate to the code under test. Progress told
+    so far goes out first: the code under test may end the process (os._exit) or block for good."""
+    if gettrace() is not None:
+        return fn(*args)  # inside a gate already (or a program's thread, or widened)
+    wire.flush()
+    settrace(t.tracer)
+    try:
+        return fn(*args)
+    finally:
+        if not t.wide:
+            settrace(None)
+
+
+def widen(t):
+    """Controlled thread `t` (running) traces from now on, wherever it runs."""
+    if not t.wide:
+        t.wide = True
+        settrace(t.tracer)
+
+
+# Futures of asyncio's own classes: a task waiting on one runs none of the code under test.
+_OWN_FUTURE_MODULES = ('_asyncio', 'asyncio.futures', 'asyncio.tasks')
+_FUTURE_KINDS = {type(None): True}
+
+
+def harmless_wait(y):
+    """Whether a task may wait on `y` (what a coroutine of the code under test yielded) untraced."""
+    tp = type(y)
+    ok = _FUTURE_KINDS.get(tp)
+    if ok is None:
+        ok = _FUTURE_KINDS[tp] = issubclass(tp, asyncio.Future) and tp.__module__ in _OWN_FUTURE_MODULES
+    return ok

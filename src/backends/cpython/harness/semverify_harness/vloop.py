@@ -5,13 +5,38 @@ reproduces the real lost wake-up of a cross-thread fut.set_result(); handles tha
 loop's slot point before running (declared cancellations fire there); tied timers whose order
 is a decision. The policy hands these loops to the scenario's asyncio.run()."""
 import asyncio
+import asyncio.base_events
 import asyncio.events
+import asyncio.futures
+import asyncio.tasks
 import collections
+import functools
 import heapq
+import sys
 
-from . import contract, real, scheduler
+from . import contract, real, scheduler, tracer
 
 _HAS_CONTEXT = real.PY >= (3, 7)
+
+# The code of the harness's own coroutines (interpreter.py fills it in): a task running one is
+# the harness's, and its steps run the code under test only through the gates.
+HARNESS_CODES = set()
+# asyncio's callbacks that only set a future's state (running no code of the future's): untraced.
+_PLAIN_CALLBACKS = frozenset([asyncio.base_events._run_until_complete_cb.__code__,
+                              asyncio.futures._set_result_unless_cancelled.__code__]
+                             + [c for c in asyncio.tasks.gather.__code__.co_consts
+                                if getattr(c, 'co_name', None) == '_done_callback'])
+
+
+def _untraced(s, cb):
+    """Whether loop callback `cb` can run without the trace: a step of one of the harness's tasks,
+    or one of asyncio's plain callbacks. Anything else may be (or call) the code under test."""
+    owner = getattr(cb, '__self__', None)
+    if owner is not None:
+        return s.harness_tasks.get(id(owner)) is owner
+    if type(cb) is functools.partial:
+        cb = cb.func
+    return getattr(cb, '__code__', None) in _PLAIN_CALLBACKS
 
 
 class VSelector(object):
@@ -77,6 +102,8 @@ class _SlotMixin(object):
             s.point(contract.SLOT_LABEL, 'slot %s' % _describe_cb(self._callback), slot_loop=self._loop)
             if self._cancelled:
                 return
+            if sys.gettrace() is None and not _untraced(s, self._callback):
+                return tracer.traced(s.cur, super(_SlotMixin, self)._run)
         return super(_SlotMixin, self)._run()
 
 
@@ -158,8 +185,11 @@ class VLoop(asyncio.SelectorEventLoop):
         """As the base loop's; a program's tasks are named per run (Task-1, ...), as in a fresh interpreter."""
         task = super(VLoop, self).create_task(coro, *args, **kw)
         s = scheduler.CURRENT
-        if s is not None and s.observer is not None:
-            s.observer.task_created(task, self, kw.get('name') is not None)
+        if s is not None:
+            if getattr(coro, 'cr_code', None) in HARNESS_CODES:
+                s.harness_tasks[id(task)] = task
+            if s.observer is not None:
+                s.observer.task_created(task, self, kw.get('name') is not None)
         return task
 
     # no real self-pipe

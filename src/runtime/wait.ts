@@ -116,8 +116,8 @@ function* cancelAndRaise36<T>(fut: Future<T>, cb: () => void, e: CancelledError)
 /**
  * CPython 3.6 Lib/asyncio/tasks.py wait_for: no case for timeout <= 0 (the timer is due at once,
  * and the task may still finish first); the caller's cancellation and the timeout both cancel the
- * task and raise at once, without waiting for it or looking at what it ended with: a permit its
- * acquire took meanwhile is lost.
+ * task and raise at once, without waiting for it; on the caller's cancellation without looking at
+ * what it ended with either, so a permit its acquire already took is lost.
  */
 function* waitFor36<T>(machine: Machine, coro: Py<T>, timeout: number | null, name: string, actor: string): Py<T> {
   const loop = requireRunningLoop(machine);

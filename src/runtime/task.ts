@@ -14,6 +14,8 @@ export class Task<T> extends Future<T> {
   /** Task.cancel(msg)'s message while the cancellation is pending (its own, apart from the future's). */
   private pendingCancelMessage = '';
   private futWaiter: Future<unknown> | null = null;
+  /** Task._num_cancels_requested (3.11+): what asyncio.timeout() compares to know whose cancellation it sees. */
+  private numCancelsRequested = 0;
 
   /** The scenario task whose operations this task runs: its own name, or (wait_for's inner task) its caller's. History events name it. */
   readonly actor: string;
@@ -34,6 +36,7 @@ export class Task<T> extends Future<T> {
   override cancel(msg = ''): boolean {
     this.touch('w');
     if (this.done()) return false;
+    this.numCancelsRequested += 1;
     if (this.futWaiter?.cancel(msg)) {
       // The wakeup comes through the waiter's done-callback.
       return true;
@@ -41,6 +44,25 @@ export class Task<T> extends Future<T> {
     this.mustCancel = true;
     this.pendingCancelMessage = msg;
     return true;
+  }
+
+  // CPython 3.11 Lib/asyncio/tasks.py Task.cancelling
+  cancelling(): number {
+    this.touch('r');
+    return this.numCancelsRequested;
+  }
+
+  /**
+   * CPython 3.11/3.12 Lib/asyncio/tasks.py Task.uncancel; with `dropsPending`, 3.13's, which also
+   * forgets a cancellation not yet delivered when the count reaches 0.
+   */
+  uncancel(dropsPending: boolean): number {
+    this.touch('w');
+    if (this.numCancelsRequested > 0) {
+      this.numCancelsRequested -= 1;
+      if (dropsPending && this.numCancelsRequested === 0) this.mustCancel = false;
+    }
+    return this.numCancelsRequested;
   }
 
   describeWait(): string {

@@ -15,7 +15,7 @@ import { awaitFuture } from '../../runtime/future.ts';
 import type { EventLoop } from '../../runtime/event-loop.ts';
 import type { Task } from '../../runtime/task.ts';
 import { timeSleep } from '../../runtime/time.ts';
-import { waitAll, waitFor } from '../../runtime/wait.ts';
+import { waitAll, waitForOf, type WaitFor } from '../../runtime/wait.ts';
 import type { SimThread } from '../../runtime/machine.ts';
 import type { OpName } from '../../contract/events.ts';
 
@@ -35,12 +35,15 @@ export class ScenarioProgram {
   readonly semaphores = new Map<string, SemaphorePort>();
   /** Tasks `spawn` created in each loop, not yet gathered by the thread's main. */
   private readonly spawned = new Map<EventLoop, Task<unknown>[]>();
+  /** `asyncio.wait_for` of the release the implementation follows (src/runtime/wait.ts). */
+  private readonly waitFor: WaitFor;
 
   constructor(
     private readonly rt: PyRuntime,
     private readonly scenario: Scenario,
     private readonly impl: Implementation,
   ) {
+    this.waitFor = waitForOf(impl.follows);
     // Shared semaphores: created by the main thread before any thread starts.
     for (const [name, decl] of Object.entries(scenario.semaphores)) {
       if ((decl.scope ?? 'shared') === 'shared') this.create(name, name);
@@ -135,9 +138,9 @@ export class ScenarioProgram {
       case 'acquire': {
         const { id, port } = this.sem(op.sem);
         if (port.kind === 'asyncio' && op.timeout !== undefined) {
-          // `await asyncio.wait_for(sem.acquire(), timeout)`: the acquire runs in wait_for's own task.
+          // `await asyncio.wait_for(sem.acquire(), timeout)`: before 3.12 the acquire runs in wait_for's own task.
           const actor = machine.running.task?.actor ?? task.name;
-          yield* this.observed('acquire', id, waitFor(machine, port.acquire(), op.timeout, `${actor}:wait_for`, actor), true);
+          yield* this.observed('acquire', id, this.waitFor(machine, port.acquire(), op.timeout, `${actor}:wait_for`, actor), true);
           return;
         }
         const plain = op.blocking === undefined && op.timeout === undefined;

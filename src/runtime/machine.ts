@@ -329,6 +329,8 @@ export class Machine {
       return;
     }
     const ins = r.value;
+    // A failed run ends where the failure happened: the harness stops there, so no further point is taken.
+    if (this.failed !== null) return;
     if (ins.t === 'await') throw new SimulationError(`'await' reached thread ${t.name} outside a task`);
     if (ins.t === 'point' && ins.ft && this.options.model !== 'free-threaded') return;
     this.atPoint(t, ins.label, ins.t === 'block' ? ins.blocker : null);

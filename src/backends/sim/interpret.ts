@@ -176,7 +176,7 @@ export class ScenarioProgram {
         if (op.msg !== undefined && !versionAtLeast(this.impl.follows, 3, 9)) {
           // Task.cancel() takes no msg before 3.9: the harness fails the run there, and so does the port of such a version.
           machine.failRun({ kind: 'code-raised', exception: 'TypeError' }, `task ${task.name}: ${op.task}.cancel(msg) raised TypeError (cancel's msg is 3.9+)`);
-          yield point(`scenario:${task.name}:${path}`);
+          yield point(`scenario:${task.name}:${path}`); // hands control back: the machine ends the run here, taking no point
           return;
         }
         machine.note(`${op.task}.cancel(${op.msg === undefined ? '' : JSON.stringify(op.msg)}) -> ${target.cancel(op.msg)}`);

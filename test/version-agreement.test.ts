@@ -6,51 +6,16 @@
  * same outcome kinds on both backends, per version, over the same bounded space. Versions without
  * an installed interpreter are skipped, and the skip says so.
  */
-import { semaphoreEvents } from '../src/contract/events.ts';
+import { VERSIONS, portOf, simRun, points, events } from './agreement.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CPythonBackend } from '../src/backends/cpython/backend.ts';
 import { findInterpreters } from '../src/backends/cpython/interpreters.ts';
-import { ScenarioProgram } from '../src/backends/sim/interpret.ts';
-import { buildSource } from '../src/backends/run-request.ts';
 import { checkScenario } from '../src/explore/check.ts';
-import { PyRuntime } from '../src/runtime/runtime.ts';
-import type { Implementation } from '../src/ports/port.ts';
-import { findImplementation } from '../src/ports/registry.ts';
 import type { SourceSpec } from '../src/contract/source-spec.ts';
-import type { RunResult, TraceEntry } from '../src/contract/run-result.ts';
 import type { Scenario } from '../src/scenario/types.ts';
 import { builtin } from './helpers.ts';
 
 const interps = findInterpreters();
-const VERSIONS = ['3.6', '3.7', '3.8', '3.9', '3.10', '3.11', '3.12', '3.13'] as const;
-
-/** The port each version runs here: the registered one. */
-function portsOf(v: (typeof VERSIONS)[number]): Implementation {
-  return findImplementation(`cpython-${v}`)!;
-}
-
-function simRun(scenario: Scenario, impl: Implementation, spec: SourceSpec | null): RunResult {
-  const rt = new PyRuntime({ model: 'gil', maxSteps: 20_000, source: buildSource(spec ?? { kind: 'prefix', prefix: [], budget: 0 }), recordTrace: true });
-  const program = new ScenarioProgram(rt, scenario, impl);
-  const outcome = rt.machine.run();
-  return {
-    status: outcome.status,
-    history: rt.machine.history,
-    trace: rt.machine.trace,
-    semaphores: [...program.semaphores].map(([id, p]) => ({ id, kind: 'asyncio', initial: 0, bounded: false, ...p.snapshot() })),
-    endTime: rt.machine.now,
-    steps: rt.machine.steps,
-    schedule: rt.machine.applied,
-  };
-}
-
-/** Each point as both backends report it; slots and timer ties are decisions only, counted alike but traced by the harness alone. */
-const points = (trace: readonly TraceEntry[]) =>
-  trace
-    .filter((t) => t.occ !== undefined && !t.label.endsWith(':slot') && !t.label.endsWith(':timers'))
-    .map((t) => `${t.thread} ${t.label}#${t.occ}${t.decision ? ` ${t.decision.kind}${'to' in t.decision && t.decision.to ? `>${t.decision.to}` : ''}` : ''}`);
-const events = (run: RunResult) =>
-  semaphoreEvents(run.history).map((e) => `${e.thread}/${e.task ?? '-'} ${e.kind} ${e.sem}${e.error ? ` ${e.error.type}(${e.error.class})` : ''}`);
 
 /** Per-thread BoundedSemaphores built by their threads (the constructors' points), and a release past the bound inside `with self._cond`. */
 const overRelease: Scenario = {
@@ -92,7 +57,7 @@ const SPECS: readonly (SourceSpec | null)[] = [
 
 for (const v of VERSIONS) {
   const interp = interps.find((i) => i.short === v);
-  const ports = portsOf(v);
+  const ports = portOf(v);
   const skip = interp === undefined || interp.version !== ports.follows;
   const why = skip ? ` (skipped: CPython ${ports.follows} not installed)` : '';
 

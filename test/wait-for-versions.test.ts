@@ -13,27 +13,19 @@
  *   same set of record lists.
  * Versions without an installed interpreter are skipped, and the skip says so.
  */
+import { VERSIONS, portOf, simRun, points, events, recordsOf } from './agreement.ts';
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Property } from '../properties/api.ts';
 import { builtinProperties } from '../properties/index.ts';
 import { CPythonBackend } from '../src/backends/cpython/backend.ts';
 import { findInterpreters } from '../src/backends/cpython/interpreters.ts';
-import { buildSource } from '../src/backends/run-request.ts';
-import { ScenarioProgram } from '../src/backends/sim/interpret.ts';
-import { semaphoreEvents } from '../src/contract/events.ts';
-import type { RunResult, TraceEntry } from '../src/contract/run-result.ts';
 import type { SourceSpec } from '../src/contract/source-spec.ts';
 import { checkScenario } from '../src/explore/check.ts';
-import type { Implementation } from '../src/ports/port.ts';
-import { findImplementation } from '../src/ports/registry.ts';
-import { ASYNCIO_FAMILIES, versionPorts } from '../src/ports/versions.ts';
-import { PyRuntime } from '../src/runtime/runtime.ts';
 import { scenarioFromFile } from '../src/scenario/scenario-file.ts';
 import type { Scenario } from '../src/scenario/types.ts';
 
 const interps = findInterpreters();
-const VERSIONS = ['3.6', '3.7', '3.8', '3.9', '3.10', '3.11', '3.12', '3.13'] as const;
 
 const FIXTURES = new URL('./fixtures/wait-for/', import.meta.url);
 const SCENARIOS: readonly Scenario[] = [
@@ -45,35 +37,6 @@ const SCENARIOS: readonly Scenario[] = [
 ];
 /** The bound of the search each scenario is compared over (see the header). */
 const boundOf = (s: Scenario) => (s.id === 'language-tour' ? 0 : 1);
-
-/** The ports run for run: 3.11's registered port is hand-labelled, so its family's walking port stands in (as in version-agreement.test.ts). */
-function portsOf(v: (typeof VERSIONS)[number]): Implementation {
-  return v === '3.11' ? versionPorts('3.11', '3.11.7', ASYNCIO_FAMILIES.handOff) : findImplementation(`cpython-${v}`)!;
-}
-
-function simRun(scenario: Scenario, impl: Implementation, spec: SourceSpec | null): RunResult {
-  const rt = new PyRuntime({ model: 'gil', maxSteps: 20_000, source: buildSource(spec ?? { kind: 'prefix', prefix: [], budget: 0 }), recordTrace: true });
-  const program = new ScenarioProgram(rt, scenario, impl);
-  const outcome = rt.machine.run();
-  return {
-    status: outcome.status,
-    history: rt.machine.history,
-    trace: rt.machine.trace,
-    semaphores: [...program.semaphores].map(([id, p]) => ({ id, kind: 'asyncio', initial: 0, bounded: false, ...p.snapshot() })),
-    endTime: rt.machine.now,
-    steps: rt.machine.steps,
-    schedule: rt.machine.applied,
-  };
-}
-
-/** Each point as both backends report it; slots and timer ties are decisions only, traced by the harness alone. */
-const points = (trace: readonly TraceEntry[]) =>
-  trace
-    .filter((t) => t.occ !== undefined && !t.label.endsWith(':slot') && !t.label.endsWith(':timers'))
-    .map((t) => `${t.thread} ${t.label}#${t.occ}${t.decision ? ` ${t.decision.kind}${'to' in t.decision && t.decision.to ? `>${t.decision.to}` : ''}` : ''}`);
-const events = (run: RunResult) =>
-  semaphoreEvents(run.history).map((e) => `${e.thread}/${e.task ?? '-'} ${e.kind} ${e.sem}${e.error ? ` ${e.error.type}(${e.error.class})` : ''}`);
-const recordsOf = (run: RunResult) => run.history.flatMap((e) => (e.kind === 'record' ? [e.tag] : []));
 
 const SPECS: readonly (SourceSpec | null)[] = [
   null, // the default schedule
@@ -95,7 +58,7 @@ function recordLists(seen: Set<string>): Property {
 
 for (const v of VERSIONS) {
   const interp = interps.find((i) => i.short === v);
-  const ports = portsOf(v);
+  const ports = portOf(v);
   const skip = interp === undefined || interp.version !== ports.follows;
   const why = skip ? ` (skipped: CPython ${ports.follows} not installed)` : '';
   if (skip) console.warn(`[wait-for-versions] CPython ${v} parts skipped: CPython ${ports.follows} not installed`);

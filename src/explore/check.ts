@@ -104,7 +104,7 @@ export interface CheckSession {
   readonly total: number;
   readonly exec: UnitExecutor;
   readonly capabilities: BackendCapabilities;
-  /** When the check started (performance.now(), wall-clock): the report's seconds only, never a verdict. */
+  /** When the check started, by the monotonic clock (see `started` below): the report's seconds only, never a verdict. */
   readonly started: number;
 }
 

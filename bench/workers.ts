@@ -81,7 +81,7 @@ export async function benchWorkers(scenario: Scenario, interp: Interpreter | nul
         confirm: false,
       });
       // inlineMs 0: every unit goes to the pool, so that its threads have surely started before any pair.
-      const start = await timed(async () => (await checkScenario(scenario, { ...base(cases[0]!, 2000), pool, inlineMs: 0 })).runs);
+      const start = await timed(async () => (await checkScenario(scenario, { ...base(cases[0]!, 2000), pool, inlineMs: 0, poolFromRuns: 0 })).runs);
       const out: WorkersCase[] = [];
       for (const c of cases) {
         note(`figure 3: ${c.backend} --search ${c.search}, ${c.pairs} pairs of ${c.runs} runs, 1 thread vs a pool of ${POOL_SIZE}`);

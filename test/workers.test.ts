@@ -23,7 +23,7 @@ function comparable(r: ScenarioReport): string {
 async function both(id: string, opts: Omit<CheckOptions, 'seed' | 'model' | 'workers' | 'pool'>, pool: WorkerPool): Promise<[ScenarioReport, ScenarioReport]> {
   const base = { seed: 7, model: 'gil' as const, confirm: false, ...opts };
   const one = await checkScenario(builtin(id), { ...base, workers: 1 });
-  const many = await checkScenario(builtin(id), { ...base, pool, inlineMs: 0 });
+  const many = await checkScenario(builtin(id), { ...base, pool, inlineMs: 0, poolFromRuns: 0 });
   return [one, many];
 }
 
@@ -91,6 +91,7 @@ describe('--workers: the report of one thread, from several', () => {
         confirm: false,
         pool,
         inlineMs: 0,
+        poolFromRuns: 0,
         signal: controller.signal,
         onProgress: (done) => {
           if (done >= 2000) controller.abort('SIGINT');

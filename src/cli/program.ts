@@ -75,7 +75,10 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: Engine 
       ...(prev ?? []),
       dir,
     ])
-    .option('--workers <n>', 'threads to explore on (default: the cores available); the report does not depend on it')
+    .option(
+      '--workers <n>',
+      'threads to explore on (default: the cores available; a simulated check uses them from 20,000 runs); the report does not depend on it',
+    )
     .option('--shard <i/n>', 'run the i-th of n parts of the exploration and print a shard file for merge (needs --search bounded, random or pct)')
     .option('--config <file>', 'config file (default: semverify.config.{ts,mts,js,mjs,json} in the working directory or above)')
     .option('--json', 'print a JSON document instead of text')

@@ -59,6 +59,8 @@ export interface CheckOptions {
   readonly pool?: WorkerPool;
   /** Wall time a step of the exploration runs in this thread before the pool takes the rest (src/explore/pool/adaptive.ts); tests set 0. */
   readonly inlineMs?: number;
+  /** The run budget from which a check explores on the pool at all (default: POOL_FROM_RUNS of its backend); tests set 0. */
+  readonly poolFromRuns?: number;
   /** cpython only: the per-run wall-time guard in ms (tests of blocking code). */
   readonly wallTimeMs?: number;
   /**
@@ -91,6 +93,15 @@ export function exploreOptions(opts: CheckOptions, total: number): ExploreOption
     ...(opts.signal !== undefined && { signal: opts.signal }),
   };
 }
+
+/**
+ * The run budget from which a check uses the worker pool. A worker thread compiles the simulation
+ * afresh (its first thousand runs are three to four times slower) and shares two cores with the
+ * compiler: measured on 2 cores from a fresh process, a simulated check gains only from about
+ * 20,000 runs (docs/scaling.md). A real interpreter's run costs about ten times a simulated one,
+ * while a worker's own harness starts in 0.08 s: those checks always may.
+ */
+export const POOL_FROM_RUNS: Readonly<Record<BackendCapabilities['executes'], number>> = { port: 20_000, interpreter: 0 };
 
 /** One check's open resources: its runner, the executor of its units, and what judges the runs. */
 export interface CheckSession {
@@ -132,7 +143,7 @@ export async function withCheck<T>(given: Scenario, opts: CheckOptions, body: (s
     ...(opts.signal !== undefined && { signal: opts.signal }),
     deadlineEpochMs: opts.timeLimitSeconds === undefined ? Number.POSITIVE_INFINITY : epochNow() + opts.timeLimitSeconds * 1000,
   };
-  const { exec, ownPool } = executorFor(scenario, judged, runner, properties, opts, stop, onRuns);
+  const { exec, ownPool } = executorFor(scenario, judged, runner, properties, { ...opts, runs: total }, stop, onRuns);
   try {
     const result = await body({ scenario, opts, properties, runner, judged, expect, total, exec, capabilities: capabilitiesOf(opts.backend), started });
     progress?.(total, total);
@@ -230,8 +241,9 @@ function executorFor(
   onRuns: ((n: number) => void) | undefined,
 ): { exec: UnitExecutor; ownPool?: WorkerPool } {
   const workers = opts.pool?.size ?? opts.workers ?? 1;
+  const small = (opts.runs ?? 0) < (opts.poolFromRuns ?? POOL_FROM_RUNS[capabilitiesOf(opts.backend).executes]);
   // A user's TypeScript implementation is registered in this thread only.
-  if (workers <= 1 || properties !== builtinProperties || isUserImplementation(judged.impl)) {
+  if (workers <= 1 || small || properties !== builtinProperties || isUserImplementation(judged.impl)) {
     return { exec: inlineExecutor(runner, judged, properties, stop, onRuns && (() => onRuns(1))) };
   }
   const ownPool = opts.pool === undefined ? new WorkerPool(workers) : undefined;

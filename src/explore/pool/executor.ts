@@ -21,11 +21,17 @@ export interface UnitJob {
   refine?(index: number, finished: readonly (UnitResult | undefined)[]): Unit;
 }
 
+/** Runs one unit in the caller's thread, on the check's own runner. */
+export type LocalUnitRunner = (unit: Unit) => Promise<UnitResult>;
+
 export interface UnitExecutor {
   /** How many units it may run at once (1: inline). */
   readonly parallelism: number;
-  /** Results of units 0..k in order, k the first at which `needMore` said no (or the last unit). */
-  execute(job: UnitJob): Promise<UnitResult[]>;
+  /**
+   * Results of units 0..k in order, k the first at which `needMore` said no (or the last unit).
+   * `local`, where given, lets the caller's thread take units too (the pool's; inline ignores it).
+   */
+  execute(job: UnitJob, local?: LocalUnitRunner): Promise<UnitResult[]>;
   close(): Promise<void>;
 }
 

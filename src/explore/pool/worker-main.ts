@@ -4,7 +4,7 @@
  * one at a time, answering each with its result. Stops a unit when the shared flags say so.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openRunner } from '../../backends/registry.ts';
+import { capabilitiesOf, openRunner } from '../../backends/registry.ts';
 import type { Runner } from '../../backends/runner.ts';
 import type { Scenario } from '../../scenario/types.ts';
 import type { Property } from '../../../properties/api.ts';
@@ -26,6 +26,12 @@ const { flags: flagBuffer, index: workerIndex } = workerData as { flags: SharedA
 const flags = new Int32Array(flagBuffer);
 const contexts = new Map<number, Promise<Open>>();
 const PROGRESS_EVERY = 50;
+/**
+ * Runs a simulated check's thread makes, unreported and discarded, right after opening: the
+ * check's own code is then compiled by the time units arrive (a cold thread runs its first
+ * thousand runs three to four times slower), while the caller's thread explores on its own.
+ */
+const WARM_UP_RUNS = 300;
 let unreported = 0;
 
 function send(m: FromWorker): void {
@@ -47,13 +53,16 @@ async function handle(m: ToWorker): Promise<void> {
         return { runner, judged: { ...m.context.scenario, impl: runner.impl }, properties: builtinProperties };
       })();
       contexts.set(m.ctx, opening);
+      let open: Open;
       try {
-        await opening;
+        open = await opening;
         send({ t: 'opened', ctx: m.ctx });
       } catch (e) {
         contexts.delete(m.ctx);
         send({ t: 'failed', ctx: m.ctx, index: null, error: toWire(e) });
+        return;
       }
+      if (capabilitiesOf(m.context.backend).executes === 'port') await warmUp(open);
       return;
     }
     case 'unit': {
@@ -88,6 +97,20 @@ async function handle(m: ToWorker): Promise<void> {
       send({ t: 'closed', ctx: m.ctx });
       return;
     }
+  }
+}
+
+async function warmUp(open: Open): Promise<void> {
+  const family = { kind: 'random', seed: 0, horizon: 40, cancellations: false } as const;
+  Atomics.store(flags, flagOfWorker(workerIndex), 0);
+  const control = controlFor(
+    { deadlineEpochMs: Number.POSITIVE_INFINITY },
+    () => Atomics.load(flags, FLAG_INTERRUPT) !== 0 || Atomics.load(flags, flagOfWorker(workerIndex)) !== 0,
+  );
+  try {
+    await executeUnit(open.runner, open.judged, open.properties, { kind: 'sample', family, from: 0, to: WARM_UP_RUNS }, control);
+  } catch {
+    // A warm-up proves nothing and reports nothing: a unit that fails the same way says so itself.
   }
 }
 

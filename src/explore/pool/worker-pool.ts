@@ -1,21 +1,26 @@
 /**
- * `--workers N`: a pool of worker threads that run units (src/explore/search/units.ts) for the
- * checks of one command. Threads start on first use and serve every check after it; each check
- * opens its own runner in every thread (the simulation, or one CPython harness process per
- * thread). Units are handed out in order to whichever thread is free, and their results are
+ * `--workers N`: N threads run units (src/explore/search/units.ts) for the checks of one command:
+ * the caller's own thread, on the check's runner, and N - 1 worker threads. Worker threads start
+ * on first use and serve every check after it; each check opens its own runner in every worker
+ * thread (the simulation, or one CPython harness process per thread). Units are handed out in
+ * order to whichever thread is free (a worker thread gets its next unit queued while it runs one,
+ * since the caller's thread cannot answer it while it runs a unit itself), and their results are
  * put back in unit order, so the exploration is the one a single thread gives.
  */
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { UnitResult } from '../search/units.ts';
-import type { StopConditions, UnitExecutor, UnitJob } from './executor.ts';
+import type { Unit, UnitResult } from '../search/units.ts';
+import type { LocalUnitRunner, StopConditions, UnitExecutor, UnitJob } from './executor.ts';
 import { FLAG_INTERRUPT, flagBuffer, flagOfWorker } from './flags.ts';
 import { type FromWorker, fromWire, isFromWorker, type ToWorker, type WorkerContext } from './messages.ts';
 
 /** How long close() waits for threads to close their runners (harness processes) before terminating them. */
 const CLOSE_GRACE_MS = 5_000;
+
+/** Units a worker thread holds at once: the one it runs and the next, so it never waits on the caller's thread. */
+const UNITS_IN_FLIGHT = 2;
 
 interface Thread {
   readonly worker: Worker;
@@ -50,7 +55,9 @@ export class WorkerPool {
   private readonly buffer: SharedArrayBuffer;
   private nextContext = 1;
 
+  /** `size`: the threads that explore, the caller's included (at least 2). */
   constructor(readonly size: number) {
+    if (size < 2) throw new RangeError('a worker pool needs size >= 2: the caller and a worker thread');
     this.buffer = flagBuffer(size);
     this.flags = new Int32Array(this.buffer);
   }
@@ -58,7 +65,7 @@ export class WorkerPool {
   private start(): Thread[] {
     if (this.threads !== null) return this.threads;
     const entry = workerEntry();
-    this.threads = Array.from({ length: this.size }, (_, index) => {
+    this.threads = Array.from({ length: this.size - 1 }, (_, index) => {
       const worker = new Worker(entry.code, { eval: entry.eval, workerData: { flags: this.buffer, index } });
       const thread: Thread = { worker, index, listener: null, dead: null };
       worker.on('message', (m: unknown) => {
@@ -108,6 +115,8 @@ export class WorkerPool {
 }
 
 class PoolExecutor implements UnitExecutor {
+  /** Every thread opening its runner: begun at once, so threads start (and warm up) while the caller's thread runs the first units. */
+  private readonly opening: Promise<void>;
   private opened = false;
   private readonly onAbort: () => void;
 
@@ -120,6 +129,8 @@ class PoolExecutor implements UnitExecutor {
   ) {
     this.onAbort = () => pool.setInterrupt(true);
     stop.signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.opening = this.open(pool.threadsForUse());
+    this.opening.catch(() => {}); // rethrown by the first execute(); never unhandled
   }
 
   get parallelism(): number {
@@ -132,7 +143,6 @@ class PoolExecutor implements UnitExecutor {
 
   /** Every thread opens a runner for this check; the first failure (an InputError, say) is thrown as itself. */
   private async open(threads: Thread[]): Promise<void> {
-    if (this.opened) return;
     this.pool.setInterrupt(false);
     await Promise.all(
       threads.map(
@@ -150,33 +160,72 @@ class PoolExecutor implements UnitExecutor {
     this.opened = true;
   }
 
-  async execute(job: UnitJob): Promise<UnitResult[]> {
+  async execute(job: UnitJob, local?: LocalUnitRunner): Promise<UnitResult[]> {
     const threads = this.pool.threadsForUse();
-    await this.open(threads);
+    await this.opening;
     const n = job.units.length;
     const results: (UnitResult | undefined)[] = new Array(n);
-    const running = new Map<Thread, number>();
+    // Unit indices each thread holds, in the order sent: the first is the one it runs.
+    const held = new Map<Thread, number[]>(threads.map((t) => [t, []]));
+    let localBusy = false;
     let next = 0;
     let prefix = 0; // results[0..prefix) are all in
     let needed = n; // units at and after this index are not needed
     return new Promise<UnitResult[]>((resolve, reject) => {
       let failed: Error | null = null;
+      let finished = false;
+      const busy = () => localBusy || threads.some((t) => held.get(t)!.length > 0);
       const finish = () => {
+        if (finished) return;
+        finished = true;
         for (const t of threads) t.listener = null;
         if (failed !== null) reject(failed);
         else resolve(results.slice(0, Math.min(prefix, needed)) as UnitResult[]);
       };
-      const dispatch = () => {
-        for (const t of threads) {
-          if (failed !== null || next >= needed) break;
-          if (running.has(t) || t.dead !== null) continue;
-          const index = next++;
-          const unit = job.refine ? job.refine(index, results) : job.units[index]!;
-          running.set(t, index);
-          this.send(t, { t: 'unit', ctx: this.ctx, index, unit, deadlineEpochMs: this.stop.deadlineEpochMs });
+      const take = (): { index: number; unit: Unit } => {
+        const index = next++;
+        return { index, unit: job.refine ? job.refine(index, results) : job.units[index]! };
+      };
+      const accept = (index: number, result: UnitResult) => {
+        results[index] = result;
+        while (prefix < n && results[prefix] !== undefined) prefix++;
+        if (prefix > 0 && prefix < needed && !job.needMore(results.slice(0, prefix) as UnitResult[])) {
+          needed = prefix;
+          // Later units cannot change the merge: stop a thread whose running unit is one of them
+          // (the units it holds after that one are later still).
+          for (const [t, mine] of held) if (mine.length > 0 && mine[0]! >= needed) this.pool.cancelUnitOn(t.index);
         }
-        if (running.size === 0 && (failed !== null || next >= needed)) finish();
-        else if (running.size === 0 && threads.every((t) => t.dead !== null)) {
+      };
+      const dispatch = () => {
+        if (finished) return;
+        // Worker threads first: the caller's thread, once it takes a unit, answers nobody until it is done.
+        for (const t of threads) {
+          const mine = held.get(t)!;
+          while (failed === null && next < needed && t.dead === null && mine.length < UNITS_IN_FLIGHT) {
+            const { index, unit } = take();
+            mine.push(index);
+            this.send(t, { t: 'unit', ctx: this.ctx, index, unit, deadlineEpochMs: this.stop.deadlineEpochMs });
+          }
+        }
+        if (local !== undefined && !localBusy && failed === null && next < needed) {
+          const { index, unit } = take();
+          localBusy = true;
+          local(unit).then(
+            (result) => {
+              localBusy = false;
+              accept(index, result);
+              dispatch();
+            },
+            (e: unknown) => {
+              localBusy = false;
+              failed ??= e instanceof Error ? e : new Error(String(e));
+              for (const [t, mine] of held) if (mine.length > 0) this.pool.cancelUnitOn(t.index);
+              dispatch();
+            },
+          );
+        }
+        if (!busy() && (failed !== null || next >= needed)) finish();
+        else if (!busy() && local === undefined && threads.every((t) => t.dead !== null)) {
           failed = threads[0]!.dead;
           finish();
         }
@@ -184,21 +233,18 @@ class PoolExecutor implements UnitExecutor {
       for (const t of threads) {
         t.listener = (m) => {
           if (m.t === 'runs') return this.onRuns?.(m.n);
+          const mine = held.get(t)!;
           if (m.t === 'failed') {
             failed ??= fromWire(m.error);
-            running.delete(t);
-            for (const [other] of running) this.pool.cancelUnitOn(other.index);
+            // A unit's failure names it; a thread that died held what it held.
+            if (m.index === null) mine.length = 0;
+            else mine.splice(mine.indexOf(m.index), 1);
+            for (const [other, theirs] of held) if (theirs.length > 0) this.pool.cancelUnitOn(other.index);
             return dispatch();
           }
           if (m.t !== 'result' || m.ctx !== this.ctx) return;
-          running.delete(t);
-          results[m.index] = m.result;
-          while (prefix < n && results[prefix] !== undefined) prefix++;
-          if (prefix > 0 && prefix < needed && !job.needMore(results.slice(0, prefix) as UnitResult[])) {
-            needed = prefix;
-            // Later units cannot change the merge: stop the ones still running.
-            for (const [other, index] of running) if (index >= needed) this.pool.cancelUnitOn(other.index);
-          }
+          mine.splice(mine.indexOf(m.index), 1);
+          accept(m.index, m.result);
           dispatch();
         };
       }
@@ -208,8 +254,11 @@ class PoolExecutor implements UnitExecutor {
 
   async close(): Promise<void> {
     this.stop.signal?.removeEventListener('abort', this.onAbort);
+    await this.opening.catch(() => {});
     if (!this.opened) return;
     const threads = this.pool.threadsForUse().filter((t) => t.dead === null);
+    // A thread still warming up for this check stops: nothing of it is wanted now.
+    for (const t of threads) this.pool.cancelUnitOn(t.index);
     const closed = Promise.all(
       threads.map(
         (t) =>

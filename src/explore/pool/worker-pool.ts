@@ -238,12 +238,12 @@ class PoolExecutor implements UnitExecutor {
             failed ??= fromWire(m.error);
             // A unit's failure names it; a thread that died held what it held.
             if (m.index === null) mine.length = 0;
-            else mine.splice(mine.indexOf(m.index), 1);
+            else drop(mine, m.index);
             for (const [other, theirs] of held) if (theirs.length > 0) this.pool.cancelUnitOn(other.index);
             return dispatch();
           }
           if (m.t !== 'result' || m.ctx !== this.ctx) return;
-          mine.splice(mine.indexOf(m.index), 1);
+          drop(mine, m.index);
           accept(m.index, m.result);
           dispatch();
         };
@@ -280,4 +280,10 @@ class PoolExecutor implements UnitExecutor {
     // A thread stuck in a run that blocks outside our control: the pool is closed with its threads.
     if (how === 'late') await this.pool.close();
   }
+}
+
+/** Remove `index` from a thread's held units, if it holds it. */
+function drop(held: number[], index: number): void {
+  const i = held.indexOf(index);
+  if (i >= 0) held.splice(i, 1);
 }

@@ -40,6 +40,25 @@ const threadingShared3: Scenario = {
   })),
 };
 
+/** One plain thread making 1,000 acquire/release pairs: a run of about 90 ms of real work (17,001 steps, within the default budget), with no progress said before its reply (trace off). */
+const longQuietRun: Scenario = {
+  id: 'long-quiet-run',
+  title: 'one thread, 1,000 acquire/release pairs on a threading.Semaphore(1)',
+  semaphores: { sem: { kind: 'threading', value: 1 } },
+  threads: [
+    {
+      name: 'T0',
+      loop: false,
+      tasks: [
+        {
+          name: 'T0-use',
+          ops: [{ op: 'repeat', times: 1000, body: [{ op: 'acquire' }, { op: 'release' }] }],
+        },
+      ],
+    },
+  ],
+};
+
 function overAdmits(r: RunResult): boolean {
   const initial = new Map(r.semaphores.map((s) => [s.id, s.initial]));
   const holders = new Map<string, number>();
@@ -211,8 +230,10 @@ describe.skipIf(!py311)('CPython 3.11 harness (real asyncio/threading semaphores
 
   it('a run without progress within its wall-time guard is an error, and the next run restarts the harness', async () => {
     const before = b.starts;
-    // Without the trace and deviations, the harness says nothing before its reply (a few ms away): a 1 ms guard trips.
-    const r = await b.run({ scenario: threadingShared3, wallTimeMs: 1, trace: false });
+    // Without the trace and deviations, the harness says nothing before its reply, about 90 ms away: a 1 ms guard trips.
+    const unguarded = await b.run({ scenario: longQuietRun, trace: false });
+    expect(unguarded.status).toBe('completed');
+    const r = await b.run({ scenario: longQuietRun, wallTimeMs: 1, trace: false });
     expect(r.status).toBe('error');
     expect(r.failure).toEqual({ kind: 'wall-time', seconds: 0.001 });
     expect(r.detail).toMatch(/^no progress for 0\.001 s: /);

@@ -8,6 +8,7 @@
  * put back in unit order, so the exploration is the one a single thread gives.
  */
 import { Worker } from 'node:worker_threads';
+import { capabilitiesOf } from '../../backends/registry.ts';
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -115,8 +116,12 @@ export class WorkerPool {
 }
 
 class PoolExecutor implements UnitExecutor {
-  /** Every thread opening its runner: begun at once, so threads start (and warm up) while the caller's thread runs the first units. */
-  private readonly opening: Promise<void>;
+  /**
+   * Every thread opening its runner. On the simulation it begins at once, so threads start and warm
+   * up while the caller's thread runs the first units; a harness process per thread is started
+   * only when a job first reaches the pool (most real checks of a few runs never do).
+   */
+  private opening: Promise<void> | null = null;
   private opened = false;
   private readonly onAbort: () => void;
 
@@ -129,8 +134,10 @@ class PoolExecutor implements UnitExecutor {
   ) {
     this.onAbort = () => pool.setInterrupt(true);
     stop.signal?.addEventListener('abort', this.onAbort, { once: true });
-    this.opening = this.open(pool.threadsForUse());
-    this.opening.catch(() => {}); // rethrown by the first execute(); never unhandled
+    if (capabilitiesOf(context.backend).executes === 'port') {
+      this.opening = this.open(pool.threadsForUse());
+      this.opening.catch(() => {}); // rethrown by the first execute(); never unhandled
+    }
   }
 
   get parallelism(): number {
@@ -162,6 +169,7 @@ class PoolExecutor implements UnitExecutor {
 
   async execute(job: UnitJob, local?: LocalUnitRunner): Promise<UnitResult[]> {
     const threads = this.pool.threadsForUse();
+    this.opening ??= this.open(threads);
     await this.opening;
     const n = job.units.length;
     const results: (UnitResult | undefined)[] = new Array(n);
@@ -191,8 +199,9 @@ class PoolExecutor implements UnitExecutor {
         while (prefix < n && results[prefix] !== undefined) prefix++;
         if (prefix > 0 && prefix < needed && !job.needMore(results.slice(0, prefix) as UnitResult[])) {
           needed = prefix;
-          // Later units cannot change the merge: stop a thread whose running unit is one of them
-          // (the units it holds after that one are later still).
+          // Later units cannot change the merge: stop a thread whose running unit is one of them.
+          // A unit it holds after that one still runs (the flag is cleared as a unit starts); its
+          // result is dropped like any past `needed`: a unit of wasted work, never a wrong merge.
           for (const [t, mine] of held) if (mine.length > 0 && mine[0]! >= needed) this.pool.cancelUnitOn(t.index);
         }
       };
@@ -254,7 +263,7 @@ class PoolExecutor implements UnitExecutor {
 
   async close(): Promise<void> {
     this.stop.signal?.removeEventListener('abort', this.onAbort);
-    await this.opening.catch(() => {});
+    await this.opening?.catch(() => {});
     if (!this.opened) return;
     const threads = this.pool.threadsForUse().filter((t) => t.dead === null);
     // A thread still warming up for this check stops: nothing of it is wanted now.
